@@ -1,0 +1,480 @@
+"""The generic rule engine: one Aho-Corasick pass, then clause-level checks.
+
+The engine knows nothing about any language. It tags the normalised text with lexicon
+categories, splits it into sentences and clauses, works out which tokens are negated, which
+clauses speak in the first person and which tokens open their clause, then asks each rule
+whether its trigger fires. All vocabulary lives in the rule files.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.classifier.model import Classification, Hit
+from bot.classifier.normalise import normalise
+from bot.classifier.rules import Condition, Rule, RuleSet
+from bot.classifier.subject import report_subject
+from bot.labels import Label
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[，,：:—–]+|\s-\s")
+_CONTENT = re.compile(r"[^\W_]")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ASCII_WORD = _LETTERS | {"0"}
+_NO_CATEGORIES: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What the engine needs to know about one set of categories (cached per set)."""
+
+    labels: frozenset[Label]
+    skippable: bool
+    negator: bool
+    purpose: bool
+    breaks: bool
+    first_person: bool
+    reply_lead: bool
+    reset: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Blockers:
+    """One unless_* list split into a fast any-of set and the conjunctions."""
+
+    any_of: frozenset[str]
+    all_of: tuple[Condition, ...]
+
+    @classmethod
+    def of(cls, conditions: tuple[Condition, ...]) -> _Blockers:
+        singles: set[str] = set()
+        for condition in conditions:
+            if len(condition) == 1:
+                singles |= condition[0]
+        return cls(frozenset(singles), tuple(c for c in conditions if len(c) > 1))
+
+    def present(self, categories: set[str]) -> bool:
+        if not self.any_of.isdisjoint(categories):
+            return True
+        return bool(self.all_of) and _present(self.all_of, categories)
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleChecks:
+    clause: _Blockers
+    sentence: _Blockers
+    message: _Blockers
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    categories: frozenset[str]
+    kind: _Kind
+    clause: int = 0
+    sentence: int = 0
+    initial: bool = False
+    negated: bool = False
+
+
+@dataclass(slots=True)
+class _Message:
+    """Everything the rules look at for one message."""
+
+    text: str
+    tokens: list[_Token]
+    clause_categories: list[set[str]]
+    sentence_categories: list[set[str]]
+    message_categories: set[str]
+    clause_tokens: list[list[_Token]]
+    blocked_clauses: set[int]
+
+
+def _present(conditions: tuple[Condition, ...], categories: set[str]) -> bool:
+    return any(all(not part.isdisjoint(categories) for part in cond) for cond in conditions)
+
+
+class Engine:
+    """Applies a validated :class:`RuleSet` to text."""
+
+    def __init__(self, rules: RuleSet, table: dict[int, str]) -> None:
+        self._rules = rules
+        self._table = table
+        self._automaton = self._build_automaton(rules)
+        self._patterns = self._build_patterns(rules)
+        self._kinds: dict[frozenset[str], _Kind] = {}
+        self._conditions: dict[str, _RuleChecks] = {}
+        engine = rules.engine
+        self._negators = engine.get("negators", _NO_CATEGORIES)
+        self._purpose = engine.get("purpose", _NO_CATEGORIES)
+        self._breaks = engine.get("clause_breaks", _NO_CATEGORIES)
+        self._skippable = engine.get("skippable", _NO_CATEGORIES)
+        self._first_person = engine.get("first_person", _NO_CATEGORIES)
+        self._speaker_reset = engine.get("speaker_reset", _NO_CATEGORIES)
+        self._reply_lead = engine.get("reply_lead", _NO_CATEGORIES)
+        self._by_category: dict[str, list[Rule]] = {}
+        self._late_by_category: dict[str, list[Rule]] = {}
+        self._labels_of: dict[str, frozenset[Label]] = {}
+        for rule in rules.rules:
+            target = self._late_by_category if rule.requires_labels else self._by_category
+            for category in rule.trigger:
+                target.setdefault(category, []).append(rule)
+                self._labels_of[category] = self._labels_of.get(category, frozenset()) | {
+                    rule.label
+                }
+
+    @staticmethod
+    def _build_automaton(rules: RuleSet) -> ahocorasick.Automaton:
+        by_phrase: dict[str, set[str]] = {}
+        for category, phrases in rules.phrases.items():
+            for phrase in phrases:
+                by_phrase.setdefault(phrase, set()).add(category)
+        automaton = ahocorasick.Automaton()
+        for phrase, categories in by_phrase.items():
+            automaton.add_word(
+                phrase,
+                (
+                    len(phrase),
+                    frozenset(categories),
+                    phrase[0] in _ASCII_WORD,
+                    phrase[-1] in _LETTERS,
+                ),
+            )
+        if by_phrase:
+            automaton.make_automaton()
+        return automaton
+
+    @staticmethod
+    def _build_patterns(
+        rules: RuleSet,
+    ) -> tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...]:
+        # Each pattern runs on its own: overlapping matches of different categories all count,
+        # and each keeps the regex engine's literal-prefix speed-up.
+        return tuple(
+            (pattern, frozenset({category}), guard) for category, pattern, guard in rules.patterns
+        )
+
+    def phrases(self) -> Iterable[str]:
+        """Every phrase of the lexicon, after expansion and folding."""
+        for phrases in self._rules.phrases.values():
+            yield from phrases
+
+    def normalise(self, text: str) -> str:
+        """Return the folded form of ``text`` the rules are matched against."""
+        return normalise(text, self._table)
+
+    def classify(self, text: str) -> Classification:
+        """Label ``text``; see :class:`Classification` for what is promised."""
+        norm = normalise(text, self._table)
+        tokens = self._scan(norm)
+        message = self._analyse(norm, tokens)
+        hits: list[Hit] = []
+        labels: set[Label] = set()
+        self._fire(message, self._by_category, labels, hits, text)
+        self._imply(labels, hits)
+        if self._late_by_category:
+            self._fire(message, self._late_by_category, labels, hits, text)
+            self._imply(labels, hits)
+        exempt_rule = self._exemption(message) if labels else None
+        acknowledgement = not labels and self._is_acknowledgement(norm, message)
+        subject = None
+        if Label.REPORT_DEMAND in labels:
+            spans = [(h.start, h.end) for h in hits if h.label is Label.REPORT_DEMAND]
+            subject = report_subject(text, norm, spans)
+        return Classification(
+            labels=frozenset(labels),
+            exempt=exempt_rule is not None,
+            hits=tuple(hits),
+            exempt_rule=exempt_rule,
+            acknowledgement=acknowledgement,
+            report_subject=subject,
+        )
+
+    def _scan(self, norm: str) -> list[_Token]:
+        found: dict[tuple[int, int], frozenset[str]] = {}
+        size = len(norm)
+        for last, (length, categories, left, right) in self._automaton.iter(norm):
+            start = last - length + 1
+            if left and start > 0 and norm[start - 1] in _ASCII_WORD:
+                continue
+            if right and last + 1 < size and norm[last + 1] in _ASCII_WORD:
+                continue
+            key = (start, last + 1)
+            found[key] = found.get(key, _NO_CATEGORIES) | categories
+        for pattern, category, guard in self._patterns:
+            if guard and not any(literal in norm for literal in guard):
+                continue
+            for match in pattern.finditer(norm):
+                key = match.span()
+                if key[0] != key[1]:
+                    found[key] = found.get(key, _NO_CATEGORIES) | category
+        tokens: list[_Token] = []
+        cover = -1
+        kinds = self._kinds
+        # Longest match wins: a token inside a longer one (e.g. 请 in 请假) is dropped.
+        for start, negative_end in sorted([(a, -b) for a, b in found]):
+            end = -negative_end
+            if end <= cover:
+                continue
+            cover = end
+            categories = found[(start, end)]
+            kind = kinds.get(categories)
+            if kind is None:
+                kind = kinds[categories] = self._kind(categories)
+            tokens.append(_Token(start, end, categories, kind))
+        return tokens
+
+    def _kind(self, categories: frozenset[str]) -> _Kind:
+        labels: frozenset[Label] = frozenset()
+        for category in categories:
+            labels |= self._labels_of.get(category, frozenset())
+        return _Kind(
+            labels=labels,
+            skippable=not categories.isdisjoint(self._skippable),
+            negator=not categories.isdisjoint(self._negators),
+            purpose=not categories.isdisjoint(self._purpose),
+            breaks=not categories.isdisjoint(self._breaks),
+            first_person=not categories.isdisjoint(self._first_person),
+            reply_lead=not categories.isdisjoint(self._reply_lead),
+            reset=not categories.isdisjoint(self._speaker_reset),
+        )
+
+    def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        clause_set = set(sentence_starts)
+        clause_set.update(m.end() for m in _CLAUSE_END.finditer(norm))
+        clause_set.update(t.start for t in tokens if t.kind.breaks)
+        clause_starts = sorted(clause_set)
+        clause_sentence = [bisect_right(sentence_starts, s) - 1 for s in clause_starts]
+        clause_categories: list[set[str]] = [set() for _ in clause_starts]
+        sentence_categories: list[set[str]] = [set() for _ in sentence_starts]
+        clause_tokens: list[list[_Token]] = [[] for _ in clause_starts]
+        message_categories: set[str] = set()
+        current, cursor, content = -1, 0, False
+        for token in tokens:
+            clause = bisect_right(clause_starts, token.start) - 1
+            token.clause = clause
+            token.sentence = clause_sentence[clause]
+            if clause != current:
+                current, cursor, content = clause, clause_starts[clause], False
+            if not content and cursor < token.start and _CONTENT.search(norm, cursor, token.start):
+                content = True
+            token.initial = not content
+            if not token.kind.skippable:
+                content = True
+            cursor = max(cursor, token.end)
+            clause_categories[clause] |= token.categories
+            sentence_categories[token.sentence] |= token.categories
+            message_categories |= token.categories
+            clause_tokens[clause].append(token)
+        for members in clause_tokens:
+            if any(t.kind.negator or t.kind.purpose for t in members):
+                self._mark_negation(members)
+        blocked = self._speaker_blocks(clause_tokens, clause_sentence)
+        return _Message(
+            norm,
+            tokens,
+            clause_categories,
+            sentence_categories,
+            message_categories,
+            clause_tokens,
+            blocked,
+        )
+
+    def _mark_negation(self, members: list[_Token]) -> None:
+        for opener in members:
+            # "作为记录" / "so we can log": what follows a purpose marker is not asked for.
+            if opener.kind.purpose:
+                for token in members:
+                    if token.start >= opener.end:
+                        token.negated = True
+        negators = [t for t in members if t.kind.negator]
+        for negator in negators:
+            after = [t for t in members if t.start >= negator.end]
+            after_labels: frozenset[Label] = frozenset()
+            for token in after:
+                token.negated = True
+                after_labels |= token.kind.labels
+            for token in members:
+                if token.end > negator.start:
+                    continue
+                # A topic before the negator escapes when the negated part has its own,
+                # different object ("点赞不用截图了": the like is still wanted).
+                if after_labels and after_labels.isdisjoint(token.kind.labels):
+                    continue
+                token.negated = True
+
+    def _speaker_blocks(
+        self, clause_tokens: list[list[_Token]], clause_sentence: list[int]
+    ) -> set[int]:
+        blocked: set[int] = set()
+        if not (self._first_person or self._reply_lead):
+            return blocked
+        carry, sentence, whole_reply = False, -1, False
+        for index, members in enumerate(clause_tokens):
+            if clause_sentence[index] != sentence:
+                # A reply that opens the message ("收到！马上办") speaks for all of it.
+                carry, sentence = carry and whole_reply, clause_sentence[index]
+            decided = False
+            for token in members:
+                if token.kind.reset:
+                    carry, decided = False, True
+                    break
+                opens_reply = token.initial and token.kind.reply_lead
+                if opens_reply or token.kind.first_person:
+                    whole_reply = whole_reply or (opens_reply and index == 0)
+                    carry, decided = True, True
+                    blocked.add(index)
+                    break
+            if not decided and carry:
+                blocked.add(index)
+        return blocked
+
+    def _fire(
+        self,
+        message: _Message,
+        by_category: dict[str, list[Rule]],
+        labels: set[Label],
+        hits: list[Hit],
+        text: str,
+    ) -> None:
+        for token in message.tokens:
+            for category in token.categories:
+                for rule in by_category.get(category, ()):
+                    if rule.requires_labels and rule.requires_labels.isdisjoint(labels):
+                        continue
+                    if self._fires(rule, token, message):
+                        labels.add(rule.label)
+                        hits.append(
+                            Hit(
+                                rule.label,
+                                rule.id,
+                                text[token.start : token.end],
+                                token.start,
+                                token.end,
+                            )
+                        )
+
+    def _fires(self, rule: Rule, token: _Token, message: _Message) -> bool:
+        if self._blocked(rule, token, message):
+            return False
+        sentence_cats = message.sentence_categories[token.sentence]
+        if rule.need_context and rule.need_context.isdisjoint(sentence_cats):
+            return False
+        return self._needs_met(
+            rule, token, message, message.clause_categories[token.clause], sentence_cats
+        )
+
+    def _blocked(self, rule: Rule, token: _Token, message: _Message) -> bool:
+        if (rule.negatable and token.negated) or (
+            rule.speaker_check and token.clause in message.blocked_clauses
+        ):
+            return True
+        sentence_cats = message.sentence_categories[token.sentence]
+        checks = self._conditions.get(rule.id)
+        if checks is None:
+            checks = self._conditions[rule.id] = _RuleChecks(
+                _Blockers.of(rule.unless_clause),
+                _Blockers.of(rule.unless_sentence),
+                _Blockers.of(rule.unless_message),
+            )
+        if (
+            checks.clause.present(message.clause_categories[token.clause])
+            or (rule.except_.isdisjoint(sentence_cats) and checks.sentence.present(sentence_cats))
+            or checks.message.present(message.message_categories)
+        ):
+            return True
+        return bool(rule.unless_next or rule.unless_prev or rule.unless_earlier) and (
+            self._adjacent_block(rule, token, message)
+        )
+
+    @staticmethod
+    def _adjacent_block(rule: Rule, token: _Token, message: _Message) -> bool:
+        for other in message.clause_tokens[token.clause]:
+            if other is token:
+                continue
+            if (
+                rule.unless_next
+                and token.end <= other.start <= token.end + 1
+                and not other.categories.isdisjoint(rule.unless_next)
+            ):
+                return True
+            if (
+                rule.unless_earlier
+                and other.end <= token.start
+                and not other.categories.isdisjoint(rule.unless_earlier)
+            ):
+                return True
+            if (
+                rule.unless_prev
+                and token.start - 2 <= other.end <= token.start
+                and not other.categories.isdisjoint(rule.unless_prev)
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def _needs_met(
+        rule: Rule,
+        token: _Token,
+        message: _Message,
+        clause_cats: set[str],
+        sentence_cats: set[str],
+    ) -> bool:
+        if not (rule.need or rule.need_message or rule.initial):
+            return True
+        if rule.initial and token.initial:
+            return True
+        if rule.need:
+            scope = {"clause": clause_cats, "sentence": sentence_cats}.get(
+                rule.need_scope, message.message_categories
+            )
+            if not rule.need.isdisjoint(scope):
+                return True
+        return bool(rule.need_message) and not rule.need_message.isdisjoint(
+            message.message_categories
+        )
+
+    def _imply(self, labels: set[Label], hits: list[Hit]) -> None:
+        for implication in self._rules.implications:
+            if implication.add in labels or implication.if_any.isdisjoint(labels):
+                continue
+            source = next(h for h in hits if h.label in implication.if_any)
+            labels.add(implication.add)
+            hits.append(
+                Hit(implication.add, implication.id, source.match, source.start, source.end)
+            )
+
+    def _exemption(self, message: _Message) -> str | None:
+        for exemption in self._rules.exemptions:
+            for token in message.tokens:
+                if token.negated or token.categories.isdisjoint(exemption.trigger):
+                    continue
+                if _present(
+                    exemption.unless_sentence, message.sentence_categories[token.sentence]
+                ):
+                    continue
+                return exemption.id
+        return None
+
+    def _is_acknowledgement(self, norm: str, message: _Message) -> bool:
+        if not message.tokens:
+            return False
+        first = message.tokens[0]
+        if first.sentence != 0 or _CONTENT.search(norm, 0, first.start):
+            return False
+        length = len(norm) - norm.count(" ")
+        for rule in self._rules.acknowledgements:
+            if (
+                not first.categories.isdisjoint(rule.starts_with)
+                and length <= rule.max_chars
+                and rule.unless.isdisjoint(message.message_categories)
+            ):
+                return True
+        return False

@@ -1,0 +1,1 @@
+"""Renderings of a weekly digest: JSON for machines, a terminal report, Telegram HTML."""

@@ -1,0 +1,96 @@
+"""The machine-readable digest (``fingertip audit --format json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.digest import WeekDigest
+from bot.labels import ALL_LABELS
+from bot.worktime import Band
+
+
+def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
+    """Return one week of a digest in the documented JSON shape (extra keys allowed)."""
+    return {
+        "week": digest.week,
+        "start": digest.start.isoformat(),
+        "end": digest.end.isoformat(),
+        "complete": digest.complete,
+        "status": digest.status.value,
+        "messages": digest.messages,
+        "after_hours_messages": digest.after_hours_messages,
+        "quiet_hours_messages": digest.quiet_hours_messages,
+        "labels": {label.value: digest.labels[label] for label in ALL_LABELS},
+        "exempt": digest.exempt_messages,
+        "exempt_labels": {label.value: digest.exempt[label] for label in ALL_LABELS},
+        "counted_labels": {label.value: digest.counted[label] for label in ALL_LABELS},
+        "after_hours_task_push": digest.after_hours_task_push,
+        "quiet_hours_task_push": digest.quiet_hours_task_push,
+        "task_push_senders": digest.task_push_senders,
+        "demands": digest.demands,
+        "after_hours_demands": digest.after_hours_demands,
+        "demand_senders": digest.demand_senders,
+        "rest_day_demand_days": [day.isoformat() for day in digest.rest_day_demand_days],
+        "acknowledgements": digest.acknowledgements,
+        "repeated_reports": [
+            {"message_id": r.message_id, "subject": r.subject} for r in digest.repeated_reports
+        ],
+        "routine": digest.routine,
+        "trend": [
+            {
+                "week": point.week,
+                "messages": point.messages,
+                "demands": point.demands,
+                "after_hours_task_push": point.after_hours_task_push,
+            }
+            for point in digest.trend
+        ],
+        "hour_matrix": [list(row) for row in digest.hour_matrix],
+        "metrics": [
+            {
+                "id": m.id.value,
+                "value": m.value,
+                "warn": m.warn,
+                "alert": m.alert,
+                "comparison": m.comparison,
+                "status": m.status.value,
+                "reasons": [reason.value for reason in m.reasons],
+                "provision": m.provision,
+            }
+            for m in digest.metrics
+        ],
+        "evidence": [
+            {
+                "message_id": e.message_id,
+                "time": e.local_time,
+                "after_hours": e.band is not Band.WORK,
+                "band": e.band.value,
+                "labels": [label.value for label in e.labels],
+                "exempt": e.exempt,
+                "excerpt": e.excerpt,
+            }
+            for e in digest.evidence
+        ],
+        "flags": (
+            None
+            if digest.flags is None
+            else {
+                "members_at_least": digest.flags.members_at_least,
+                "labels": {k.value: v for k, v in digest.flags.by_label.items()},
+                "texts": list(digest.flags.texts),
+            }
+        ),
+    }
+
+
+def audit_to_dict(
+    group_id: int, group_name: str, timezone: str, working_time: str, digests: Sequence[WeekDigest]
+) -> dict[str, Any]:
+    """Return a whole audit: the group, the assumptions and every week's digest."""
+    return {
+        "group": {"id": group_id, "name": group_name},
+        "timezone": timezone,
+        "working_time": working_time,
+        "weeks": [week_to_dict(digest) for digest in digests],
+    }

@@ -1,0 +1,73 @@
+"""Human names of labels, metrics, statuses and reasons, through the translations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.digest import MetricResult, Reason, Status
+from bot.i18n import Translator
+from bot.labels import Label
+from bot.thresholds import MetricId
+
+LABEL_NAMES: Mapping[Label, str] = {
+    Label.TASK_PUSH: "task pushes",
+    Label.PROOF_DEMAND: "proof demands (screenshots, photos)",
+    Label.REPORT_DEMAND: "report demands (forms, data)",
+    Label.ACK_DEMAND: "acknowledgement demands",
+    Label.APP_DEMAND: "app demands (download, check-in, likes)",
+    Label.URGENT_DEADLINE: "urgent deadlines",
+}
+METRIC_NAMES: Mapping[MetricId, str] = {
+    MetricId.AFTER_HOURS_TASK_PUSH: "after-hours task pushes",
+    MetricId.AFTER_HOURS_DEMAND_SHARE: "share of demands sent after hours",
+    MetricId.REST_DAY_DEMAND_DAYS: "weekend/holiday days with demands",
+    MetricId.PROOF_DEMAND: "proof demands",
+    MetricId.REPORT_DEMAND: "report demands",
+    MetricId.ACK_DEMAND: "acknowledgement demands",
+    MetricId.APP_DEMAND: "app demands",
+    MetricId.URGENT_DEADLINE: "urgent deadlines",
+}
+STATUS_NAMES: Mapping[Status, str] = {Status.OK: "ok", Status.WARN: "warn", Status.ALERT: "alert"}
+REASON_NAMES: Mapping[Reason, str] = {
+    Reason.COUNT: "count over threshold",
+    Reason.QUIET_HOURS: "pushed in quiet hours",
+    Reason.ROUTINE: "routine: after-hours pushes in 3 of the last 4 weeks",
+    Reason.REPEATS: "the same form or data asked for again",
+}
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def label_name(_: Translator, label: Label) -> str:
+    """The translated name of ``label``."""
+    return _(LABEL_NAMES[label])
+
+
+def metric_name(_: Translator, metric: MetricId) -> str:
+    """The translated name of ``metric``."""
+    return _(METRIC_NAMES[metric])
+
+
+def status_name(_: Translator, status: Status) -> str:
+    """The translated name of ``status``."""
+    return _(STATUS_NAMES[status])
+
+
+def format_metric_number(metric: MetricId, value: float | None) -> str:
+    """Format a metric value or threshold: shares as percentages, counts as integers."""
+    if value is None:
+        return "–"
+    if metric is MetricId.AFTER_HOURS_DEMAND_SHARE:
+        return f"{value:.0%}"
+    return f"{value:g}"
+
+
+def threshold_text(result: MetricResult) -> str:
+    """Return e.g. ">=3 / >=6": the warn and alert thresholds of ``result``."""
+    warn = format_metric_number(result.id, result.warn)
+    alert = format_metric_number(result.id, result.alert)
+    return f"{result.comparison}{warn} / {result.comparison}{alert}"
+
+
+def reasons_text(_: Translator, result: MetricResult) -> str:
+    """The translated reasons behind a non-ok status, joined."""
+    return "; ".join(_(REASON_NAMES[reason]) for reason in result.reasons)

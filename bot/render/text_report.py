@@ -1,0 +1,187 @@
+"""The terminal report of ``fingertip audit`` (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.digest import Status, WeekDigest
+from bot.i18n import Translator
+from bot.labels import ALL_LABELS
+from bot.render.names import (
+    WEEKDAY_NAMES,
+    format_metric_number,
+    label_name,
+    metric_name,
+    reasons_text,
+    status_name,
+    threshold_text,
+)
+from bot.worktime import Band
+
+_STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.ALERT: "bold red"}
+_SHADES = " ░▒▓█"
+
+
+def print_audit(
+    console: Console,
+    group_name: str,
+    working_time: str,
+    digests: Sequence[WeekDigest],
+    language: str,
+) -> None:
+    """Print every week's digest of an audit, with the assumptions it was computed under."""
+    _ = Translator(language)
+    console.print(Text(_("Fingertip audit: {group}", group=group_name), style="bold"))
+    console.print(_("Assumed working time: {working_time}", working_time=working_time))
+    if not digests:
+        console.print(_("No messages found in this chat."))
+        return
+    for digest in digests:
+        console.print(render_week(digest, _))
+    console.print(
+        Text(
+            _(
+                "Statuses mark a possible conflict with the cited provision, not a verdict. "
+                "Exempt messages (emergencies, duty rosters) are listed but not counted."
+            ),
+            style="dim",
+        )
+    )
+
+
+def render_week(digest: WeekDigest, _: Translator) -> Panel:
+    """Return one week's digest as a rich panel."""
+    share = f"{digest.after_hours_share:.0%}"
+    lines = [
+        _(
+            "Messages {messages}; outside working time {after} ({share}), "
+            "of which in quiet hours {quiet}",
+            messages=digest.messages,
+            after=digest.after_hours_messages,
+            share=share,
+            quiet=digest.quiet_hours_messages,
+        ),
+        _(
+            "Demands {demands} (outside working time {after}) from {senders} senders; "
+            "acknowledgement replies {acks}; exempt messages {exempt}",
+            demands=digest.demands,
+            after=digest.after_hours_demands,
+            senders=digest.demand_senders,
+            acks=digest.acknowledgements,
+            exempt=digest.exempt_messages,
+        ),
+    ]
+    if digest.rest_day_demand_days:
+        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
+        lines.append(_("Weekend/holiday days with demands: {days}", days=days))
+    if digest.routine:
+        lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))
+    if not digest.complete:
+        lines.append(_("This week is not over yet: figures so far."))
+    parts: list[Text | Table] = [Text("\n".join(lines))]
+    parts.append(_metrics_table(digest, _))
+    if digest.status is not Status.OK:
+        parts.append(_provisions(digest, _))
+    parts.append(_labels_table(digest, _))
+    if digest.repeated_reports:
+        subjects = "; ".join(f"“{r.subject}”" for r in digest.repeated_reports)
+        parts.append(Text(_("Asked for again: {subjects}", subjects=subjects)))
+    parts.append(_trend_text(digest, _))
+    parts.append(_heatmap(digest, _))
+    if digest.flags is not None:
+        flags = ", ".join(f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items())
+        parts.append(Text(_("Anonymous flags: {flags}", flags=flags)))
+    if digest.evidence:
+        parts.append(_evidence(digest, _))
+    title = _(
+        "{week} ({start} – {end}): {status}",
+        week=digest.week,
+        start=digest.start.isoformat(),
+        end=digest.end.isoformat(),
+        status=status_name(_, digest.status),
+    )
+    return Panel(Group(*parts), title=title, border_style=_STATUS_STYLE[digest.status])
+
+
+def _metrics_table(digest: WeekDigest, _: Translator) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    table.add_column(_("metric"))
+    table.add_column(_("value"), justify="right")
+    table.add_column(_("warn / alert"), justify="right", no_wrap=True)
+    table.add_column(_("status"))
+    for result in digest.metrics:
+        status = Text(status_name(_, result.status), style=_STATUS_STYLE[result.status])
+        if result.reasons and result.status is not Status.OK:
+            status.append(f" ({reasons_text(_, result)})", style="dim")
+        table.add_row(
+            metric_name(_, result.id),
+            format_metric_number(result.id, result.value),
+            threshold_text(result),
+            status,
+        )
+    return table
+
+
+def _provisions(digest: WeekDigest, _: Translator) -> Text:
+    """Each metric over its threshold, with the provision it may conflict with."""
+    text = Text()
+    for result in digest.metrics:
+        if result.status is Status.OK:
+            continue
+        text.append(f"• {metric_name(_, result.id)}: ", style=_STATUS_STYLE[result.status])
+        text.append(_("possible conflict with: {provision}", provision=result.provision) + "\n")
+    text.rstrip()
+    return text
+
+
+def _labels_table(digest: WeekDigest, _: Translator) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column(_("label"))
+    table.add_column(_("messages"), justify="right")
+    table.add_column(_("of which exempt"), justify="right")
+    for label in ALL_LABELS:
+        table.add_row(label_name(_, label), str(digest.labels[label]), str(digest.exempt[label]))
+    return table
+
+
+def _trend_text(digest: WeekDigest, _: Translator) -> Text:
+    points = ", ".join(
+        f"{point.week}: {point.after_hours_task_push}" for point in reversed(digest.trend)
+    )
+    return Text(
+        _(
+            "After-hours task pushes in the previous 4 weeks: {points}; this week {now}",
+            points=points,
+            now=digest.after_hours_task_push,
+        )
+    )
+
+
+def _heatmap(digest: WeekDigest, _: Translator) -> Text:
+    peak = max((max(row) for row in digest.hour_matrix), default=0)
+    text = Text(_("Demands by hour (00–23, local time):") + "\n", style="bold")
+    for day, row in enumerate(digest.hour_matrix):
+        cells = "".join(
+            _SHADES[min(4, -(-count * 4 // peak))] if peak and count else "·" for count in row
+        )
+        text.append(f"{_(WEEKDAY_NAMES[day])} {cells}  {sum(row)}\n")
+    return text
+
+
+def _evidence(digest: WeekDigest, _: Translator) -> Text:
+    text = Text(_("excerpt") + "\n", style="bold")
+    for item in digest.evidence:
+        when = item.local_time + (" ☾" if item.band is not Band.WORK else "")
+        labels = ", ".join(label_name(_, label) for label in item.labels)
+        if item.exempt:
+            labels += " " + _("(exempt)")
+        text.append(f"{when}  ", style="bold")
+        text.append(labels + "\n", style="dim")
+        text.append(f"    {item.excerpt}\n")
+    text.rstrip()
+    return text

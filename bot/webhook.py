@@ -1,0 +1,47 @@
+"""The webhook server: Telegram POSTs updates here; a secret header proves it is Telegram."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from telegram import Update
+
+from handlers.common import App
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+UPDATE_PATH = "/telegram"
+HEALTH_PATH = "/healthz"
+MAX_UPDATE_BYTES = 1 << 20
+
+HealthCheck = Callable[[], Awaitable[bool]]
+
+
+def webhook_app(application: App, secret: str, healthy: HealthCheck) -> web.Application:
+    """An aiohttp app that queues verified updates for ``application`` and serves /healthz."""
+
+    async def receive(request: web.Request) -> web.Response:
+        offered = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(offered.encode(), secret.encode()):
+            log.warning("webhook request without the right secret token rejected")
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        await application.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    async def health(_: web.Request) -> web.Response:
+        ok = await healthy()
+        return web.json_response({"ok": ok}, status=200 if ok else 503)
+
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app.router.add_post(UPDATE_PATH, receive)
+    app.router.add_get(HEALTH_PATH, health)
+    return app

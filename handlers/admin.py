@@ -1,0 +1,202 @@
+"""Admin commands in a group: show and change settings, subscribe leaders, digest now, erase."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.admin_commands import CommandArgumentError, apply_setting, usage
+from bot.group_settings import GroupSettings
+from bot.i18n import Translator
+from bot.services import Services
+from handlers import digest_delivery
+from handlers.common import App, group_translator, is_group_admin, services
+
+log = logging.getLogger(__name__)
+INVITE_SECONDS = 24 * 3600
+ERASE_PREFIX = "erase:"
+
+
+def register(app: App) -> None:
+    """Register the group admin commands."""
+    groups = filters.ChatType.GROUPS
+    app.add_handler(CommandHandler("settings", show_settings, filters=groups))
+    app.add_handler(CommandHandler("set", set_setting, filters=groups))
+    app.add_handler(CommandHandler("subscribe", subscribe, filters=groups))
+    app.add_handler(CommandHandler("digest", digest_now, filters=groups))
+    app.add_handler(CommandHandler("erase", erase, filters=groups))
+    app.add_handler(CallbackQueryHandler(confirm_erase, pattern=f"^{ERASE_PREFIX}"))
+
+
+async def _refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Reply and return True when the sender is not an administrator of the group."""
+    if await is_group_admin(update, context):
+        return False
+    chat, message = update.effective_chat, update.effective_message
+    if chat is not None and message is not None:
+        _ = await group_translator(context, chat)
+        await message.reply_text(
+            _("Only this group's administrators can do that. Members can flag with /flag.")
+        )
+    return True
+
+
+def settings_html(group: GroupSettings, found: Services, _: Translator) -> str:
+    """The group's effective settings as Telegram HTML."""
+    weekday, at = group.digest_moment(found.settings)
+    thresholds = group.thresholds_from(found.settings)
+    overridden = ", ".join(
+        f"{name} warn={rule.warn} alert={rule.alert}"
+        for name, rule in ((m, thresholds.rule(m)) for m in thresholds.rules)
+        if name in group.thresholds
+    )
+    lines = [
+        "<b>" + escape(_("Fingertip settings")) + "</b>",
+        escape(
+            _(
+                "Working time: {working_time}",
+                working_time=group.working_time(found.settings).describe(),
+            )
+        ),
+        escape(_("Language: {language}", language=group.language_or(found.settings))),
+        escape(
+            _(
+                "Weekly digest: {weekday} {time}, to {recipients}",
+                weekday=_(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[weekday]),
+                time=at.strftime("%H:%M"),
+                recipients=(
+                    _("{count} subscribed leaders", count=len(group.digest_recipients))
+                    if group.digest_recipients
+                    else _("this group")
+                ),
+            )
+        ),
+        escape(_("Threshold overrides: {overrides}", overrides=overridden or "–")),
+        "",
+        escape(_("Change with:")) + "\n<code>" + escape(usage()) + "</code>",
+    ]
+    return "\n".join(lines)
+
+
+async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/settings: the group's effective settings (admins only)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await _refuse_non_admin(update, context):
+        return
+    found = services(context)
+    _ = await group_translator(context, chat)
+    text = settings_html(await found.group(chat.id), found, _)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def set_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/set KEY VALUE…: change one setting; a wrong argument gets one line with an example."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await _refuse_non_admin(update, context):
+        return
+    found = services(context)
+    current = await found.group(chat.id)
+    try:
+        updated = apply_setting(current, context.args or [], found.settings)
+    except CommandArgumentError as error:
+        _ = await group_translator(context, chat)
+        await message.reply_text(_("Not changed: {reason}", reason=str(error)))
+        return
+    await found.save_group(chat.id, updated)
+    digest_delivery.schedule_group(context.application, chat.id, updated)
+    _ = await group_translator(context, chat)
+    reply = escape(_("Saved.")) + "\n\n" + settings_html(updated, found, _)
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/subscribe: send the admin a one-time link that subscribes a leader to the digest."""
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    if chat is None or message is None or await _refuse_non_admin(update, context):
+        return
+    _ = await group_translator(context, chat)
+    if message.sender_chat is not None or user is None:
+        await message.reply_text(
+            _("Send /subscribe from your own account, not anonymously: the link comes in private.")
+        )
+        return
+    token = secrets.token_urlsafe(18)
+    found = services(context)
+    await found.store.create_invite(token, chat.id, INVITE_SECONDS)
+    link = f"https://t.me/{context.bot.username}?start=sub_{token}"
+    text = _(
+        "One-time link for the weekly digest of {group}. Forward it to the leader who should "
+        "receive it; it works once, within 24 hours:",
+        group=chat.title or str(chat.id),
+    )
+    try:
+        await context.bot.send_message(
+            user.id, f"{escape(text)}\n{escape(link)}", parse_mode=ParseMode.HTML
+        )
+    except Forbidden:
+        await message.reply_text(
+            _("Open a private chat with me and press Start, then send /subscribe again.")
+        )
+        return
+    await message.reply_text(_("I sent you a one-time subscription link in private."))
+
+
+async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest: this week's digest so far, in the group."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await _refuse_non_admin(update, context):
+        return
+    for text in await digest_delivery.current_week_html(services(context), chat.id):
+        await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/erase: ask an administrator to confirm erasing everything stored about the group."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await _refuse_non_admin(update, context):
+        return
+    _ = await group_translator(context, chat)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Erase all data"), callback_data=f"{ERASE_PREFIX}yes"),
+                InlineKeyboardButton(_("Cancel"), callback_data=f"{ERASE_PREFIX}no"),
+            ]
+        ]
+    )
+    await message.reply_text(
+        _("Erase every count, excerpt and flag stored for this group? This cannot be undone."),
+        reply_markup=keyboard,
+    )
+
+
+async def confirm_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The erase confirmation button (administrators only)."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    _ = await group_translator(context, chat)
+    if not await is_group_admin(update, context):
+        await query.answer(_("Only this group's administrators can do that."), show_alert=True)
+        return
+    await query.answer()
+    if query.data != f"{ERASE_PREFIX}yes":
+        await query.edit_message_text(_("Nothing was erased."))
+        return
+    found = services(context)
+    group = await found.group(chat.id)
+    removed = await found.store.erase_group(chat.id)
+    found.forget_group(chat.id)
+    # Keep collecting with the same settings: erasure is of the data, not of the bot.
+    await found.save_group(chat.id, group)
+    log.info("group %s erased (%d keys)", chat.id, removed)
+    try:
+        await query.edit_message_text(_("All data of this group was erased."))
+    except TelegramError:
+        log.warning("could not confirm erasure in group %s", chat.id)

@@ -1,0 +1,88 @@
+"""Helpers shared by handlers: the services, languages, and the administrator check."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from telegram import Chat, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import Translator
+from bot.services import Services
+
+App = Application[Any, Any, Any, Any, Any, Any]
+SERVICES_KEY = "fingertip.services"
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+PRESENT = (
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+    ChatMemberStatus.RESTRICTED,
+)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The application's shared services (set up by ``bot.app.build_application``)."""
+    return cast(Services, context.application.bot_data[SERVICES_KEY])
+
+
+def app_services(app: App) -> Services:
+    """The shared services of ``app`` (outside a handler context)."""
+    return cast(Services, app.bot_data[SERVICES_KEY])
+
+
+def user_language(user: User | None, default: str) -> str:
+    """The language for a private chat: Chinese for zh* clients, else English, else default."""
+    if user is None or not user.language_code:
+        return default
+    return "zh" if user.language_code.lower().startswith("zh") else "en"
+
+
+async def group_translator(context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> Translator:
+    """A translator in the group's configured language."""
+    found = services(context)
+    settings = await found.group(chat.id)
+    return Translator(settings.language_or(found.settings))
+
+
+def private_translator(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator:
+    """A translator in the language of a private chat's user."""
+    return Translator(user_language(user, services(context).settings.language))
+
+
+async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when the sender of ``update`` administers its group.
+
+    Anonymous administrators post "on behalf of the group" (``sender_chat`` is the group itself).
+    Administrator lists are cached for a few minutes.
+    """
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None or chat.type not in GROUP_TYPES:
+        return False
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id
+    user = update.effective_user
+    if user is None:
+        return False
+    found = services(context)
+    admins = found.admins.get(chat.id)
+    if admins is None:
+        try:
+            members = await context.bot.get_chat_administrators(chat.id)
+        except TelegramError:
+            return False
+        admins = frozenset(member.user.id for member in members)
+        found.admins.put(chat.id, admins)
+    return user.id in admins
+
+
+async def is_member(context: ContextTypes.DEFAULT_TYPE, group_id: int, user_id: int) -> bool:
+    """True when ``user_id`` currently belongs to ``group_id`` (asked of Telegram, not stored)."""
+    try:
+        member = await context.bot.get_chat_member(group_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in PRESENT

@@ -1,0 +1,69 @@
+"""Private chat entry points: ``/start`` (with deep-link payloads) and ``/help``."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes, filters
+
+from handlers import flags
+from handlers.common import App, private_translator, services
+
+SUBSCRIBE_PAYLOAD = "sub_"
+
+
+def register(app: App) -> None:
+    """``/start`` and ``/help`` in private chats, ``/help`` in groups."""
+    app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("help", help_command))
+
+
+def help_text(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
+    """What Fingertip does and how to use it, in the user's language."""
+    _ = private_translator(context, update.effective_user)
+    return _(
+        "Fingertip measures the digital workload that work groups push onto their members: "
+        "after-hours tasks, screenshot and photo proof, forms and data, acknowledgement chains, "
+        "app check-ins and urgent deadlines. It keeps weekly counts, not chat logs.\n"
+        "/flag: flag a burden anonymously (in a private chat).\n"
+        "Admins: /settings, /set, /subscribe, /digest, /erase."
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(help_text(context, update))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /start flag_<group>, /start sub_<token>."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    payload = context.args[0] if context.args else ""
+    _ = private_translator(context, user)
+    if payload.startswith(flags.FLAG_PAYLOAD):
+        try:
+            group_id = int(payload.removeprefix(flags.FLAG_PAYLOAD))
+        except ValueError:
+            await message.reply_text(_("This link is broken; send /flag in your group again."))
+            return
+        await flags.start_flag(update, context, group_id)
+    elif payload.startswith(SUBSCRIBE_PAYLOAD):
+        found = services(context)
+        invited = await found.store.redeem_invite(payload.removeprefix(SUBSCRIBE_PAYLOAD))
+        if invited is None:
+            await message.reply_text(
+                _("This subscription link was already used or has expired; ask an admin again.")
+            )
+            return
+        group = await found.group(invited)
+        if user.id not in group.digest_recipients:
+            recipients = [*group.digest_recipients, user.id]
+            await found.save_group(
+                invited, group.model_copy(update={"digest_recipients": recipients})
+            )
+        title = group.title or str(invited)
+        await message.reply_text(_("You will receive the weekly digest of {group}.", group=title))
+    else:
+        await message.reply_text(help_text(context, update))

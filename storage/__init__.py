@@ -1,0 +1,1 @@
+"""Aggregate storage: the ``Store`` protocol and its Redis implementation."""

@@ -1,0 +1,196 @@
+"""How an observation becomes counter fields, and how counter fields become a ``WeekAggregate``.
+
+Each message contributes a short list of counter tokens (hash field names). The list itself is what
+the store remembers per message, so an edit can subtract exactly what the first version added.
+
+Token grammar (first character is the kind):
+  m                 messages                 b<band>          messages by band
+  l<label>          labelled (exempt too)    e<label>         exempt labelled
+  x                 exempt messages          c<label><band>   counted label by band
+  d<band>           counted demands by band  h<hour-of-week>  counted demands by hour of week
+  r<yyyymmdd>       rest day with demands    s<label>.<who>   label senders (pseudonyms)
+  S.<who>           demand senders           a<band>          acknowledgement replies by band
+  R                 repeated report demands (added by the Lua script, which knows the history)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.labels import Label
+from bot.observation import Observation
+from bot.worktime import Band
+
+LABEL_CODES: Mapping[Label, str] = {
+    Label.TASK_PUSH: "t",
+    Label.PROOF_DEMAND: "p",
+    Label.REPORT_DEMAND: "r",
+    Label.ACK_DEMAND: "k",
+    Label.APP_DEMAND: "a",
+    Label.URGENT_DEADLINE: "u",
+}
+BAND_CODES: Mapping[Band, str] = {Band.WORK: "w", Band.AFTER_HOURS: "a", Band.QUIET: "q"}
+_LABELS_BY_CODE = {code: label for label, code in LABEL_CODES.items()}
+_BANDS_BY_CODE = {code: band for band, code in BAND_CODES.items()}
+REPEAT_TOKEN = "R"
+EVIDENCE_FIELD_SEPARATOR = "\t"
+
+
+def counter_tokens(observation: Observation) -> list[str]:
+    """Return the counter fields ``observation`` increments by one each."""
+    band = BAND_CODES[observation.band]
+    tokens = ["m", f"b{band}"]
+    if observation.acknowledgement:
+        tokens.append(f"a{band}")
+    codes = [LABEL_CODES[label] for label in observation.labels]
+    tokens.extend(f"l{code}" for code in codes)
+    if observation.exempt and codes:
+        tokens.append("x")
+        tokens.extend(f"e{code}" for code in codes)
+    elif codes:
+        tokens.extend(f"c{code}{band}" for code in codes)
+        tokens.extend((f"d{band}", f"h{observation.hour_of_week}"))
+        if observation.rest_day is not None:
+            tokens.append(f"r{observation.rest_day:%Y%m%d}")
+        if observation.sender_key:
+            who = observation.sender_key
+            tokens.extend(f"s{code}.{who}" for code in codes)
+            tokens.append(f"S.{who}")
+    return tokens
+
+
+def evidence_record(observation: Observation) -> str:
+    """Return the stored evidence line of ``observation``, or "" when it has none."""
+    if not observation.excerpt or not observation.labels:
+        return ""
+    codes = "".join(sorted(LABEL_CODES[label] for label in observation.labels))
+    fields = (
+        codes,
+        observation.sent_at.strftime("%Y-%m-%d %H:%M"),
+        BAND_CODES[observation.band],
+        "x" if observation.exempt else "-",
+        observation.excerpt.replace(EVIDENCE_FIELD_SEPARATOR, " "),
+    )
+    return EVIDENCE_FIELD_SEPARATOR.join(fields)
+
+
+@dataclass
+class _Tally:
+    messages: int = 0
+    exempt: int = 0
+    demand_senders: int = 0
+    by_band: Counter[Band] = field(default_factory=Counter)
+    labelled: Counter[Label] = field(default_factory=Counter)
+    exempt_labelled: Counter[Label] = field(default_factory=Counter)
+    counted: Counter[tuple[Label, Band]] = field(default_factory=Counter)
+    demands: Counter[Band] = field(default_factory=Counter)
+    acks: Counter[Band] = field(default_factory=Counter)
+    hours: Counter[int] = field(default_factory=Counter)
+    senders: Counter[Label] = field(default_factory=Counter)
+    rest_days: set[date] = field(default_factory=set)
+
+
+def _add_messages(tally: _Tally, _: str, value: int) -> None:
+    tally.messages += value
+
+
+def _add_exempt(tally: _Tally, _: str, value: int) -> None:
+    tally.exempt += value
+
+
+def _add_demand_sender(tally: _Tally, _: str, __: int) -> None:
+    tally.demand_senders += 1
+
+
+def _add_rest_day(tally: _Tally, rest: str, _: int) -> None:
+    tally.rest_days.add(date(int(rest[:4]), int(rest[4:6]), int(rest[6:8])))
+
+
+def _add_counted(tally: _Tally, rest: str, value: int) -> None:
+    tally.counted[_LABELS_BY_CODE[rest[0]], _BANDS_BY_CODE[rest[1]]] += value
+
+
+def _add_sender(tally: _Tally, rest: str, _: int) -> None:
+    tally.senders[_LABELS_BY_CODE[rest[0]]] += 1
+
+
+_DECODERS: Mapping[str, Callable[[_Tally, str, int], None]] = {
+    "m": _add_messages,
+    "x": _add_exempt,
+    "S": _add_demand_sender,
+    "r": _add_rest_day,
+    "c": _add_counted,
+    "s": _add_sender,
+    "b": lambda t, rest, n: t.by_band.update({_BANDS_BY_CODE[rest]: n}),
+    "l": lambda t, rest, n: t.labelled.update({_LABELS_BY_CODE[rest]: n}),
+    "e": lambda t, rest, n: t.exempt_labelled.update({_LABELS_BY_CODE[rest]: n}),
+    "d": lambda t, rest, n: t.demands.update({_BANDS_BY_CODE[rest]: n}),
+    "a": lambda t, rest, n: t.acks.update({_BANDS_BY_CODE[rest]: n}),
+    "h": lambda t, rest, n: t.hours.update({int(rest): n}),
+}
+
+
+def decode_week(
+    week: str, counters: Mapping[str, str], evidence: Mapping[str, str]
+) -> WeekAggregate:
+    """Rebuild a ``WeekAggregate`` from a week's counter hash and evidence hash."""
+    tally = _Tally()
+    for name, raw in counters.items():
+        value = int(raw)
+        decoder = _DECODERS.get(name[0])
+        # "R" (repeats) is read from the evidence hash, which names the subjects.
+        if value > 0 and decoder is not None:
+            decoder(tally, name[1:], value)
+    repeats, excerpts = _decode_evidence(evidence)
+    return WeekAggregate(
+        week=week,
+        messages=tally.messages,
+        messages_by_band=dict(tally.by_band),
+        labelled=dict(tally.labelled),
+        exempt_labelled=dict(tally.exempt_labelled),
+        exempt_messages=tally.exempt,
+        counted=dict(tally.counted),
+        demands_by_band=dict(tally.demands),
+        acknowledgements_by_band=dict(tally.acks),
+        demand_hours=dict(tally.hours),
+        rest_days_with_demands=frozenset(tally.rest_days),
+        senders_by_label=dict(tally.senders),
+        demand_senders=tally.demand_senders,
+        repeated_reports=repeats,
+        evidence=excerpts,
+    )
+
+
+def _decode_evidence(
+    evidence: Mapping[str, str],
+) -> tuple[tuple[RepeatedReport, ...], tuple[Evidence, ...]]:
+    repeats: list[RepeatedReport] = []
+    excerpts: list[Evidence] = []
+    for name, value in evidence.items():
+        if name.startswith("#"):
+            continue
+        if name.startswith("R:"):
+            repeats.append(RepeatedReport(message_id=int(name[2:]), subject=value))
+            continue
+        codes, local_time, band, exempt, text = value.split(EVIDENCE_FIELD_SEPARATOR, 4)
+        excerpts.append(
+            Evidence(
+                message_id=int(name),
+                labels=tuple(sorted((_LABELS_BY_CODE[c] for c in codes), key=_label_order)),
+                local_time=local_time,
+                band=_BANDS_BY_CODE[band],
+                exempt=exempt == "x",
+                excerpt=text,
+            )
+        )
+    repeats.sort(key=lambda item: item.message_id)
+    excerpts.sort(key=lambda item: (item.local_time, item.message_id))
+    return tuple(repeats), tuple(excerpts)
+
+
+def _label_order(label: Label) -> int:
+    return list(LABEL_CODES).index(label)

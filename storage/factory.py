@@ -1,0 +1,42 @@
+"""Open the store a deployment asked for: a Redis URL, or the embedded server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from storage.base import Retention, StoreError
+from storage.embedded import start_embedded_async
+from storage.redis_store import RedisStore
+
+
+async def open_store(
+    redis_url: str | None, data_dir: Path, retention: Retention | None = None
+) -> RedisStore:
+    """Connect to ``redis_url``, or start the embedded Redis in ``data_dir`` when it is None.
+
+    Raises ``StoreError`` with one clear sentence when the server cannot be reached.
+    """
+    embedded = None
+    if redis_url is None:
+        embedded = await start_embedded_async(data_dir)
+        url = embedded.url
+    else:
+        url = redis_url
+    client: Redis = Redis.from_url(url, decode_responses=False)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as error:
+        await client.aclose()
+        if embedded is not None:
+            embedded.stop()
+        raise StoreError(
+            f"cannot reach Redis at {redis_url or url} ({error}); check FINGERTIP_REDIS_URL "
+            "or unset it to use the embedded store"
+        ) from None
+    store = RedisStore(client, retention)
+    if embedded is not None:
+        store.on_close(embedded.stop)
+    return store

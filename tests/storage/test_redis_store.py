@@ -1,0 +1,225 @@
+"""The store contract, run against every Redis deployment shape (see tests/support/redis.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from redis.asyncio import Redis
+from redis.crc import key_slot
+
+from bot.group_settings import GroupSettings
+from bot.labels import Label
+from bot.thresholds import MetricRuleOverride
+from bot.worktime import Band
+from storage.base import IngestResult
+from storage.redis_store import RedisStore
+from tests.support.builders import SHANGHAI, observation
+
+GROUP = -1001
+WEEK = "2025-W39"
+PUSH_PROOF = {Label.TASK_PUSH, Label.PROOF_DEMAND}
+
+
+async def test_a_redelivered_message_is_counted_once(store: RedisStore) -> None:
+    first = observation(1, labels=PUSH_PROOF, band=Band.AFTER_HOURS)
+    assert await store.ingest(first) is IngestResult.NEW
+    assert await store.ingest(first) is IngestResult.DUPLICATE
+    week = await store.week(GROUP, WEEK)
+    assert week.messages == 1
+    assert week.labelled == {Label.TASK_PUSH: 1, Label.PROOF_DEMAND: 1}
+    assert week.counted_label(Label.TASK_PUSH, outside_work_only=True) == 1
+
+
+async def test_an_edit_moves_counts_instead_of_adding(store: RedisStore) -> None:
+    await store.ingest(observation(7, labels=PUSH_PROOF, band=Band.QUIET, sender="boss"))
+    edited = observation(7, labels={Label.ACK_DEMAND}, band=Band.QUIET, sender="boss")
+    assert await store.ingest(edited) is IngestResult.UPDATED
+    week = await store.week(GROUP, WEEK)
+    assert week.messages == 1
+    assert week.labelled == {Label.ACK_DEMAND: 1}
+    assert week.counted_label(Label.PROOF_DEMAND) == 0
+    assert week.senders_by_label == {Label.ACK_DEMAND: 1}
+    assert week.demands_by_band == {Band.QUIET: 1}
+    assert [e.labels for e in week.evidence] == [(Label.ACK_DEMAND,)]
+
+
+async def test_an_edit_that_removes_every_label_leaves_only_the_message(store: RedisStore) -> None:
+    await store.ingest(observation(3, labels=PUSH_PROOF))
+    await store.ingest(observation(3))
+    week = await store.week(GROUP, WEEK)
+    assert (week.messages, week.demands, week.labelled, week.evidence) == (1, 0, {}, ())
+
+
+async def test_exempt_messages_are_labelled_but_not_counted(store: RedisStore) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF, exempt=True, band=Band.QUIET))
+    await store.ingest(observation(2, labels={Label.TASK_PUSH}, band=Band.QUIET))
+    week = await store.week(GROUP, WEEK)
+    assert week.labelled[Label.TASK_PUSH] == 2
+    assert week.exempt_labelled == {Label.TASK_PUSH: 1, Label.PROOF_DEMAND: 1}
+    assert week.exempt_messages == 1
+    assert week.counted_label(Label.TASK_PUSH) == 1
+    assert week.counted_label(Label.PROOF_DEMAND) == 0
+
+
+async def test_distinct_senders_hours_and_rest_days(store: RedisStore) -> None:
+    saturday = datetime(2025, 9, 27, 21, 30, tzinfo=SHANGHAI)
+    await store.ingest(
+        observation(
+            1,
+            at=saturday,
+            labels={Label.TASK_PUSH},
+            band=Band.AFTER_HOURS,
+            sender="a",
+            rest_day=saturday.date(),
+        )
+    )
+    await store.ingest(observation(2, labels={Label.TASK_PUSH}, sender="a"))
+    await store.ingest(observation(3, labels={Label.TASK_PUSH}, sender="b"))
+    await store.ingest(observation(4, acknowledgement=True, sender="c"))
+    week = await store.week(GROUP, WEEK)
+    assert week.senders_by_label == {Label.TASK_PUSH: 2}
+    assert week.demand_senders == 2
+    assert week.rest_days_with_demands == {saturday.date()}
+    assert week.demand_hours[5 * 24 + 21] == 1
+    assert week.acknowledgements == 1
+
+
+async def test_the_same_form_asked_again_within_the_window_is_a_repeat(store: RedisStore) -> None:
+    report = {Label.TASK_PUSH, Label.REPORT_DEMAND}
+    monday = datetime(2025, 9, 22, 10, tzinfo=SHANGHAI)
+    await store.ingest(observation(1, at=monday, labels=report, subject="走访台账"))
+    await store.ingest(
+        observation(2, at=monday + timedelta(days=2), labels=report, subject="其他表")
+    )
+    await store.ingest(
+        observation(3, at=monday + timedelta(days=3), labels=report, subject="走访台账")
+    )
+    # Redelivering the repeat does not count it twice, nor make the first one a repeat.
+    await store.ingest(
+        observation(3, at=monday + timedelta(days=3), labels=report, subject="走访台账")
+    )
+    week = await store.week(GROUP, WEEK)
+    assert [(r.message_id, r.subject) for r in week.repeated_reports] == [(3, "走访台账")]
+
+
+async def test_repeats_outside_the_window_need_a_second_sender(store: RedisStore) -> None:
+    report = {Label.TASK_PUSH, Label.REPORT_DEMAND}
+    start = datetime(2025, 9, 1, 10, tzinfo=SHANGHAI)
+    later = start + timedelta(days=45)
+    await store.ingest(observation(1, at=start, labels=report, subject="花名册", sender="a"))
+    await store.ingest(observation(2, at=later, labels=report, subject="花名册", sender="a"))
+    await store.ingest(observation(3, at=later, labels=report, subject="花名册", sender="b"))
+    week = await store.week(GROUP, observation(2, at=later).week)
+    assert [r.message_id for r in week.repeated_reports] == [3]
+
+
+async def test_evidence_is_capped_per_label_and_short(store: RedisStore) -> None:
+    for message_id in range(1, 8):
+        await store.ingest(observation(message_id, labels={Label.TASK_PUSH}, excerpt="x" * 140))
+    week = await store.week(GROUP, WEEK)
+    assert len(week.evidence) == 3
+    assert all(len(item.excerpt) <= 140 for item in week.evidence)
+
+
+async def test_weeks_are_listed_oldest_first(store: RedisStore) -> None:
+    later = datetime(2025, 10, 9, 10, tzinfo=SHANGHAI)
+    await store.ingest(observation(2, at=later))
+    await store.ingest(observation(1))
+    assert await store.weeks(GROUP) == [WEEK, "2025-W41"]
+    assert await store.groups() == [GROUP]
+
+
+async def test_every_key_of_a_group_lives_in_one_cluster_slot(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    report = {Label.TASK_PUSH, Label.REPORT_DEMAND}
+    await store.ingest(observation(1, labels=report, subject="表"))
+    await store.save_group_settings(GROUP, GroupSettings(title="t"))
+    await store.claim_digest(GROUP, WEEK, 42)
+    await store.add_flag(GROUP, WEEK, Label.PROOF_DEMAND, "text", "token")
+    group_keys = [k async for k in redis_client.scan_iter(match=f"*{{g{GROUP}}}*")]
+    assert len(group_keys) >= 6
+    assert len({key_slot(key) for key in group_keys}) == 1
+
+
+async def test_group_settings_round_trip(store: RedisStore) -> None:
+    assert await store.group_settings(GROUP) is None
+    settings = GroupSettings(
+        title="云溪",
+        timezone="Europe/Berlin",
+        thresholds={"proof_demand": MetricRuleOverride(warn=2)},
+    )
+    await store.save_group_settings(GROUP, settings)
+    assert await store.group_settings(GROUP) == settings
+
+
+async def test_erase_removes_everything_of_the_group_only(store: RedisStore) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    await store.ingest(observation(1, group_id=-2002, labels=PUSH_PROOF))
+    removed = await store.erase_group(GROUP)
+    assert removed >= 4
+    assert (await store.week(GROUP, WEEK)).messages == 0
+    assert await store.weeks(GROUP) == []
+    assert (await store.week(-2002, WEEK)).messages == 1
+    assert await store.groups() == [-2002]
+
+
+async def test_moving_a_group_keeps_data_and_settings(store: RedisStore) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    await store.save_group_settings(GROUP, GroupSettings(title="old"))
+    await store.move_group(GROUP, -1009)
+    assert (await store.week(-1009, WEEK)).labelled[Label.TASK_PUSH] == 1
+    assert await store.group_settings(-1009) == GroupSettings(title="old")
+    assert (await store.week(GROUP, WEEK)).messages == 0
+    assert await store.groups() == [-1009]
+
+
+async def test_a_digest_is_claimed_once_until_released(store: RedisStore) -> None:
+    assert await store.claim_digest(GROUP, WEEK, 5)
+    assert not await store.claim_digest(GROUP, WEEK, 5)
+    assert await store.claim_digest(GROUP, WEEK, 6)
+    await store.release_digest(GROUP, WEEK, 5)
+    assert await store.claim_digest(GROUP, WEEK, 5)
+
+
+async def test_evidence_expires_before_aggregates(store: RedisStore, redis_client: Redis) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    evidence_ttl = await redis_client.ttl(f"ft:{{g{GROUP}}}:w:{WEEK}:ev")
+    counters_ttl = await redis_client.ttl(f"ft:{{g{GROUP}}}:w:{WEEK}")
+    assert 0 < evidence_ttl <= 8 * 7 * 86400
+    assert evidence_ttl < counters_ttl
+
+
+async def test_invites_are_single_use(store: RedisStore) -> None:
+    await store.create_invite("tok", GROUP, 60)
+    assert await store.redeem_invite("tok") == GROUP
+    assert await store.redeem_invite("tok") is None
+
+
+async def test_flag_limiter_allows_up_to_the_limit(store: RedisStore) -> None:
+    results = [await store.flag_allowance("day-token", 3) for _ in range(4)]
+    assert results == [True, True, True, False]
+
+
+async def test_ingest_many_matches_one_by_one(store: RedisStore) -> None:
+    batch = [observation(i, labels=PUSH_PROOF if i % 2 else set()) for i in range(1, 21)]
+    results = await store.ingest_many([*batch, batch[0]])
+    assert results.count(IngestResult.NEW) == 20
+    assert results[-1] is IngestResult.DUPLICATE
+    week = await store.week(GROUP, WEEK)
+    assert (week.messages, week.labelled[Label.PROOF_DEMAND]) == (20, 10)
+
+
+async def test_moving_into_a_group_that_already_counted_merges(store: RedisStore) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    await store.add_flag(GROUP, WEEK, Label.PROOF_DEMAND, None, "member-a")
+    await store.ingest(observation(1, group_id=-1009, labels={Label.TASK_PUSH}))
+    await store.add_flag(-1009, WEEK, Label.PROOF_DEMAND, None, "member-b")
+    await store.move_group(GROUP, -1009)
+    week = await store.week(-1009, WEEK)
+    assert week.messages == 2
+    assert week.labelled == {Label.TASK_PUSH: 2, Label.PROOF_DEMAND: 1}
+    assert week.flags.members == 2
+    assert week.flags.by_label == {Label.PROOF_DEMAND: 2}
+    # Message ids restart in the new chat: a new message 1 is new, not an edit of the old one.
+    assert await store.ingest(observation(2, group_id=-1009)) is IngestResult.NEW

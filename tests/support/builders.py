@@ -1,0 +1,47 @@
+"""Builders for domain values used across tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.labels import Label
+from bot.observation import Observation
+from bot.worktime import Band, iso_week
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def observation(
+    message_id: int,
+    *,
+    group_id: int = -1001,
+    at: datetime | None = None,
+    band: Band = Band.WORK,
+    labels: frozenset[Label] | set[Label] = frozenset(),
+    exempt: bool = False,
+    acknowledgement: bool = False,
+    sender: str | None = "senderA",
+    subject: str | None = None,
+    rest_day: date | None = None,
+    excerpt: str | None = None,
+) -> Observation:
+    """Return an ``Observation`` with sensible defaults (a Monday 10:00 in Shanghai)."""
+    sent_at = at or datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
+    labels = frozenset(labels)
+    return Observation(
+        group_id=group_id,
+        message_id=message_id,
+        sent_at=sent_at,
+        week=iso_week(sent_at.date()),
+        band=band,
+        weekday=sent_at.weekday(),
+        hour=sent_at.hour,
+        rest_day=rest_day,
+        labels=labels,
+        exempt=exempt,
+        acknowledgement=acknowledgement,
+        sender_key=sender,
+        report_subject=subject if Label.REPORT_DEMAND in labels else None,
+        excerpt=excerpt if excerpt is not None else ("excerpt" if labels else None),
+    )

@@ -1,0 +1,36 @@
+"""The e2e fixture: the real application against the Bot API sandbox, on a real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.playground import Playground
+from bot.sandbox import ManualClock
+from bot.settings import Settings
+from storage.redis_store import RedisStore
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2025, 11, 10, 8, 0, tzinfo=SHANGHAI)
+"""Monday of ISO week 2025-W46, an ordinary working week, 08:00 in Shanghai."""
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in the test week: ``day`` 0 is Monday 2025-11-10 (Shanghai time)."""
+    return MONDAY.replace(day=MONDAY.day + day, hour=hour, minute=minute)
+
+
+@pytest.fixture
+async def playground(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playground]:
+    """A started bot (privacy mode off) in a sandbox whose clock starts at ``MONDAY``."""
+    ground = await Playground.open(
+        Settings(data_dir=tmp_path / "data"), RedisStore(redis_client), ManualClock(MONDAY)
+    )
+    await ground.start_bot()
+    yield ground
+    await ground.close()
