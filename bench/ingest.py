@@ -88,7 +88,7 @@ async def floor_writes(client: Redis, observations: list[Observation]) -> float:
                 pipe.hget(seen, o.message_id)
                 for token in tokens:
                     pipe.hincrby(counters, token, 1)
-                pipe.hset(seen, o.message_id, " ".join(tokens))
+                pipe.hset(seen, o.message_id, f"{o.sender_key}|{' '.join(tokens)}|")
                 if line:
                     pipe.hset(evidence, o.message_id, line)
                     for label in o.labels:

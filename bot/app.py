@@ -16,7 +16,15 @@ from bot.observation import SenderHasher
 from bot.secret_file import load_or_create_key
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings, SettingsError
-from handlers import admin, commands_menu, digest_delivery, flags, group_messages, membership
+from handlers import (
+    admin,
+    commands_menu,
+    digest_delivery,
+    flags,
+    group_messages,
+    membership,
+    overview,
+)
 from handlers import private as private_chat
 from handlers.common import SERVICES_KEY, App
 from storage.base import Store
@@ -71,7 +79,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app: App = builder.build()
     app.bot_data[SERVICES_KEY] = services
-    for module in (group_messages, membership, admin, flags, private_chat):
+    for module in (group_messages, membership, admin, flags, private_chat, overview):
         module.register(app)
     app.add_error_handler(_log_error)
     return app

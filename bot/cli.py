@@ -191,6 +191,27 @@ def run(
         asyncio.run(run_bot(settings, webhook_url=webhook, listen=listen, port=port))
 
 
+@app.command()
+def demo(
+    lang: Annotated[
+        LanguageChoice, typer.Option(help="Language of the digest.")
+    ] = LanguageChoice.ZH,
+) -> None:
+    """Play a scripted week against a local Telegram double and print the leader's digest."""
+    from bot.demo import run_demo
+
+    with clear_errors():
+        result = asyncio.run(run_demo(lang.value))
+    typer.echo(
+        f"Demo: {result.group_messages} messages over one week in a sandboxed work group, "
+        f"{result.flags} anonymous flags; the weekly digest fired on Monday 09:00 "
+        "(Asia/Shanghai). The leader received:\n"
+    )
+    for message in result.leader_messages:
+        typer.echo(message)
+        typer.echo("")
+
+
 def _print_chat_list(chats: list[ChatSummary]) -> None:
     typer.echo("This export holds several chats; choose one with --chat NAME_OR_ID:")
     for summary in chats:

@@ -14,7 +14,7 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "[id]"),
     (re.compile(r"(?<!\d)(?:\+?\d[\d -]{8,}\d)(?!\d)"), "[number]"),
     # Mentions name the person being chased; the digest is about the pattern, not the person.
-    (re.compile(r"@[^\s@，,。:：]{1,32}"), "@…"),
+    (re.compile(r"@(?!所有人|all\b|everyone\b)[^\s@，,。:：]{1,32}", re.IGNORECASE), "@…"),
 )
 _SPACE = re.compile(r"\s+")
 

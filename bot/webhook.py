@@ -19,10 +19,17 @@ HEALTH_PATH = "/healthz"
 MAX_UPDATE_BYTES = 1 << 20
 
 HealthCheck = Callable[[], Awaitable[bool]]
+Deliver = Callable[[Update], Awaitable[object]]
 
 
-def webhook_app(application: App, secret: str, healthy: HealthCheck) -> web.Application:
-    """An aiohttp app that queues verified updates for ``application`` and serves /healthz."""
+def webhook_app(
+    application: App, secret: str, healthy: HealthCheck, deliver: Deliver | None = None
+) -> web.Application:
+    """An aiohttp app that hands verified updates to ``deliver`` and serves /healthz.
+
+    ``deliver`` defaults to the application's update queue, so Telegram gets its answer at once.
+    """
+    hand_over = deliver or application.update_queue.put
 
     async def receive(request: web.Request) -> web.Response:
         offered = request.headers.get(SECRET_HEADER, "")
@@ -34,7 +41,7 @@ def webhook_app(application: App, secret: str, healthy: HealthCheck) -> web.Appl
             update = Update.de_json(data, application.bot)
         except (ValueError, TypeError, KeyError):
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
-        await application.update_queue.put(update)
+        await hand_over(update)
         return web.json_response({"ok": True})
 
     async def health(_: web.Request) -> web.Response:

@@ -27,9 +27,10 @@ DESCRIPTIONS = {
     "subscribe": "Get a one-time link that subscribes a leader to the digest",
     "digest": "This week's digest so far",
     "erase": "Erase all data of this group",
+    "overview": "Last week across the groups whose digest you receive",
 }
 MENUS: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
-    (BotCommandScopeAllPrivateChats(), ("start", "flag", "help")),
+    (BotCommandScopeAllPrivateChats(), ("start", "flag", "overview", "help")),
     (BotCommandScopeAllGroupChats(), ("flag", "help")),
     (
         BotCommandScopeAllChatAdministrators(),

@@ -25,7 +25,8 @@ def help_text(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
         "after-hours tasks, screenshot and photo proof, forms and data, acknowledgement chains, "
         "app check-ins and urgent deadlines. It keeps weekly counts, not chat logs.\n"
         "/flag: flag a burden anonymously (in a private chat).\n"
-        "Admins: /settings, /set, /subscribe, /digest, /erase."
+        "Admins: /settings, /set, /subscribe, /digest, /erase.\n"
+        "Leaders: /overview shows last week across the groups whose digest you receive."
     )
 
 

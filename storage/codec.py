@@ -8,9 +8,12 @@ Token grammar (first character is the kind):
   l<label>          labelled (exempt too)    e<label>         exempt labelled
   x                 exempt messages          c<label><band>   counted label by band
   d<band>           counted demands by band  h<hour-of-week>  counted demands by hour of week
-  r<yyyymmdd>       rest day with demands    s<label>.<who>   label senders (pseudonyms)
-  S.<who>           demand senders           a<band>          acknowledgement replies by band
+  r<weekday>        rest day with demands    s<label>.~       label senders (pseudonyms)
+  S.~               demand senders           a<band>          acknowledgement replies by band
   R                 repeated report demands (added by the Lua script, which knows the history)
+
+``~`` stands for the sender's pseudonym, which the store keeps once per message instead of once
+per token: a group-week's memory is mostly these per-message records.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.aggregates import Evidence, RepeatedReport, WeekAggregate
 from bot.labels import Label
 from bot.observation import Observation
-from bot.worktime import Band
+from bot.worktime import Band, week_start
 
 LABEL_CODES: Mapping[Label, str] = {
     Label.TASK_PUSH: "t",
@@ -36,7 +39,7 @@ LABEL_CODES: Mapping[Label, str] = {
 BAND_CODES: Mapping[Band, str] = {Band.WORK: "w", Band.AFTER_HOURS: "a", Band.QUIET: "q"}
 _LABELS_BY_CODE = {code: label for label, code in LABEL_CODES.items()}
 _BANDS_BY_CODE = {code: band for band, code in BAND_CODES.items()}
-REPEAT_TOKEN = "R"
+SENDER_MARK = "~"
 EVIDENCE_FIELD_SEPARATOR = "\t"
 
 
@@ -55,11 +58,10 @@ def counter_tokens(observation: Observation) -> list[str]:
         tokens.extend(f"c{code}{band}" for code in codes)
         tokens.extend((f"d{band}", f"h{observation.hour_of_week}"))
         if observation.rest_day is not None:
-            tokens.append(f"r{observation.rest_day:%Y%m%d}")
+            tokens.append(f"r{observation.rest_day.weekday()}")
         if observation.sender_key:
-            who = observation.sender_key
-            tokens.extend(f"s{code}.{who}" for code in codes)
-            tokens.append(f"S.{who}")
+            tokens.extend(f"s{code}.{SENDER_MARK}" for code in codes)
+            tokens.append(f"S.{SENDER_MARK}")
     return tokens
 
 
@@ -80,6 +82,7 @@ def evidence_record(observation: Observation) -> str:
 
 @dataclass
 class _Tally:
+    monday: date
     messages: int = 0
     exempt: int = 0
     demand_senders: int = 0
@@ -107,7 +110,7 @@ def _add_demand_sender(tally: _Tally, _: str, __: int) -> None:
 
 
 def _add_rest_day(tally: _Tally, rest: str, _: int) -> None:
-    tally.rest_days.add(date(int(rest[:4]), int(rest[4:6]), int(rest[6:8])))
+    tally.rest_days.add(tally.monday + timedelta(days=int(rest)))
 
 
 def _add_counted(tally: _Tally, rest: str, value: int) -> None:
@@ -138,7 +141,7 @@ def decode_week(
     week: str, counters: Mapping[str, str], evidence: Mapping[str, str]
 ) -> WeekAggregate:
     """Rebuild a ``WeekAggregate`` from a week's counter hash and evidence hash."""
-    tally = _Tally()
+    tally = _Tally(monday=week_start(week))
     for name, raw in counters.items():
         value = int(raw)
         decoder = _DECODERS.get(name[0])

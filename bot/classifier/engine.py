@@ -27,6 +27,15 @@ _CONTENT = re.compile(r"[^\W_]")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ASCII_WORD = _LETTERS | {"0"}
 _NO_CATEGORIES: frozenset[str] = frozenset()
+_NO_LABELS: frozenset[Label] = frozenset()
+# A shadowing phrase hides short phrases that overlap it (报进度 in 通报进度), not long ones such
+# as a whole deadline (明天下午前 in 统计表明天下午前).
+_SHADOWED_LENGTH = 3
+# Very short texts (收到, 1, 好的, 👍) repeat endlessly in real groups; their results are cached.
+_SHORT_TEXT = 12
+_SHORT_CACHE_SIZE = 4096
+# "表、视频": the next item of a list is not what the previous one is done to.
+_LIST_SEPARATORS = frozenset("、,和及与&")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,9 @@ class _Kind:
     first_person: bool
     reply_lead: bool
     reset: bool
+    quote_intro: bool
+    early_rules: tuple[Rule, ...]
+    late_rules: tuple[Rule, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +106,63 @@ class _Message:
     message_categories: set[str]
     clause_tokens: list[list[_Token]]
     blocked_clauses: set[int]
+    live_clause: list[set[str]]
+    live_sentence: list[set[str]]
+    live_message: set[str]
 
 
 def _present(conditions: tuple[Condition, ...], categories: set[str]) -> bool:
     return any(all(not part.isdisjoint(categories) for part in cond) for cond in conditions)
+
+
+def _mark_quotes(norm: str, tokens: list[_Token]) -> None:
+    """Mark tokens inside quoted speech ('文件写着"…"', 'the memo says: …') as not asked for.
+
+    A quote opener followed by a quotation mark quotes up to the closing mark; followed by a
+    colon it quotes the rest of the sentence.
+    """
+    for opener in tokens:
+        if not opener.kind.quote_intro:
+            continue
+        cursor = opener.end
+        while cursor < len(norm) and norm[cursor] in " :,":
+            cursor += 1
+        if cursor < len(norm) and norm[cursor] == '"':
+            close = norm.find('"', cursor + 1)
+            stop = close if close != -1 else len(norm)
+        elif ":" in norm[opener.end : cursor]:
+            found = _SENTENCE_END.search(norm, cursor)
+            stop = found.start() if found else len(norm)
+        else:
+            continue
+        for token in tokens:
+            if cursor <= token.start < stop:
+                token.negated = True
+
+
+def _rules_for(
+    categories: frozenset[str], by_category: dict[str, list[Rule]], order: dict[str, int]
+) -> tuple[Rule, ...]:
+    """The rules a token of these categories triggers, each once, in rule-file order."""
+    found = {rule.id: rule for category in categories for rule in by_category.get(category, ())}
+    return tuple(sorted(found.values(), key=lambda rule: order[rule.id]))
+
+
+def _span_order(span: tuple[int, int, frozenset[str]]) -> tuple[int, int]:
+    return span[0], span[1]
+
+
+def _guard_bits(rules: RuleSet) -> dict[str, int]:
+    """Give every distinct guard literal its own bit."""
+    literals = sorted({literal for _c, _p, guard in rules.patterns for literal in guard})
+    return {literal: 1 << index for index, literal in enumerate(literals)}
+
+
+def _mask(guard: tuple[str, ...], bits: dict[str, int]) -> int:
+    mask = 0
+    for literal in guard:
+        mask |= bits[literal]
+    return mask
 
 
 class Engine:
@@ -106,10 +171,13 @@ class Engine:
     def __init__(self, rules: RuleSet, table: dict[int, str]) -> None:
         self._rules = rules
         self._table = table
-        self._automaton = self._build_automaton(rules)
-        self._patterns = self._build_patterns(rules)
+        guard_bits = _guard_bits(rules)
+        self._automaton = self._build_automaton(rules, guard_bits)
+        self._patterns = self._build_patterns(rules, guard_bits)
+        self._short_cache: dict[str, Classification] = {}
         self._kinds: dict[frozenset[str], _Kind] = {}
         self._conditions: dict[str, _RuleChecks] = {}
+        self._rule_order = {rule.id: index for index, rule in enumerate(rules.rules)}
         engine = rules.engine
         self._negators = engine.get("negators", _NO_CATEGORIES)
         self._purpose = engine.get("purpose", _NO_CATEGORIES)
@@ -118,10 +186,17 @@ class Engine:
         self._first_person = engine.get("first_person", _NO_CATEGORIES)
         self._speaker_reset = engine.get("speaker_reset", _NO_CATEGORIES)
         self._reply_lead = engine.get("reply_lead", _NO_CATEGORIES)
+        self._shadow = engine.get("shadow", _NO_CATEGORIES)
+        self._quote_intro = engine.get("quote_intro", _NO_CATEGORIES)
         self._by_category: dict[str, list[Rule]] = {}
         self._late_by_category: dict[str, list[Rule]] = {}
         self._labels_of: dict[str, frozenset[Label]] = {}
         for rule in rules.rules:
+            self._conditions[rule.id] = _RuleChecks(
+                _Blockers.of(rule.unless_clause),
+                _Blockers.of(rule.unless_sentence),
+                _Blockers.of(rule.unless_message),
+            )
             target = self._late_by_category if rule.requires_labels else self._by_category
             for category in rule.trigger:
                 target.setdefault(category, []).append(rule)
@@ -130,34 +205,38 @@ class Engine:
                 }
 
     @staticmethod
-    def _build_automaton(rules: RuleSet) -> ahocorasick.Automaton:
+    def _build_automaton(rules: RuleSet, guard_bits: dict[str, int]) -> ahocorasick.Automaton:
+        # One scan finds the phrases and, at no extra cost, which pattern guards are present.
         by_phrase: dict[str, set[str]] = {}
         for category, phrases in rules.phrases.items():
             for phrase in phrases:
                 by_phrase.setdefault(phrase, set()).add(category)
         automaton = ahocorasick.Automaton()
-        for phrase, categories in by_phrase.items():
+        for phrase in by_phrase.keys() | guard_bits.keys():
             automaton.add_word(
                 phrase,
                 (
-                    len(phrase),
-                    frozenset(categories),
+                    len(phrase) - 1,
+                    frozenset(by_phrase.get(phrase, ())),
                     phrase[0] in _ASCII_WORD,
                     phrase[-1] in _LETTERS,
+                    guard_bits.get(phrase, 0),
                 ),
             )
-        if by_phrase:
+        if by_phrase or guard_bits:
             automaton.make_automaton()
         return automaton
 
     @staticmethod
     def _build_patterns(
-        rules: RuleSet,
-    ) -> tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...]:
+        rules: RuleSet, guard_bits: dict[str, int]
+    ) -> tuple[tuple[re.Pattern[str], frozenset[str], int], ...]:
         # Each pattern runs on its own: overlapping matches of different categories all count,
-        # and each keeps the regex engine's literal-prefix speed-up.
+        # and each keeps the regex engine's literal-prefix speed-up. A pattern with guards runs
+        # only when one of its guard literals was seen by the scan (mask 0: always runs).
         return tuple(
-            (pattern, frozenset({category}), guard) for category, pattern, guard in rules.patterns
+            (pattern, frozenset({category}), _mask(guard, guard_bits))
+            for category, pattern, guard in rules.patterns
         )
 
     def phrases(self) -> Iterable[str]:
@@ -171,15 +250,38 @@ class Engine:
 
     def classify(self, text: str) -> Classification:
         """Label ``text``; see :class:`Classification` for what is promised."""
+        short = len(text) <= _SHORT_TEXT
+        if short:
+            cached = self._short_cache.get(text)
+            if cached is not None:
+                return cached
+        result = self._classify(text)
+        if short:
+            if len(self._short_cache) >= _SHORT_CACHE_SIZE:
+                self._short_cache.clear()
+            self._short_cache[text] = result
+        return result
+
+    def _classify(self, text: str) -> Classification:
         norm = normalise(text, self._table)
         tokens = self._scan(norm)
+        if not any(token.kind.labels for token in tokens):
+            # Most chat names no trigger at all: no rule can fire, skip the clause analysis.
+            return Classification(
+                labels=_NO_LABELS,
+                exempt=False,
+                hits=(),
+                exempt_rule=None,
+                acknowledgement=self._quick_acknowledgement(norm, tokens),
+                report_subject=None,
+            )
         message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
-        self._fire(message, self._by_category, labels, hits, text)
+        self._fire(message, labels, hits, text, late=False)
         self._imply(labels, hits)
         if self._late_by_category:
-            self._fire(message, self._late_by_category, labels, hits, text)
+            self._fire(message, labels, hits, text, late=True)
             self._imply(labels, hits)
         exempt_rule = self._exemption(message) if labels else None
         acknowledgement = not labels and self._is_acknowledgement(norm, message)
@@ -197,37 +299,62 @@ class Engine:
         )
 
     def _scan(self, norm: str) -> list[_Token]:
-        found: dict[tuple[int, int], frozenset[str]] = {}
+        return self._tokens(self._spans(norm))
+
+    def _spans(self, norm: str) -> list[tuple[int, int, frozenset[str]]]:
+        """Every phrase and pattern match as (start, -end, categories), sorted."""
+        spans: list[tuple[int, int, frozenset[str]]] = []
         size = len(norm)
-        for last, (length, categories, left, right) in self._automaton.iter(norm):
-            start = last - length + 1
+        seen_guards = 0
+        for last, (offset, categories, left, right, guards) in self._automaton.iter(norm):
+            if guards:
+                seen_guards |= guards
+                if not categories:
+                    continue
+            start = last - offset
             if left and start > 0 and norm[start - 1] in _ASCII_WORD:
                 continue
             if right and last + 1 < size and norm[last + 1] in _ASCII_WORD:
                 continue
-            key = (start, last + 1)
-            found[key] = found.get(key, _NO_CATEGORIES) | categories
-        for pattern, category, guard in self._patterns:
-            if guard and not any(literal in norm for literal in guard):
+            spans.append((start, -last - 1, categories))
+        for pattern, category, mask in self._patterns:
+            if mask and not mask & seen_guards:
                 continue
             for match in pattern.finditer(norm):
-                key = match.span()
-                if key[0] != key[1]:
-                    found[key] = found.get(key, _NO_CATEGORIES) | category
+                begin, stop = match.span()
+                if begin != stop:
+                    spans.append((begin, -stop, category))
+        spans.sort(key=_span_order)
+        return spans
+
+    def _tokens(self, spans: list[tuple[int, int, frozenset[str]]]) -> list[_Token]:
         tokens: list[_Token] = []
-        cover = -1
+        cover = shadow = -1
         kinds = self._kinds
-        # Longest match wins: a token inside a longer one (e.g. 请 in 请假) is dropped.
-        for start, negative_end in sorted([(a, -b) for a, b in found]):
+        previous: _Token | None = None
+        # Longest match wins: a token inside a longer one (e.g. 请 in 请假) is dropped, and a
+        # shadowing phrase also hides what merely overlaps it (报进度 in 通报进度).
+        for start, negative_end, categories in spans:
             end = -negative_end
-            if end <= cover:
+            if previous is not None and previous.start == start and previous.end == end:
+                # the same span found twice (a phrase and a pattern): one token, both categories
+                merged = previous.categories | categories
+                if merged not in kinds:
+                    kinds[merged] = self._kind(merged)
+                previous.categories, previous.kind = merged, kinds[merged]
+                if merged <= self._shadow:
+                    shadow = end
+                continue
+            if end <= cover or (start < shadow and end - start <= _SHADOWED_LENGTH):
                 continue
             cover = end
-            categories = found[(start, end)]
+            if categories <= self._shadow:
+                shadow = end
             kind = kinds.get(categories)
             if kind is None:
                 kind = kinds[categories] = self._kind(categories)
-            tokens.append(_Token(start, end, categories, kind))
+            previous = _Token(start, end, categories, kind)
+            tokens.append(previous)
         return tokens
 
     def _kind(self, categories: frozenset[str]) -> _Kind:
@@ -243,6 +370,9 @@ class Engine:
             first_person=not categories.isdisjoint(self._first_person),
             reply_lead=not categories.isdisjoint(self._reply_lead),
             reset=not categories.isdisjoint(self._speaker_reset),
+            quote_intro=not categories.isdisjoint(self._quote_intro),
+            early_rules=_rules_for(categories, self._by_category, self._rule_order),
+            late_rules=_rules_for(categories, self._late_by_category, self._rule_order),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
@@ -276,7 +406,19 @@ class Engine:
         for members in clause_tokens:
             if any(t.kind.negator or t.kind.purpose for t in members):
                 self._mark_negation(members)
+        if any(t.kind.quote_intro for t in tokens):
+            _mark_quotes(norm, tokens)
         blocked = self._speaker_blocks(clause_tokens, clause_sentence)
+        # What gives a trigger its force must itself be asked for: a negated token
+        # ("不用再报了") cannot lend force to an object elsewhere in the sentence.
+        live_clause: list[set[str]] = [set() for _ in clause_starts]
+        live_sentence: list[set[str]] = [set() for _ in sentence_starts]
+        live_message: set[str] = set()
+        for token in tokens:
+            if not token.negated:
+                live_clause[token.clause] |= token.categories
+                live_sentence[token.sentence] |= token.categories
+                live_message |= token.categories
         return _Message(
             norm,
             tokens,
@@ -285,6 +427,9 @@ class Engine:
             message_categories,
             clause_tokens,
             blocked,
+            live_clause,
+            live_sentence,
+            live_message,
         )
 
     def _mark_negation(self, members: list[_Token]) -> None:
@@ -337,38 +482,32 @@ class Engine:
         return blocked
 
     def _fire(
-        self,
-        message: _Message,
-        by_category: dict[str, list[Rule]],
-        labels: set[Label],
-        hits: list[Hit],
-        text: str,
+        self, message: _Message, labels: set[Label], hits: list[Hit], text: str, *, late: bool
     ) -> None:
         for token in message.tokens:
-            for category in token.categories:
-                for rule in by_category.get(category, ()):
-                    if rule.requires_labels and rule.requires_labels.isdisjoint(labels):
-                        continue
-                    if self._fires(rule, token, message):
-                        labels.add(rule.label)
-                        hits.append(
-                            Hit(
-                                rule.label,
-                                rule.id,
-                                text[token.start : token.end],
-                                token.start,
-                                token.end,
-                            )
+            for rule in token.kind.late_rules if late else token.kind.early_rules:
+                if rule.requires_labels and rule.requires_labels.isdisjoint(labels):
+                    continue
+                if self._fires(rule, token, message):
+                    labels.add(rule.label)
+                    hits.append(
+                        Hit(
+                            rule.label,
+                            rule.id,
+                            text[token.start : token.end],
+                            token.start,
+                            token.end,
                         )
+                    )
 
     def _fires(self, rule: Rule, token: _Token, message: _Message) -> bool:
         if self._blocked(rule, token, message):
             return False
-        sentence_cats = message.sentence_categories[token.sentence]
+        sentence_cats = message.live_sentence[token.sentence]
         if rule.need_context and rule.need_context.isdisjoint(sentence_cats):
             return False
         return self._needs_met(
-            rule, token, message, message.clause_categories[token.clause], sentence_cats
+            rule, token, message, message.live_clause[token.clause], sentence_cats
         )
 
     def _blocked(self, rule: Rule, token: _Token, message: _Message) -> bool:
@@ -377,13 +516,7 @@ class Engine:
         ):
             return True
         sentence_cats = message.sentence_categories[token.sentence]
-        checks = self._conditions.get(rule.id)
-        if checks is None:
-            checks = self._conditions[rule.id] = _RuleChecks(
-                _Blockers.of(rule.unless_clause),
-                _Blockers.of(rule.unless_sentence),
-                _Blockers.of(rule.unless_message),
-            )
+        checks = self._conditions[rule.id]
         if (
             checks.clause.present(message.clause_categories[token.clause])
             or (rule.except_.isdisjoint(sentence_cats) and checks.sentence.present(sentence_cats))
@@ -402,6 +535,7 @@ class Engine:
             if (
                 rule.unless_next
                 and token.end <= other.start <= token.end + 1
+                and message.text[token.end : other.start] not in _LIST_SEPARATORS
                 and not other.categories.isdisjoint(rule.unless_next)
             ):
                 return True
@@ -433,13 +567,11 @@ class Engine:
             return True
         if rule.need:
             scope = {"clause": clause_cats, "sentence": sentence_cats}.get(
-                rule.need_scope, message.message_categories
+                rule.need_scope, message.live_message
             )
             if not rule.need.isdisjoint(scope):
                 return True
-        return bool(rule.need_message) and not rule.need_message.isdisjoint(
-            message.message_categories
-        )
+        return bool(rule.need_message) and not rule.need_message.isdisjoint(message.live_message)
 
     def _imply(self, labels: set[Label], hits: list[Hit]) -> None:
         for implication in self._rules.implications:
@@ -464,17 +596,32 @@ class Engine:
         return None
 
     def _is_acknowledgement(self, norm: str, message: _Message) -> bool:
-        if not message.tokens:
+        if not message.tokens or message.tokens[0].sentence != 0:
             return False
-        first = message.tokens[0]
-        if first.sentence != 0 or _CONTENT.search(norm, 0, first.start):
+        return self._acknowledges(norm, message.tokens[0], message.message_categories)
+
+    def _quick_acknowledgement(self, norm: str, tokens: list[_Token]) -> bool:
+        """The acknowledgement check without the clause analysis (same answer)."""
+        if not tokens:
+            return False
+        first = tokens[0]
+        for end in _SENTENCE_END.finditer(norm, 0, first.start + 1):
+            if end.end() <= first.start:
+                return False
+        categories: set[str] = set()
+        for token in tokens:
+            categories |= token.categories
+        return self._acknowledges(norm, first, categories)
+
+    def _acknowledges(self, norm: str, first: _Token, categories: set[str]) -> bool:
+        if _CONTENT.search(norm, 0, first.start):
             return False
         length = len(norm) - norm.count(" ")
         for rule in self._rules.acknowledgements:
             if (
                 not first.categories.isdisjoint(rule.starts_with)
                 and length <= rule.max_chars
-                and rule.unless.isdisjoint(message.message_categories)
+                and rule.unless.isdisjoint(categories)
             ):
                 return True
         return False

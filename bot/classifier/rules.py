@@ -56,6 +56,8 @@ _ENGINE_KEYS = {
     "first_person",
     "reply_lead",
     "speaker_reset",
+    "quote_intro",
+    "shadow",
 }
 _CATEGORY_KEYS = {"phrases", "patterns", "guard"}
 _IMPLICATION_KEYS = {"id", "if_any", "add"}

@@ -160,3 +160,31 @@ def _shorten(line: str, limit: int) -> str:
     plain = _TAG.sub("", line)[: limit - 1]
     # Never leave half an entity such as "&am" at the cut.
     return _PARTIAL_ENTITY.sub("", plain) + "…"
+
+
+def overview_html(digests: list[WeekDigest], language: str) -> list[str]:
+    """One line per group: a leader's view across the groups they receive digests for."""
+    _ = Translator(language)
+    lines = ["<b>" + escape(_("Fingertip overview of your groups")) + "</b>"]
+    for digest in digests:
+        over = [
+            escape(metric_name(_, result.id))
+            for result in digest.metrics
+            if result.status is not Status.OK
+        ]
+        lines.append(
+            f"{_STATUS_MARK[digest.status]} <b>{escape(digest.group_name)}</b> "
+            f"({escape(digest.week)}): "
+            + escape(
+                _(
+                    "{messages} messages, {demands} demands, {after} after-hours task pushes",
+                    messages=digest.messages,
+                    demands=digest.demands,
+                    after=digest.after_hours_task_push,
+                )
+            )
+            + (f"\n    {', '.join(over)}" if over else "")
+        )
+    if len(lines) == 1:
+        lines.append(escape(_("You do not receive the digest of any group yet.")))
+    return split_html(lines)

@@ -52,17 +52,22 @@ if subject ~= '' then
   store_entries(subject, kept)
 end
 
+-- A message's record: "<sender>|<tokens>|<subject>"; "~" in a token stands for the sender.
 local counted = tokens
 if is_repeat then counted = counted .. ' R' end
-local state = counted .. '|' .. subject
+local state = sender .. '|' .. counted .. '|' .. subject
 local old = redis.call('HGET', KEYS[2], msg)
 if old == state then return 0 end
 
+local function field(token, who)
+  return (string.gsub(token, '~', who))
+end
+
 if old then
-  local bar = string.find(old, '|', 1, true)
-  local old_tokens, old_subject = string.sub(old, 1, bar - 1), string.sub(old, bar + 1)
+  local old_sender, old_tokens, old_subject = string.match(old, '^([^|]*)|([^|]*)|(.*)$')
   for token in string.gmatch(old_tokens, '%S+') do
-    if redis.call('HINCRBY', KEYS[1], token, -1) <= 0 then redis.call('HDEL', KEYS[1], token) end
+    local name = field(token, old_sender)
+    if redis.call('HINCRBY', KEYS[1], name, -1) <= 0 then redis.call('HDEL', KEYS[1], name) end
   end
   if old_subject ~= '' and old_subject ~= subject then
     local kept = {}
@@ -85,7 +90,7 @@ if old then
 end
 
 for token in string.gmatch(counted, '%S+') do
-  redis.call('HINCRBY', KEYS[1], token, 1)
+  redis.call('HINCRBY', KEYS[1], field(token, sender), 1)
 end
 redis.call('HSET', KEYS[2], msg, state)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.classifier import classify
+from bot.classifier import classify, load_classifier
 from bot.labels import Label, sort_labels
 
 CASES_DIR = Path(__file__).parent / "classifier_cases"
@@ -139,3 +139,52 @@ def test_hits_explain_every_label() -> None:
     result = classify("请大家今晚九点前下载App并截图发群里")
     assert {hit.label for hit in result.hits} == result.labels
     assert all(hit.rule for hit in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a negated verb lends no force to an object elsewhere in the sentence
+        ("不用再交纸质表了，数据直接从平台导出。", set()),
+        ("No need to send the photos, the numbers are already in.", set()),
+        # quoted speech is not asked for; what follows the quote still is
+        ("文件里写着“各单位须于月底前报送台账”，大家知道就行。", set()),
+        (
+            "The memo says: staff must post selfies. Ignore that, but send me the form by Friday.",
+            {"task_push", "report_demand"},
+        ),
+        # hypotheticals
+        ("如果上面要照片，我再通知大家。", set()),
+        # a chain whose first entry shows the format is still a demand; a continued one is not
+        (
+            "【接龙】周日加班人员：姓名+手机号\n1. 赵六 138xxxx0000",
+            {"task_push", "report_demand", "ack_demand"},
+        ),
+        ("【接龙】周日加班人员\n1. 赵六\n2. 钱七", set()),
+        # a platform only used to enter data is not an app demand
+        ("请把走访台账录进省平台，周五前。", {"task_push", "report_demand"}),
+        # implied chases
+        ("@钱会计 相呢？", {"task_push", "proof_demand"}),
+        ("还差哪几个村没报？抓紧。", {"task_push", "report_demand"}),
+        ("@Dan timesheet?", {"task_push", "report_demand"}),
+    ],
+)  # fmt: skip
+def test_structural_cases(text: str, expected: set[str]) -> None:
+    assert {label.value for label in classify(text).labels} == expected
+
+
+def test_short_texts_are_cached_without_changing_answers() -> None:
+    classifier = load_classifier()
+    first = classifier.classify("收到")
+    assert classifier.classify("收到") is first
+    assert first.acknowledgement
+    assert not first.labels
+
+
+def test_fast_path_gives_the_same_acknowledgement_as_the_full_analysis() -> None:
+    engine = load_classifier()._engine
+    for text in ("收到", "好的。谢谢", "。收到", "a.收到", "收到，明天交", "1", "天气不错", ""):
+        norm = engine.normalise(text)
+        tokens = engine._scan(norm)
+        full = engine._is_acknowledgement(norm, engine._analyse(norm, engine._scan(norm)))
+        assert engine._quick_acknowledgement(norm, tokens) == full, text

@@ -16,6 +16,10 @@ def test_contacts_links_ids_and_mentions_are_masked() -> None:
     assert "请把身份证" in clean
 
 
+def test_announcements_to_everyone_stay_readable() -> None:
+    assert redact("@所有人 明天开会 @All please read") == "@所有人 明天开会 @All please read"
+
+
 def test_the_excerpt_shows_the_focus_of_a_long_message() -> None:
     text = "通知。" * 60 + "请今晚十点前截图发群里" + "。" * 100
     excerpt = make_excerpt(text, text.index("截图"))

@@ -27,11 +27,8 @@ def subscribed_leader(ground: Playground) -> tuple[Chat, User, User, User]:
 
 async def subscribe(ground: Playground, boss: User, leader: User) -> None:
     await ground.drain()
-    link = next(
-        m.plain_text or ""
-        for m in ground.sandbox.sent_to(boss)
-        if "start=sub_" in (m.plain_text or "")
-    )
+    links = [m.plain_text or "" for m in ground.sandbox.sent_to(boss)]
+    link = next(text for text in reversed(links) if "start=sub_" in text)
     token = link.split("start=", 1)[1].split()[0]
     ground.sandbox.private(leader, f"/start {token}")
     await ground.drain()
@@ -125,3 +122,23 @@ async def test_without_subscribers_the_digest_goes_to_the_group_in_its_time_zone
     digest = sandbox.sent_to(group)[before:]
     assert len(digest) == 1
     assert "after-hours task pushes: 1" in (digest[0].plain_text or "")
+
+
+async def test_a_leader_sees_last_week_across_their_groups(playground: Playground) -> None:
+    group, boss, member, leader = subscribed_leader(playground)
+    await subscribe(playground, boss, leader)
+    sandbox = playground.sandbox
+    other = sandbox.create_group("城东网格群", owner=boss, members=[member])
+    sandbox.add_bot_to_group(other, by=boss)
+    sandbox.command(other, boss, "/subscribe")
+    await subscribe(playground, boss, leader)
+    post_week(playground, group, boss, member)
+    sandbox.post(other, member, "大家周末愉快", at=at(4, 18))
+    await playground.drain()
+    playground.clock.set(datetime(2025, 11, 17, 10, 0, tzinfo=SHANGHAI))
+    sandbox.private(leader, "/overview")
+    await playground.drain()
+    text = sandbox.sent_to(leader)[-1].plain_text or ""
+    assert "云溪街道工作群 (2025-W46)" in text
+    assert "城东网格群 (2025-W46)" in text
+    assert "非工作时间任务推送 3 条" in text

@@ -1,0 +1,24 @@
+# Fingertip: the live bot (long polling by default; pass `run --webhook URL --listen 0.0.0.0`).
+# With no FINGERTIP_REDIS_URL, the embedded Redis persists in the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    FINGERTIP_DATA_DIR=/data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY storage ./storage
+RUN pip install . \
+    && useradd --system --create-home --uid 10001 fingertip \
+    && mkdir -p /data \
+    && chown fingertip /data
+
+USER fingertip
+VOLUME ["/data"]
+EXPOSE 8080
+ENTRYPOINT ["fingertip"]
+CMD ["run"]

@@ -1,0 +1,49 @@
+"""``/overview`` in private: a leader's last complete week across all their groups."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler, ContextTypes, filters
+
+from bot.render.telegram_html import overview_html
+from bot.schedule import due_week
+from bot.weekly import load_digest
+from handlers.common import App, services, user_language
+
+
+def register(app: App) -> None:
+    """``/overview`` in private chats."""
+    app.add_handler(CommandHandler("overview", overview, filters=filters.ChatType.PRIVATE))
+
+
+async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List every group whose digest this user receives, with last week's status."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    found = services(context)
+    now = found.clock()
+    digests = []
+    for group_id in await found.store.groups():
+        group = await found.group(group_id)
+        if user.id not in group.digest_recipients:
+            continue
+        working_time = group.working_time(found.settings)
+        weekday, at = group.digest_moment(found.settings)
+        digests.append(
+            await load_digest(
+                found.store,
+                group_id=group_id,
+                group_name=group.title or str(group_id),
+                week=due_week(working_time.local(now), weekday, at),
+                working_time=working_time,
+                thresholds=group.thresholds_from(found.settings),
+                now=now,
+                language=group.language_or(found.settings),
+                flag_min_members=found.settings.flag_min_members,
+            )
+        )
+    language = user_language(user, found.settings.language)
+    for text in overview_html(digests, language):
+        await message.reply_text(text, parse_mode=ParseMode.HTML)

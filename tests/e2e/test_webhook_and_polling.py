@@ -1,0 +1,94 @@
+"""The two ways updates arrive: a webhook with a secret token, and long polling."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.playground import Playground
+from bot.webhook import HEALTH_PATH, UPDATE_PATH, webhook_app
+from tests.support.playground import at
+
+SECRET = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+async def webhook_url(playground: Playground) -> AsyncIterator[str]:
+    """Our webhook server on 127.0.0.1, registered with the sandbox under ``SECRET``."""
+    application = playground.application
+    app = webhook_app(application, SECRET, playground.store.ping, application.process_update)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    url = f"http://127.0.0.1:{port}"
+    await application.bot.set_webhook(url + UPDATE_PATH, secret_token=SECRET)
+    yield url
+    await application.bot.delete_webhook()
+    await runner.cleanup()
+
+
+async def test_updates_with_the_right_secret_are_processed(
+    playground: Playground, webhook_url: str
+) -> None:
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("Boss")
+    group = sandbox.create_group("Ward 4", owner=boss)
+    sandbox.add_bot_to_group(group, by=boss)
+    sandbox.post(
+        group,
+        boss,
+        "Everyone upload a photo of the signed checklist by 9pm tonight.",
+        at=at(0, 20),
+    )
+    statuses = await sandbox.deliver_webhook()
+    assert statuses == [200, 200, 200]
+    week = await playground.store.week(group.id, "2025-W46")
+    assert week.messages == 1
+    assert week.demands == 1
+
+
+@pytest.mark.parametrize("secret", ["wrong-secret", None])
+async def test_updates_without_the_right_secret_are_refused(
+    playground: Playground, webhook_url: str, secret: str | None
+) -> None:
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("Boss")
+    group = sandbox.create_group("Ward 5", owner=boss)
+    sandbox.add_bot_to_group(group, by=boss)
+    statuses = await sandbox.deliver_webhook(secret_token=secret)
+    assert statuses == [403]
+    assert await playground.store.groups() == []
+
+
+async def test_health_check(playground: Playground, webhook_url: str) -> None:
+    async with aiohttp.ClientSession() as session, session.get(webhook_url + HEALTH_PATH) as reply:
+        assert reply.status == 200
+        assert (await reply.json()) == {"ok": True}
+
+
+async def test_long_polling_delivers_updates_to_the_handlers(playground: Playground) -> None:
+    application = playground.application
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("Boss")
+    group = sandbox.create_group("Ward 6", owner=boss)
+    sandbox.add_bot_to_group(group, by=boss)
+    sandbox.post(group, boss, "Reply 'received' when you have read this.", at=at(0, 10))
+    updater = application.updater
+    assert updater is not None
+    await updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        for _ in range(200):  # bounded: at most ~10 s
+            if (await playground.store.week(group.id, "2025-W46")).messages:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await updater.stop()
+    week = await playground.store.week(group.id, "2025-W46")
+    assert week.messages == 1
+    assert week.labelled
