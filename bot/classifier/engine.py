@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from bot.classifier.learned import LearnedModel
 from bot.classifier.model import Classification, Hit
 from bot.classifier.normalise import normalise
 from bot.classifier.rules import Condition, Rule, RuleSet
@@ -165,12 +166,34 @@ def _mask(guard: tuple[str, ...], bits: dict[str, int]) -> int:
     return mask
 
 
+def _quiet(acknowledgement: bool) -> Classification:
+    return Classification(
+        labels=_NO_LABELS,
+        exempt=False,
+        hits=(),
+        exempt_rule=None,
+        acknowledgement=acknowledgement,
+        report_subject=None,
+    )
+
+
+def _quiet_signals(tokens: list[_Token], *, acknowledgement: bool) -> frozenset[str]:
+    """The signals of a message no rule can fire on (no clause analysis was done)."""
+    signals = {"cat:" + category for token in tokens for category in token.categories}
+    if acknowledgement:
+        signals.add("acknowledgement")
+    return frozenset(signals)
+
+
 class Engine:
     """Applies a validated :class:`RuleSet` to text."""
 
-    def __init__(self, rules: RuleSet, table: dict[int, str]) -> None:
+    def __init__(
+        self, rules: RuleSet, table: dict[int, str], learned: LearnedModel | None = None
+    ) -> None:
         self._rules = rules
         self._table = table
+        self._learned = learned
         guard_bits = _guard_bits(rules)
         self._automaton = self._build_automaton(rules, guard_bits)
         self._patterns = self._build_patterns(rules, guard_bits)
@@ -255,26 +278,33 @@ class Engine:
             cached = self._short_cache.get(text)
             if cached is not None:
                 return cached
-        result = self._classify(text)
+        result = self._classify(text, self._learned)[0]
         if short:
             if len(self._short_cache) >= _SHORT_CACHE_SIZE:
                 self._short_cache.clear()
             self._short_cache[text] = result
         return result
 
-    def _classify(self, text: str) -> Classification:
+    def rule_signals(self, text: str) -> tuple[Classification, frozenset[str]]:
+        """The rules' own result for ``text`` (no learned step) and the signals they saw.
+
+        The signals are what the learned step reads besides the text itself: the rules that
+        fired, the lexicon categories present (negated ones apart), first-person speech and
+        the acknowledgement and exemption verdicts. Training reads them through this method.
+        """
+        return self._classify(text, None)
+
+    def _classify(
+        self, text: str, learned: LearnedModel | None
+    ) -> tuple[Classification, frozenset[str]]:
         norm = normalise(text, self._table)
         tokens = self._scan(norm)
         if not any(token.kind.labels for token in tokens):
             # Most chat names no trigger at all: no rule can fire, skip the clause analysis.
-            return Classification(
-                labels=_NO_LABELS,
-                exempt=False,
-                hits=(),
-                exempt_rule=None,
-                acknowledgement=self._quick_acknowledgement(norm, tokens),
-                report_subject=None,
-            )
+            quick_ack = self._quick_acknowledgement(norm, tokens)
+            signals = _quiet_signals(tokens, acknowledgement=quick_ack)
+            if learned is None or quick_ack or not learned.may_add(norm, signals):
+                return _quiet(quick_ack), signals
         message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
@@ -283,13 +313,18 @@ class Engine:
         if self._late_by_category:
             self._fire(message, labels, hits, text, late=True)
             self._imply(labels, hits)
+        rules_ack = not labels and self._is_acknowledgement(norm, message)
+        signals = self._signals(message, hits, acknowledgement=rules_ack)
+        if learned is not None and not rules_ack:
+            learned.refine(text, norm, signals, labels, hits)
+            self._imply(labels, hits)
         exempt_rule = self._exemption(message) if labels else None
-        acknowledgement = not labels and self._is_acknowledgement(norm, message)
+        acknowledgement = rules_ack and not labels
         subject = None
         if Label.REPORT_DEMAND in labels:
             spans = [(h.start, h.end) for h in hits if h.label is Label.REPORT_DEMAND]
             subject = report_subject(text, norm, spans)
-        return Classification(
+        result = Classification(
             labels=frozenset(labels),
             exempt=exempt_rule is not None,
             hits=tuple(hits),
@@ -297,6 +332,26 @@ class Engine:
             acknowledgement=acknowledgement,
             report_subject=subject,
         )
+        return result, signals
+
+    def _signals(
+        self, message: _Message, hits: list[Hit], *, acknowledgement: bool
+    ) -> frozenset[str]:
+        signals = {f"rule:{hit.rule}" for hit in hits}
+        signals.update(f"label:{hit.label.value}" for hit in hits)
+        for token in message.tokens:
+            blocked = token.clause in message.blocked_clauses
+            prefix = "negated:" if token.negated else "blocked:" if blocked else "cat:"
+            signals.update(prefix + category for category in token.categories)
+            if token.kind.labels and (token.negated or blocked):
+                signals.update(f"{prefix}{label.value}" for label in token.kind.labels)
+        if message.blocked_clauses:
+            signals.add("speaker:first_person")
+        if acknowledgement:
+            signals.add("acknowledgement")
+        if hits and self._exemption(message) is not None:
+            signals.add("exempt")
+        return frozenset(signals)
 
     def _scan(self, norm: str) -> list[_Token]:
         return self._tokens(self._spans(norm))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.digest import MetricResult, Reason, Status
+from bot.digest import MetricResult, Reason, Status, WeekDigest
 from bot.i18n import Translator
 from bot.labels import Label
 from bot.thresholds import MetricId
@@ -71,3 +71,34 @@ def threshold_text(result: MetricResult) -> str:
 def reasons_text(_: Translator, result: MetricResult) -> str:
     """The translated reasons behind a non-ok status, joined."""
     return "; ".join(_(REASON_NAMES[reason]) for reason in result.reasons)
+
+
+def headline(_: Translator, digest: WeekDigest) -> list[str]:
+    """The plain-text summary lines every rendering of a digest starts with."""
+    lines = [
+        _(
+            "Messages {messages}; outside working time {after} ({share}), "
+            "of which in quiet hours {quiet}",
+            messages=digest.messages,
+            after=digest.after_hours_messages,
+            share=f"{digest.after_hours_share:.0%}",
+            quiet=digest.quiet_hours_messages,
+        ),
+        _(
+            "Demands {demands} (outside working time {after}) from {senders} senders; "
+            "acknowledgement replies {acks}; exempt messages {exempt}",
+            demands=digest.demands,
+            after=digest.after_hours_demands,
+            senders=digest.demand_senders,
+            acks=digest.acknowledgements,
+            exempt=digest.exempt_messages,
+        ),
+    ]
+    if digest.rest_day_demand_days:
+        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
+        lines.append(_("Weekend/holiday days with demands: {days}", days=days))
+    if digest.routine:
+        lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))
+    if not digest.complete:
+        lines.append(_("This week is not over yet: figures so far."))
+    return lines

@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.labels import ALL_LABELS
 from bot.render.names import (
     format_metric_number,
+    headline,
     label_name,
     metric_name,
     reasons_text,
@@ -42,33 +43,7 @@ def digest_html(digest: WeekDigest, language: str) -> list[str]:
         + escape(_("Assumed working time: {working_time}", working_time=digest.working_time))
         + "</i>",
     ]
-    if not digest.complete:
-        lines.append(escape(_("This week is not over yet: figures so far.")))
-    lines.append(
-        escape(
-            _(
-                "Messages {messages}; outside working time {after} ({share}), "
-                "of which in quiet hours {quiet}",
-                messages=digest.messages,
-                after=digest.after_hours_messages,
-                share=f"{digest.after_hours_share:.0%}",
-                quiet=digest.quiet_hours_messages,
-            )
-        )
-    )
-    lines.append(
-        escape(
-            _(
-                "Demands {demands} (outside working time {after}) from {senders} senders; "
-                "acknowledgement replies {acks}; exempt messages {exempt}",
-                demands=digest.demands,
-                after=digest.after_hours_demands,
-                senders=digest.demand_senders,
-                acks=digest.acknowledgements,
-                exempt=digest.exempt_messages,
-            )
-        )
-    )
+    lines.extend(escape(line) for line in headline(_, digest))
     lines.extend(["", "<b>" + escape(_("metric")) + "</b>"])
     for result in digest.metrics:
         line = (
@@ -88,9 +63,6 @@ def digest_html(digest: WeekDigest, language: str) -> list[str]:
     if digest.repeated_reports:
         subjects = "; ".join(f"“{r.subject}”" for r in digest.repeated_reports)
         lines.append(escape(_("Asked for again: {subjects}", subjects=subjects)))
-    if digest.rest_day_demand_days:
-        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
-        lines.append(escape(_("Weekend/holiday days with demands: {days}", days=days)))
     points = ", ".join(f"{p.week}: {p.after_hours_task_push}" for p in reversed(digest.trend))
     lines.append(
         escape(

@@ -15,6 +15,7 @@ from bot.labels import ALL_LABELS
 from bot.render.names import (
     WEEKDAY_NAMES,
     format_metric_number,
+    headline,
     label_name,
     metric_name,
     reasons_text,
@@ -56,33 +57,7 @@ def print_audit(
 
 def render_week(digest: WeekDigest, _: Translator) -> Panel:
     """Return one week's digest as a rich panel."""
-    share = f"{digest.after_hours_share:.0%}"
-    lines = [
-        _(
-            "Messages {messages}; outside working time {after} ({share}), "
-            "of which in quiet hours {quiet}",
-            messages=digest.messages,
-            after=digest.after_hours_messages,
-            share=share,
-            quiet=digest.quiet_hours_messages,
-        ),
-        _(
-            "Demands {demands} (outside working time {after}) from {senders} senders; "
-            "acknowledgement replies {acks}; exempt messages {exempt}",
-            demands=digest.demands,
-            after=digest.after_hours_demands,
-            senders=digest.demand_senders,
-            acks=digest.acknowledgements,
-            exempt=digest.exempt_messages,
-        ),
-    ]
-    if digest.rest_day_demand_days:
-        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
-        lines.append(_("Weekend/holiday days with demands: {days}", days=days))
-    if digest.routine:
-        lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))
-    if not digest.complete:
-        lines.append(_("This week is not over yet: figures so far."))
+    lines = headline(_, digest)
     parts: list[Text | Table] = [Text("\n".join(lines))]
     parts.append(_metrics_table(digest, _))
     if digest.status is not Status.OK:

@@ -28,7 +28,9 @@ async def deliver_webhook(bot: BotState, *, secret_token: str | object | None) -
     secret = bot.webhook_secret if secret_token is KEEP_SECRET else secret_token
     headers = {SECRET_HEADER: secret} if isinstance(secret, str) else {}
     statuses: list[int] = []
-    async with aiohttp.ClientSession(timeout=_TIMEOUT) as session:
+    # force_close: every connection is closed with its request, so none outlives the event loop.
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(timeout=_TIMEOUT, connector=connector) as session:
         for update in bot.updates.take(limit=100):
             async with session.post(
                 bot.webhook_url, json=api_json(update.to_dict()), headers=headers

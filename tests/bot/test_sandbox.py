@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
-import aiohttp
 import pytest
 from aiohttp import web
 from telegram import (
@@ -33,34 +32,16 @@ from bot.sandbox import (
     Sandbox,
     SandboxServer,
 )
+from tests.support.http import closing_session
 from tests.support.sandbox import (
     BOT_TOKEN,
     BOT_USERNAME,
-    SANDBOX_START,
     application_builder,
     make_bot,
-    new_sandbox,
 )
 
 # Generous bound for "the call came back": it guards against hangs, it measures nothing.
 HANG_GUARD = 10.0
-
-
-# The same fixtures tests.support.sandbox offers as a plugin, built from its factories.
-@pytest.fixture
-def sandbox_clock() -> ManualClock:
-    return ManualClock(SANDBOX_START)
-
-
-@pytest.fixture
-def sandbox(sandbox_clock: ManualClock) -> Sandbox:
-    return new_sandbox(sandbox_clock)
-
-
-@pytest.fixture
-async def sandbox_server(sandbox: Sandbox) -> AsyncIterator[SandboxServer]:
-    async with SandboxServer(sandbox) as server:
-        yield server
 
 
 @pytest.fixture
@@ -127,7 +108,7 @@ async def test_unknown_token_is_unauthorized(sandbox_server: SandboxServer) -> N
 
 async def test_unknown_method_is_not_found(sandbox_server: SandboxServer) -> None:
     url = f"{sandbox_server.base_url}{BOT_TOKEN}/makeCoffee"
-    async with aiohttp.ClientSession() as session, session.post(url) as response:
+    async with closing_session() as session, session.post(url) as response:
         body = await response.json()
     assert response.status == 404
     assert body == {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -138,7 +119,7 @@ async def test_json_bodies_are_accepted_like_form_bodies(
 ) -> None:
     url = f"{sandbox_server.base_url}{BOT_TOKEN}/sendMessage"
     payload = {"chat_id": group.id, "text": "通知", "reply_markup": {"inline_keyboard": []}}
-    async with aiohttp.ClientSession() as session, session.post(url, json=payload) as response:
+    async with closing_session() as session, session.post(url, json=payload) as response:
         body = await response.json()
     assert body["ok"] is True
     assert body["result"]["text"] == "通知"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.playground import Playground
 from bot.webhook import HEALTH_PATH, UPDATE_PATH, webhook_app
+from tests.support.http import closing_session
 from tests.support.playground import at
 
 SECRET = "s3cret-token-for-tests"
@@ -67,7 +67,7 @@ async def test_updates_without_the_right_secret_are_refused(
 
 
 async def test_health_check(playground: Playground, webhook_url: str) -> None:
-    async with aiohttp.ClientSession() as session, session.get(webhook_url + HEALTH_PATH) as reply:
+    async with closing_session() as session, session.get(webhook_url + HEALTH_PATH) as reply:
         assert reply.status == 200
         assert (await reply.json()) == {"ok": True}
 

@@ -1,7 +1,6 @@
 """Pytest fixtures serving an in-process Bot API double (``bot.sandbox``) on 127.0.0.1.
 
-Enable them with ``pytest_plugins = ["tests.support.sandbox"]`` in the rootdir conftest.py
-(or ``-p tests.support.sandbox``), then::
+``tests/conftest.py`` re-exports the fixtures, so any test can ask for them::
 
     async def test_echo(sandbox, sandbox_server):
         bot = make_bot(sandbox_server)
