@@ -196,6 +196,9 @@ def demo(
     lang: Annotated[
         LanguageChoice, typer.Option(help="Language of the digest.")
     ] = LanguageChoice.ZH,
+    chart: Annotated[
+        Path | None, typer.Option(help="Save the digest's hour chart (PNG) to this file.")
+    ] = None,
 ) -> None:
     """Play a scripted week against a local Telegram double and print the leader's digest."""
     from bot.demo import run_demo
@@ -210,6 +213,14 @@ def demo(
     for message in result.leader_messages:
         typer.echo(message)
         typer.echo("")
+    if result.chart_png is not None:
+        where = "use --chart FILE to save it"
+        if chart is not None:
+            chart.write_bytes(result.chart_png)
+            where = f"saved to {chart}"
+        typer.echo(
+            f"[and a chart of demands by hour: PNG, {len(result.chart_png):,} bytes; {where}]"
+        )
 
 
 def _print_chat_list(chats: list[ChatSummary]) -> None:

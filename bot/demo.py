@@ -76,9 +76,10 @@ FLAGS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What the leader received, and what happened on the way."""
+    """What the leader received (texts, and the chart's PNG), and what happened on the way."""
 
     leader_messages: list[str]
+    chart_png: bytes | None
     group_messages: int
     flags: int
 
@@ -153,8 +154,19 @@ async def run_demo(language: Language = "zh") -> DemoResult:
             assert app.job_queue is not None
             for job in app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}"):
                 await job.run(app)
-            received = [m.plain_text or "" for m in ground.sandbox.sent_to(leader)[already:]]
+            sent = ground.sandbox.sent_to(leader)[already:]
+            received = [m.plain_text or "" for m in sent if m.kind == "text"]
+            photos = [
+                upload.content
+                for call in ground.sandbox.calls("sendPhoto", chat=leader)
+                for upload in call.files.values()
+            ]
         finally:
             await ground.close()
             await store.close()
-    return DemoResult(leader_messages=received, group_messages=len(SCRIPT), flags=len(FLAGS))
+    return DemoResult(
+        leader_messages=received,
+        chart_png=photos[-1] if photos else None,
+        group_messages=len(SCRIPT),
+        flags=len(FLAGS),
+    )

@@ -11,6 +11,7 @@ from bot.flags import FlagKeys
 from bot.group_settings import GroupSettings
 from bot.observation import SenderHasher
 from bot.settings import Settings
+from bot.worktime import WorkingTime
 from storage.base import Store
 
 Clock = Callable[[], datetime]
@@ -58,6 +59,7 @@ class Services:
     clock: Clock = system_clock
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
+    _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.admins = AdminCache(self.clock)
@@ -70,12 +72,22 @@ class Services:
             self._groups[group_id] = cached
         return cached
 
+    async def working_time(self, group_id: int) -> WorkingTime:
+        """Return a group's working time (built once per settings change, not per message)."""
+        cached = self._working_times.get(group_id)
+        if cached is None:
+            cached = (await self.group(group_id)).working_time(self.settings)
+            self._working_times[group_id] = cached
+        return cached
+
     async def save_group(self, group_id: int, settings: GroupSettings) -> None:
-        """Store a group's settings and refresh the cache."""
+        """Store a group's settings and refresh the caches."""
         await self.store.save_group_settings(group_id, settings)
         self._groups[group_id] = settings
+        self._working_times.pop(group_id, None)
 
     def forget_group(self, group_id: int) -> None:
-        """Drop a group from the cache (after erasure or migration)."""
+        """Drop a group from the caches (after erasure or migration)."""
         self._groups.pop(group_id, None)
+        self._working_times.pop(group_id, None)
         self.admins.forget(group_id)

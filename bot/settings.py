@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     evidence_per_label: int = Field(default=3, ge=0, le=20)
     repeat_window_days: int = Field(default=30, ge=1, le=365)
     flag_min_members: int = Field(default=3, ge=2)
+    digest_chart: bool = Field(default=True, description="send an hour-by-weekday chart too")
     digest_weekday: str = "mon"
     digest_time: time = time(9, 0)
 

@@ -152,8 +152,7 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or await _refuse_non_admin(update, context):
         return
-    for text in await digest_delivery.current_week_html(services(context), chat.id):
-        await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await digest_delivery.send_current_week(context.bot, services(context), chat.id)
 
 
 async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

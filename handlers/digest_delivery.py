@@ -10,7 +10,10 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.digest import WeekDigest
 from bot.group_settings import GroupSettings
+from bot.i18n import Translator
+from bot.render.chart import hour_heatmap_png
 from bot.render.telegram_html import digest_html
 from bot.schedule import due_week, ptb_day
 from bot.services import Services
@@ -71,24 +74,32 @@ async def catch_up(bot: Bot, found: Services) -> int:
     return delivered
 
 
-async def group_digest_html(
-    found: Services, group_id: int, week: str, now: datetime
-) -> tuple[list[str], int]:
-    """Render ``week``'s digest of ``group_id``; return the messages and the message count."""
+async def group_digest(found: Services, group_id: int, week: str, now: datetime) -> WeekDigest:
+    """Build ``week``'s digest of ``group_id`` from the store."""
     group = await found.group(group_id)
-    language = group.language_or(found.settings)
-    digest = await load_digest(
+    return await load_digest(
         found.store,
         group_id=group_id,
         group_name=group.title or str(group_id),
         week=week,
-        working_time=group.working_time(found.settings),
+        working_time=await found.working_time(group_id),
         thresholds=group.thresholds_from(found.settings),
         now=now,
-        language=language,
+        language=group.language_or(found.settings),
         flag_min_members=found.settings.flag_min_members,
     )
-    return digest_html(digest, language), digest.messages
+
+
+async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDigest) -> None:
+    """Send a digest as HTML messages, then its hour chart when there were demands."""
+    group = await found.group(digest.group_id)
+    language = group.language_or(found.settings)
+    for text in digest_html(digest, language):
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    if found.settings.digest_chart and digest.demands:
+        chart = hour_heatmap_png(digest, await found.working_time(digest.group_id))
+        caption = Translator(language)("Demands by hour (00–23, local time):")
+        await bot.send_photo(chat_id, chart, caption=caption)
 
 
 async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
@@ -104,16 +115,15 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     working_time = group.working_time(found.settings)
     weekday, at = group.digest_moment(found.settings)
     week = due_week(working_time.local(now), weekday, at)
-    messages, counted = await group_digest_html(found, group_id, week, now)
-    if counted == 0:
+    digest = await group_digest(found, group_id, week, now)
+    if digest.messages == 0:
         return 0
     delivered = 0
     for recipient in group.digest_recipients or [group_id]:
         if not await found.store.claim_digest(group_id, week, recipient):
             continue
         try:
-            for text in messages:
-                await bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            await send_digest(bot, found, recipient, digest)
         except Forbidden:
             log.warning("digest of group %s for %s: recipient unreachable", group_id, week)
         except TelegramError as error:
@@ -127,10 +137,9 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     return delivered
 
 
-async def current_week_html(found: Services, group_id: int) -> list[str]:
-    """This week's digest so far, for the admin command ``/digest``."""
-    group = await found.group(group_id)
+async def send_current_week(bot: Bot, found: Services, group_id: int) -> None:
+    """This week's digest so far, for the admin command ``/digest``, in the group."""
     now = found.clock()
-    week = iso_week(group.working_time(found.settings).local(now).date())
-    messages, _ = await group_digest_html(found, group_id, week, now)
-    return messages
+    working_time = await found.working_time(group_id)
+    week = iso_week(working_time.local(now).date())
+    await send_digest(bot, found, group_id, await group_digest(found, group_id, week, now))

@@ -59,9 +59,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     group = await found.group(message.chat.id)
     if not group.active:
         return
-    observation = observe(
-        incoming(message), found.classifier, group.working_time(found.settings), found.hasher
-    )
+    working_time = await found.working_time(message.chat.id)
+    observation = observe(incoming(message), found.classifier, working_time, found.hasher)
     result = await found.store.ingest(observation)
     # Counts only: never the text, never the sender.
     log.debug("group %s message counted (%s)", message.chat.id, result.name)

@@ -48,9 +48,15 @@ class RedisStore:
         self._on_close.append(callback)
 
     async def ingest(self, observation: Observation) -> IngestResult:
-        """Count one message; see ``Store.ingest``."""
-        results = await self.ingest_many([observation])
-        return results[0]
+        """Count one message in one round trip; see ``Store.ingest``."""
+        if observation.group_id not in self._known_groups:
+            await self.add_group(observation.group_id)
+        keys_, args = self._ingest_call(observation)
+        try:
+            reply = await self._ingest(keys=keys_, args=args)
+        except RedisError as error:
+            raise StoreError(f"could not write to Redis: {error}") from error
+        return IngestResult(int(reply))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""

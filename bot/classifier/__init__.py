@@ -1,7 +1,9 @@
 """The burden classifier: labels work-group messages, with the evidence for every label.
 
 Rules live in TOML files under ``data/`` (see :mod:`bot.classifier.rules` for the format);
-a deployment may add its own files through :func:`load_classifier`.
+a deployment may add its own files through :func:`load_classifier`. A small learned model
+(:mod:`bot.classifier.learned`, weights in ``data/learned.json.gz``) then keeps, drops or adds
+labels; every label it adds carries a ``model.<label>`` hit naming the text that drove it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.classifier.engine import Engine
+from bot.classifier.learned import shipped_model
 from bot.classifier.model import Classification, Hit
 from bot.classifier.normalise import normalise, translation_table
 from bot.classifier.rules import RuleFileError, load_rule_files
@@ -63,7 +66,7 @@ def load_classifier(extra_rule_files: Sequence[Path] = ()) -> Classifier:
     rules = load_rule_files(
         [*SHIPPED_RULE_FILES, *extra_rule_files], lambda phrase: normalise(phrase, table)
     )
-    return Classifier(Engine(rules, table))
+    return Classifier(Engine(rules, table, shipped_model()))
 
 
 @lru_cache(maxsize=1)

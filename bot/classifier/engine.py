@@ -299,12 +299,13 @@ class Engine:
     ) -> tuple[Classification, frozenset[str]]:
         norm = normalise(text, self._table)
         tokens = self._scan(norm)
+        quiet_signals: frozenset[str] | None = None
         if not any(token.kind.labels for token in tokens):
             # Most chat names no trigger at all: no rule can fire, skip the clause analysis.
             quick_ack = self._quick_acknowledgement(norm, tokens)
-            signals = _quiet_signals(tokens, acknowledgement=quick_ack)
-            if learned is None or quick_ack or not learned.may_add(norm, signals):
-                return _quiet(quick_ack), signals
+            quiet_signals = _quiet_signals(tokens, acknowledgement=quick_ack)
+            if learned is None or quick_ack or not learned.may_add(norm, quiet_signals):
+                return _quiet(quick_ack), quiet_signals
         message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
@@ -314,7 +315,8 @@ class Engine:
             self._fire(message, labels, hits, text, late=True)
             self._imply(labels, hits)
         rules_ack = not labels and self._is_acknowledgement(norm, message)
-        signals = self._signals(message, hits, acknowledgement=rules_ack)
+        # A quiet message keeps the signals the learned step already scored it by.
+        signals = quiet_signals or self._signals(message, hits, acknowledgement=rules_ack)
         if learned is not None and not rules_ack:
             learned.refine(text, norm, signals, labels, hits)
             self._imply(labels, hits)

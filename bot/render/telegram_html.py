@@ -1,9 +1,11 @@
-"""The digest as Telegram HTML messages: every piece of user text escaped, split at the limit."""
+"""The digest as Telegram HTML messages (Jinja2, autoescaped), split at the length limit."""
 
 from __future__ import annotations
 
 import re
-from html import escape
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.digest import Status, WeekDigest
 from bot.i18n import Translator
@@ -23,88 +25,77 @@ TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"</?[bi]>")
 _PARTIAL_ENTITY = re.compile(r"&[#\w]*$")
 _STATUS_MARK = {Status.OK: "🟢", Status.WARN: "🟡", Status.ALERT: "🔴"}
+_CONTINUATION = "    "
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("bot", "render/templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    environment.globals.update(
+        headline=headline,
+        label_name=label_name,
+        metric_name=metric_name,
+        reasons_text=reasons_text,
+        status_name=status_name,
+        threshold_text=threshold_text,
+        number=format_metric_number,
+        mark=_STATUS_MARK,
+        ok=Status.OK,
+        work=Band.WORK,
+        labels=ALL_LABELS,
+    )
+    return environment
+
+
+def _render(template: str, language: str, **context: object) -> list[str]:
+    text = _environment().get_template(template).render(_=Translator(language), **context)
+    return split_html(_blocks(text))
+
+
+def _blocks(text: str) -> list[str]:
+    """Lines of rendered HTML, an indented line kept with the line above it."""
+    blocks: list[str] = []
+    for line in text.strip("\n").split("\n"):
+        if line.startswith(_CONTINUATION) and blocks:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return blocks
 
 
 def digest_html(digest: WeekDigest, language: str) -> list[str]:
     """Return the digest as one or more Telegram HTML messages, each within the length limit."""
     _ = Translator(language)
-    lines = [
-        "<b>" + escape(_("Fingertip weekly digest: {group}", group=digest.group_name)) + "</b>",
-        escape(
-            _(
-                "{week} ({start} – {end}): {status}",
-                week=digest.week,
-                start=digest.start.isoformat(),
-                end=digest.end.isoformat(),
-                status=status_name(_, digest.status),
-            )
-        ),
-        "<i>"
-        + escape(_("Assumed working time: {working_time}", working_time=digest.working_time))
-        + "</i>",
-    ]
-    lines.extend(escape(line) for line in headline(_, digest))
-    lines.extend(["", "<b>" + escape(_("metric")) + "</b>"])
-    for result in digest.metrics:
-        line = (
-            f"{_STATUS_MARK[result.status]} {escape(metric_name(_, result.id))}: "
-            f"<b>{format_metric_number(result.id, result.value)}</b> "
-            f"({escape(threshold_text(result))})"
-        )
-        if result.status is not Status.OK:
-            conflict = _("possible conflict with: {provision}", provision=result.provision)
-            line += f"\n    {escape(reasons_text(_, result))}. {escape(conflict)}"
-        lines.append(line)
-    lines.extend(["", "<b>" + escape(_("labels")) + "</b>"])
-    for label in ALL_LABELS:
-        exempt = digest.exempt[label]
-        extra = f" ({escape(_('of which exempt'))} {exempt})" if exempt else ""
-        lines.append(f"• {escape(label_name(_, label))}: {digest.labels[label]}{extra}")
-    if digest.repeated_reports:
-        subjects = "; ".join(f"“{r.subject}”" for r in digest.repeated_reports)
-        lines.append(escape(_("Asked for again: {subjects}", subjects=subjects)))
-    points = ", ".join(f"{p.week}: {p.after_hours_task_push}" for p in reversed(digest.trend))
-    lines.append(
-        escape(
-            _(
-                "After-hours task pushes in the previous 4 weeks: {points}; this week {now}",
-                points=points,
-                now=digest.after_hours_task_push,
-            )
-        )
-    )
-    lines.extend(_flag_lines(digest, _))
-    if digest.evidence:
-        lines.extend(["", "<b>" + escape(_("excerpt")) + "</b>"])
-        for item in digest.evidence:
-            moon = " ☾" if item.band is not Band.WORK else ""
-            mark = " " + escape(_("(exempt)")) if item.exempt else ""
-            lines.append(f"{escape(item.local_time)}{moon}{mark}: <i>{escape(item.excerpt)}</i>")
-    lines.extend(
-        [
-            "",
-            "<i>"
-            + escape(
-                _(
-                    "Statuses mark a possible conflict with the cited provision, not a verdict. "
-                    "Exempt messages (emergencies, duty rosters) are listed but not counted."
-                )
-            )
-            + "</i>",
-        ]
-    )
-    return split_html(lines)
-
-
-def _flag_lines(digest: WeekDigest, _: Translator) -> list[str]:
+    flag_counts = ""
     if digest.flags is not None:
-        counts = ", ".join(f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items())
-        lines = [escape(_("Anonymous flags: {flags}", flags=counts))]
-        lines.extend(f"• <i>{escape(text)}</i>" for text in digest.flags.texts)
-        return lines
-    if digest.flags_withheld:
-        return [escape(_("Anonymous flags were received from too few members to be shown."))]
-    return []
+        flag_counts = ", ".join(
+            f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items()
+        )
+    return _render(
+        "digest.html.jinja",
+        language,
+        d=digest,
+        subjects="; ".join(f"“{r.subject}”" for r in digest.repeated_reports),
+        trend=", ".join(f"{p.week}: {p.after_hours_task_push}" for p in reversed(digest.trend)),
+        flag_counts=flag_counts,
+    )
+
+
+def overview_html(digests: list[WeekDigest], language: str) -> list[str]:
+    """One line per group: a leader's view across the groups they receive digests for."""
+    _ = Translator(language)
+    over = [
+        ", ".join(metric_name(_, m.id) for m in digest.metrics if m.status is not Status.OK)
+        for digest in digests
+    ]
+    return _render("overview.html.jinja", language, digests=digests, over=over)
 
 
 def split_html(lines: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -132,31 +123,3 @@ def _shorten(line: str, limit: int) -> str:
     plain = _TAG.sub("", line)[: limit - 1]
     # Never leave half an entity such as "&am" at the cut.
     return _PARTIAL_ENTITY.sub("", plain) + "…"
-
-
-def overview_html(digests: list[WeekDigest], language: str) -> list[str]:
-    """One line per group: a leader's view across the groups they receive digests for."""
-    _ = Translator(language)
-    lines = ["<b>" + escape(_("Fingertip overview of your groups")) + "</b>"]
-    for digest in digests:
-        over = [
-            escape(metric_name(_, result.id))
-            for result in digest.metrics
-            if result.status is not Status.OK
-        ]
-        lines.append(
-            f"{_STATUS_MARK[digest.status]} <b>{escape(digest.group_name)}</b> "
-            f"({escape(digest.week)}): "
-            + escape(
-                _(
-                    "{messages} messages, {demands} demands, {after} after-hours task pushes",
-                    messages=digest.messages,
-                    demands=digest.demands,
-                    after=digest.after_hours_task_push,
-                )
-            )
-            + (f"\n    {', '.join(over)}" if over else "")
-        )
-    if len(lines) == 1:
-        lines.append(escape(_("You do not receive the digest of any group yet.")))
-    return split_html(lines)

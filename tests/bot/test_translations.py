@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from bot.render.names import LABEL_NAMES, METRIC_NAMES, REASON_NAMES, STATUS_NAM
 from handlers.commands_menu import DESCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_MESSAGE = re.compile(r'_\("((?:[^"\\]|\\.)*)"')
 
 
 def used_messages() -> set[str]:
-    """String literals passed to ``_(...)`` anywhere in bot/ and handlers/."""
+    """String literals passed to ``_(...)`` in bot/, handlers/ and the HTML templates."""
     found: set[str] = set()
     for path in [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("handlers").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -27,6 +29,8 @@ def used_messages() -> set[str]:
                 and isinstance(node.args[0].value, str)
             ):
                 found.add(node.args[0].value)
+    for template in ROOT.joinpath("bot", "render", "templates").glob("*.jinja"):
+        found.update(TEMPLATE_MESSAGE.findall(template.read_text(encoding="utf-8")))
     tables = (LABEL_NAMES, METRIC_NAMES, REASON_NAMES, STATUS_NAMES, DESCRIPTIONS)
     for table in tables:
         found.update(table.values())

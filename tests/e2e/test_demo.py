@@ -16,3 +16,5 @@ async def test_the_demo_leader_receives_the_weekly_digest() -> None:
         assert text in digest
     assert "重复索要" in digest
     assert "请回复" not in digest
+    assert result.chart_png is not None
+    assert result.chart_png.startswith(b"\x89PNG")

@@ -34,6 +34,16 @@ async def subscribe(ground: Playground, boss: User, leader: User) -> None:
     await ground.drain()
 
 
+def texts(ground: Playground, chat: Chat | User) -> list[str]:
+    """The text messages the bot sent to ``chat`` (charts are photos, counted apart)."""
+    return [m.plain_text or "" for m in ground.sandbox.sent_to(chat) if m.kind == "text"]
+
+
+def photos(ground: Playground, chat: Chat | User) -> int:
+    """How many photos (digest charts) the bot sent to ``chat``."""
+    return sum(1 for m in ground.sandbox.sent_to(chat) if m.kind == "photo")
+
+
 def post_week(ground: Playground, group: Chat, boss: User, member: User) -> None:
     sandbox = ground.sandbox
     sandbox.post(group, boss, "请各网格今晚10点前把入户照片发群里", at=at(0, 21))
@@ -62,18 +72,19 @@ async def test_the_digest_arrives_once_at_monday_nine_and_survives_a_restart(
     # Sunday night: nothing is due yet.
     playground.clock.set(at(6, 23))
     await jobs[0].run(playground.application)
-    assert len(playground.sandbox.sent_to(leader)) == 1
+    assert len(texts(playground, leader)) == 1
 
     playground.clock.set(datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI))
     await jobs[0].run(playground.application)
-    received = playground.sandbox.sent_to(leader)[1:]
+    received = texts(playground, leader)[1:]
     assert len(received) == 1
-    digest = received[0].plain_text or ""
+    digest = received[0]
     assert "2025-W46" in digest
     assert "非工作时间任务推送: 3" in digest
     assert "回复" not in digest.split("紧急时限")[-1]
-    assert all(m.parse_mode == "HTML" for m in received)
-    assert playground.sandbox.sent_to(group)[-1].plain_text != digest
+    assert all(m.parse_mode == "HTML" for m in playground.sandbox.sent_to(leader)[1:-1])
+    assert photos(playground, leader) == 1
+    assert digest not in texts(playground, group)
 
     await jobs[0].run(playground.application)
     playground.clock.advance(timedelta(minutes=5))
@@ -81,7 +92,8 @@ async def test_the_digest_arrives_once_at_monday_nine_and_survives_a_restart(
     restarted = playground.application.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")
     assert len(restarted) == 1
     await restarted[0].run(playground.application)
-    assert len(playground.sandbox.sent_to(leader)) == 2
+    assert len(texts(playground, leader)) == 2
+    assert photos(playground, leader) == 1
 
 
 async def test_a_digest_missed_while_down_is_sent_at_start_up(playground: Playground) -> None:
@@ -92,7 +104,7 @@ async def test_a_digest_missed_while_down_is_sent_at_start_up(playground: Playgr
     await playground.stop_bot()
     playground.clock.set(datetime(2025, 11, 18, 14, 0, tzinfo=SHANGHAI))
     await playground.start_bot()
-    assert len(playground.sandbox.sent_to(leader)) == 2
+    assert len(texts(playground, leader)) == 2
 
 
 async def test_without_subscribers_the_digest_goes_to_the_group_in_its_time_zone(
@@ -117,11 +129,11 @@ async def test_without_subscribers_the_digest_goes_to_the_group_in_its_time_zone
     assert job.next_t is not None
     assert job.next_t.astimezone(new_york).hour == 9
     playground.clock.set(datetime(2025, 11, 17, 9, 1, tzinfo=new_york))
-    before = len(sandbox.sent_to(group))
+    before = len(texts(playground, group))
     await job.run(playground.application)
-    digest = sandbox.sent_to(group)[before:]
+    digest = texts(playground, group)[before:]
     assert len(digest) == 1
-    assert "after-hours task pushes: 1" in (digest[0].plain_text or "")
+    assert "after-hours task pushes: 1" in digest[0]
 
 
 async def test_a_leader_sees_last_week_across_their_groups(playground: Playground) -> None:

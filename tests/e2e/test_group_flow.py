@@ -119,14 +119,16 @@ async def test_the_digest_so_far_and_the_erasure(playground: Playground) -> None
     sandbox.post(group, boss, "请大家今晚10点前截图发群里", at=at(0, 21))
     sandbox.command(group, boss, "/digest")
     await playground.drain()
-    digest = sandbox.sent_to(group)[-1]
+    digest, chart = sandbox.sent_to(group)[-2:]
     assert digest.parse_mode == "HTML"
     assert "2025-W46" in (digest.plain_text or "")
+    assert chart.kind == "photo"
 
     sandbox.command(group, alice, "/erase")
     sandbox.command(group, boss, "/erase")
     await playground.drain()
     prompt = sandbox.sent_to(group)[-1]
+    assert prompt.reply_markup is not None
     sandbox.press(alice, prompt, "erase:yes")
     await playground.drain()
     assert (await playground.store.week(group.id, "2025-W46")).messages > 0
