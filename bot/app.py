@@ -108,6 +108,7 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     """Log a failed update without its text or sender; the bot carries on."""
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
+    context.application.bot_data[SERVICES_KEY].metrics.errors.inc()
     log.error(
         "update %s failed: %s: %s",
         update_id,

@@ -176,6 +176,10 @@ def run(
     ] = None,
     listen: Annotated[str, typer.Option(help="Address the webhook server binds.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the webhook server binds.")] = 8080,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="When polling, serve /healthz and /metrics on this port."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
@@ -186,9 +190,21 @@ def run(
     )
     # httpx logs every request URL, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if webhook is not None and not webhook.startswith(("https://", "http://")):
+        fail(
+            f"--webhook must be an http(s) URL such as https://bot.example.org/telegram: {webhook}"
+        )
     with clear_errors():
         settings = load_settings(config)
-        asyncio.run(run_bot(settings, webhook_url=webhook, listen=listen, port=port))
+        asyncio.run(
+            run_bot(
+                settings,
+                webhook_url=webhook,
+                listen=listen,
+                port=port,
+                metrics_port=metrics_port,
+            )
+        )
 
 
 @app.command()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.classifier import Classifier
 from bot.flags import FlagKeys
 from bot.group_settings import GroupSettings
+from bot.metrics import Metrics
 from bot.observation import SenderHasher
 from bot.settings import Settings
 from bot.worktime import WorkingTime
@@ -57,6 +58,7 @@ class Services:
     hasher: SenderHasher
     flag_keys: FlagKeys
     clock: Clock = system_clock
+    metrics: Metrics = field(default_factory=Metrics)
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = Field(
         default=None, description="Bot token from @BotFather; only `fingertip run` needs it"
     )
+    telegram_api_url: str | None = Field(
+        default=None,
+        description="Bot API base URL ending in /bot, for a self-hosted Bot API server",
+    )
     redis_url: str | None = Field(
         default=None, description="Redis server URL; unset starts a private embedded Redis"
     )
@@ -78,6 +82,17 @@ class Settings(BaseSettings):
                 "must start with redis://, rediss:// or unix://, e.g. redis://127.0.0.1:6379/0"
             )
         return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")) or not value.rstrip("/").endswith("/bot"):
+            raise ValueError(
+                "must be an http(s) URL ending in /bot, e.g. http://127.0.0.1:8081/bot"
+            )
+        return value.rstrip("/")
 
     @field_validator("digest_weekday")
     @classmethod

@@ -10,22 +10,46 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from telegram import Update
 
+from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.common import App
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_PATH = "/telegram"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 MAX_UPDATE_BYTES = 1 << 20
 
 HealthCheck = Callable[[], Awaitable[bool]]
 Deliver = Callable[[Update], Awaitable[object]]
 
 
+def ops_app(healthy: HealthCheck, metrics: Metrics) -> web.Application:
+    """An aiohttp app serving /healthz and /metrics (used alone when long polling)."""
+
+    async def health(_: web.Request) -> web.Response:
+        ok = await healthy()
+        return web.json_response({"ok": ok}, status=200 if ok else 503)
+
+    async def exposition(_: web.Request) -> web.Response:
+        response = web.Response(body=metrics.exposition())
+        response.headers["Content-Type"] = CONTENT_TYPE
+        return response
+
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app.router.add_get(HEALTH_PATH, health)
+    app.router.add_get(METRICS_PATH, exposition)
+    return app
+
+
 def webhook_app(
-    application: App, secret: str, healthy: HealthCheck, deliver: Deliver | None = None
+    application: App,
+    secret: str,
+    healthy: HealthCheck,
+    deliver: Deliver | None = None,
+    metrics: Metrics | None = None,
 ) -> web.Application:
-    """An aiohttp app that hands verified updates to ``deliver`` and serves /healthz.
+    """An aiohttp app that hands verified updates to ``deliver``, plus /healthz and /metrics.
 
     ``deliver`` defaults to the application's update queue, so Telegram gets its answer at once.
     """
@@ -44,11 +68,6 @@ def webhook_app(
         await hand_over(update)
         return web.json_response({"ok": True})
 
-    async def health(_: web.Request) -> web.Response:
-        ok = await healthy()
-        return web.json_response({"ok": ok}, status=200 if ok else 503)
-
-    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app = ops_app(healthy, metrics or Metrics())
     app.router.add_post(UPDATE_PATH, receive)
-    app.router.add_get(HEALTH_PATH, health)
     return app

@@ -133,6 +133,7 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
             )
         else:
             delivered += 1
+            found.metrics.digests.inc()
     log.info("digest of group %s for %s delivered to %d recipients", group_id, week, delivered)
     return delivered
 

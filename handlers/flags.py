@@ -213,6 +213,7 @@ async def _submit(
         pending.get("text"),
         found.flag_keys.member_token(group_id, week, user_id),
     )
+    found.metrics.flags.inc()
     log.info("anonymous flag recorded for group %s", group_id)
     return _(
         "Thank you. Your flag was recorded anonymously: it appears in the weekly digest only as "

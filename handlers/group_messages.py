@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.observation import IncomingMessage, observe
 from handlers.common import App, services
+from storage.base import IngestResult
 
 log = logging.getLogger(__name__)
 
@@ -62,5 +63,9 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     working_time = await found.working_time(message.chat.id)
     observation = observe(incoming(message), found.classifier, working_time, found.hasher)
     result = await found.store.ingest(observation)
+    found.metrics.messages.labels(result.name.lower()).inc()
+    if result is not IngestResult.DUPLICATE:
+        for label in observation.labels:
+            found.metrics.labels.labels(label.value, str(observation.exempt).lower()).inc()
     # Counts only: never the text, never the sender.
     log.debug("group %s message counted (%s)", message.chat.id, result.name)

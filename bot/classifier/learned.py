@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -48,9 +49,8 @@ FORMAT_VERSION = 1
 MAX_GRAM = 4
 _START, _END = "\x02", "\x03"
 _WORD = re.compile(r"[a-z][a-z']*")
+_SPACES = re.compile(r"\s+")
 _SPACE = frozenset(" \t\r\n\u3000\xa0" + _START + _END)
-# A weight row lists (label index, weight) pairs, only for the labels it moves.
-WeightRow = tuple[tuple[int, float], ...]
 
 
 class LearnedModelError(ValueError):
@@ -76,6 +76,20 @@ def compact(norm: str) -> tuple[str, list[int]]:
     chars.append(_END)
     offsets.append(len(norm))
     return "".join(chars), offsets
+
+
+def frame(norm: str) -> str:
+    """The text of :func:`compact` without the offsets (the fast path; same result)."""
+    return _START + _SPACES.sub(" ", norm).strip() + _END
+
+
+def gram_set(framed: str) -> set[str]:
+    """The distinct character 1- to 4-grams of ``framed`` (built by C-level loops)."""
+    bigrams = list(map(operator.add, framed, framed[1:]))
+    trigrams = list(map(operator.add, bigrams, framed[2:]))
+    grams = set(framed)
+    grams.update(bigrams, trigrams, map(operator.add, trigrams, framed[3:]))
+    return grams
 
 
 def char_grams(framed: str) -> Iterator[tuple[str, int, int]]:
@@ -104,9 +118,8 @@ def feature_names(norm: str, signals: Iterable[str]) -> dict[str, set[str]]:
 
     Training and inference both use this function, so they see the same features.
     """
-    framed, _offsets = compact(norm)
     return {
-        "grams": {gram for gram, _s, _e in char_grams(framed)},
+        "grams": gram_set(frame(norm)),
         "words": {word for word, _s, _e in word_features(norm)},
         "signals": set(signals),
     }
@@ -114,45 +127,34 @@ def feature_names(norm: str, signals: Iterable[str]) -> dict[str, set[str]]:
 
 @dataclass(frozen=True, slots=True)
 class LearnedModel:
-    """Per-label linear scores over n-gram and rule-signal features, with two thresholds."""
+    """Per-label linear scores over n-gram and rule-signal features, with two thresholds.
+
+    Each feature family maps a feature to its weight for every label, in the order of
+    :attr:`labels`; a feature absent from the table weighs nothing.
+    """
 
     labels: tuple[Label, ...]
     bias: tuple[float, ...]
     keep: tuple[float, ...]
     add: tuple[float, ...]
-    grams: Mapping[str, WeightRow]
-    words: Mapping[str, WeightRow]
-    signals: Mapping[str, WeightRow]
+    grams: Mapping[str, tuple[float, ...]]
+    words: Mapping[str, tuple[float, ...]]
+    signals: Mapping[str, tuple[float, ...]]
     quiet_messages: bool
     """Whether messages in which no rule trigger appears are scored at all."""
 
     def scores(self, norm: str, signals: Iterable[str]) -> list[float]:
         """The raw score (log-odds) of every label of :attr:`labels` for one message."""
-        totals = list(self.bias)
-        framed, _offsets = compact(norm)
-        seen: set[str] = set()
-        grams = self.grams
-        size = len(framed)
-        for start in range(size):
-            for end in range(start + 1, min(start + MAX_GRAM, size) + 1):
-                gram = framed[start:end]
-                if gram in seen:
-                    continue
-                seen.add(gram)
-                row = grams.get(gram)
-                if row:
-                    for index, weight in row:
-                        totals[index] += weight
-        for family, names in (
-            (self.words, {word for word, _s, _e in word_features(norm)}),
-            (self.signals, set(signals)),
-        ):
-            for name in names:
-                row = family.get(name)
-                if row:
-                    for index, weight in row:
-                        totals[index] += weight
-        return totals
+        grams = gram_set(frame(norm))
+        words = {word for word, _s, _e in word_features(norm)}
+        present = set(signals)
+        # dict views intersect by probing the smaller side: one C loop per family
+        rows = [self.bias]
+        for table, names in ((self.grams, grams), (self.words, words), (self.signals, present)):
+            found = table.keys() & names
+            if found:
+                rows.extend(map(table.__getitem__, found))
+        return [sum(column) for column in zip(*rows, strict=True)]
 
     def may_add(self, norm: str, signals: Iterable[str]) -> bool:
         """Whether a message no rule can fire on is worth scoring (it may gain a label)."""
@@ -168,8 +170,7 @@ class LearnedModel:
 
         A dropped label loses its hits; an added label gets one ``model.<label>`` hit.
         """
-        signal_set = set(signals)
-        totals = self.scores(norm, signal_set)
+        totals = self.scores(norm, signals)
         for index, label in enumerate(self.labels):
             score = totals[index]
             if label in labels:
@@ -185,10 +186,12 @@ class LearnedModel:
         """The (start, end) in ``text`` of the n-grams that contribute most to label ``index``."""
         framed, offsets = compact(norm)
         candidates: list[tuple[float, int, int]] = []
+        zero = (0.0,) * len(self.labels)
+        gram_weights, word_weights = self.grams, self.words
         for gram, gram_start, gram_end in char_grams(framed):
             if all(char in _SPACE for char in gram):
                 continue
-            weight = _weight(self.grams.get(gram), index)
+            weight = gram_weights.get(gram, zero)[index]
             if weight > 0:
                 # trim markers and spaces; offsets[] maps back into norm (= into text)
                 first, last = gram_start, gram_end - 1
@@ -198,7 +201,7 @@ class LearnedModel:
                     last -= 1
                 candidates.append((weight, offsets[first], offsets[last] + 1))
         for word, start, end in word_features(norm):
-            weight = _weight(self.words.get(word), index)
+            weight = word_weights.get(word, zero)[index]
             if weight > 0:
                 candidates.append((weight, start, end))
         if not candidates:
@@ -214,31 +217,26 @@ class LearnedModel:
         return start, end
 
 
-def _weight(row: WeightRow | None, index: int) -> float:
-    if not row:
-        return 0.0
-    for label_index, weight in row:
-        if label_index == index:
-            return weight
-    return 0.0
-
-
-def _rows(raw: object, labels: int, what: str) -> dict[str, WeightRow]:
+def _tables(raw: object, labels: int, what: str) -> dict[str, tuple[float, ...]]:
+    """Dense per-feature weights from the file's ``feature: [index, weight, …]`` rows."""
     if not isinstance(raw, dict):
         raise LearnedModelError(f"weights file: '{what}' must be an object; rebuild the weights")
-    rows: dict[str, WeightRow] = {}
+    table: dict[str, tuple[float, ...]] = {}
     for name, pairs in raw.items():
         if not isinstance(pairs, list) or len(pairs) % 2:
             raise LearnedModelError(
                 f"weights file: feature {name!r} in '{what}' must list index/weight pairs"
             )
-        row = tuple((int(pairs[i]), float(pairs[i + 1])) for i in range(0, len(pairs), 2))
-        if any(not 0 <= index < labels for index, _w in row):
-            raise LearnedModelError(
-                f"weights file: feature {name!r} in '{what}' names a label index out of range"
-            )
-        rows[name] = row
-    return rows
+        row = [0.0] * labels
+        for position in range(0, len(pairs), 2):
+            index = int(pairs[position])
+            if not 0 <= index < labels:
+                raise LearnedModelError(
+                    f"weights file: feature {name!r} in '{what}' names a label index out of range"
+                )
+            row[index] += float(pairs[position + 1])
+        table[name] = tuple(row)
+    return table
 
 
 def _floats(raw: object, count: int, what: str) -> tuple[float, ...]:
@@ -264,9 +262,9 @@ def model_from_dict(data: Mapping[str, object]) -> LearnedModel:
         bias=_floats(data.get("bias"), count, "bias"),
         keep=_floats(data.get("keep"), count, "keep"),
         add=_floats(data.get("add"), count, "add"),
-        grams=_rows(data.get("grams"), count, "grams"),
-        words=_rows(data.get("words"), count, "words"),
-        signals=_rows(data.get("signals"), count, "signals"),
+        grams=_tables(data.get("grams"), count, "grams"),
+        words=_tables(data.get("words"), count, "words"),
+        signals=_tables(data.get("signals"), count, "signals"),
         quiet_messages=bool(data.get("quiet_messages", False)),
     )
 

@@ -1,0 +1,94 @@
+"""``fingertip run`` as a real process, talking to a Bot API server on 127.0.0.1 (the sandbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import Sandbox, SandboxServer
+from tests.support.http import closing_session
+
+TOKEN = "123456789:AAEfingertipEndToEndTokenForTests12345"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def until(condition: object, seconds: float = 20.0) -> bool:
+    """Poll ``condition()`` until true or ``seconds`` pass (a hang guard, not a timing test)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():  # type: ignore[operator]
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def scrape(url: str) -> str:
+    async with closing_session() as session, session.get(url) as reply:
+        assert reply.status == 200
+        return await reply.text()
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_run_serves_a_group_until_interrupted(tmp_path: Path, mode: str) -> None:
+    sandbox = Sandbox()
+    sandbox.add_bot(TOKEN, "fingertip_bot", can_read_all_group_messages=True)
+    async with SandboxServer(sandbox) as server:
+        environment = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
+            "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
+            "FINGERTIP_TELEGRAM_API_URL": server.base_url,
+            "FINGERTIP_DATA_DIR": str(tmp_path / "data"),
+            "FINGERTIP_LANGUAGE": "en",
+            "PTB_TIMEDELTA": "1",
+        }
+        port = free_port()
+        arguments = ["-m", "bot.cli", "run"]
+        if mode == "webhook":
+            arguments += ["--webhook", f"http://127.0.0.1:{port}/telegram", "--port", str(port)]
+        else:
+            arguments += ["--metrics-port", str(port)]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *arguments,
+            env=environment,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            boss = sandbox.add_user("Boss")
+            group = sandbox.create_group("Ward 7", owner=boss)
+            if mode == "webhook":
+                assert await until(lambda: sandbox.webhook()[0] is not None)
+            sandbox.add_bot_to_group(group, by=boss)
+            sandbox.post(group, boss, "Everyone send a photo of the ward log by 9pm tonight.")
+            if mode == "webhook":
+                assert await sandbox.deliver_webhook() == [200, 200, 200]
+            assert await until(lambda: bool(sandbox.sent_to(group)))
+            assert await until(lambda: sandbox.bot_state().updates.waiting or mode == "webhook")
+            metrics = await scrape(f"http://127.0.0.1:{port}/metrics")
+            assert 'fingertip_messages_total{result="new"} 1.0' in metrics
+            assert (
+                'fingertip_burden_labels_total{exempt="false",label="proof_demand"} 1.0' in metrics
+            )
+            assert (await scrape(f"http://127.0.0.1:{port}/healthz")) == '{"ok": true}'
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, errors = await asyncio.wait_for(process.communicate(), 30)
+        log = errors.decode()
+        assert process.returncode == 0, log
+        assert "Fingertip" in (sandbox.sent_to(group)[0].plain_text or "")
+        assert TOKEN.split(":")[1] not in log
+        assert "Traceback" not in log
+        if mode == "webhook":
+            assert sandbox.webhook()[0] is None
