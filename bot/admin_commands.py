@@ -22,6 +22,7 @@ EXAMPLES: Mapping[str, str] = {
     "threshold": "/set threshold proof_demand warn=2 alert=4",
     "holiday": "/set holiday 2025-12-31",
     "workday": "/set workday 2025-10-11",
+    "recipients": "/set recipients none",
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -148,6 +149,15 @@ def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
     return _set(current, extra_workdays=days)
 
 
+def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:
+    if values[0].lower() not in ("none", "group"):
+        raise CommandArgumentError(
+            "recipients can only be reset (the digest then goes to the group); new leaders "
+            f"subscribe through /subscribe (e.g. {EXAMPLES['recipients']})"
+        )
+    return _set(current, digest_recipients=[])
+
+
 _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "tz": _timezone,
     "hours": _hours,
@@ -158,4 +168,5 @@ _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "threshold": _threshold,
     "holiday": _holiday,
     "workday": _workday,
+    "recipients": _recipients,
 }

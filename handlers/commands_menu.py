@@ -28,9 +28,10 @@ DESCRIPTIONS = {
     "digest": "This week's digest so far",
     "erase": "Erase all data of this group",
     "overview": "Last week across the groups whose digest you receive",
+    "unsubscribe": "Stop receiving digests",
 }
 MENUS: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
-    (BotCommandScopeAllPrivateChats(), ("start", "flag", "overview", "help")),
+    (BotCommandScopeAllPrivateChats(), ("start", "flag", "overview", "unsubscribe", "help")),
     (BotCommandScopeAllGroupChats(), ("flag", "help")),
     (
         BotCommandScopeAllChatAdministrators(),

@@ -15,6 +15,7 @@ def register(app: App) -> None:
     """``/start`` and ``/help`` in private chats, ``/help`` in groups."""
     app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=filters.ChatType.PRIVATE))
 
 
 def help_text(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
@@ -68,3 +69,22 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(_("You will receive the weekly digest of {group}.", group=title))
     else:
         await message.reply_text(help_text(context, update))
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsubscribe: stop receiving every digest this user subscribed to."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    found = services(context)
+    stopped = 0
+    for group_id in await found.store.groups():
+        group = await found.group(group_id)
+        if user.id in group.digest_recipients:
+            remaining = [r for r in group.digest_recipients if r != user.id]
+            await found.save_group(
+                group_id, group.model_copy(update={"digest_recipients": remaining})
+            )
+            stopped += 1
+    _ = private_translator(context, user)
+    await message.reply_text(_("You will no longer receive {count} digests.", count=stopped))

@@ -48,6 +48,11 @@ def test_digest_time_holidays_and_language() -> None:
     assert updated.language == "en"
 
 
+def test_recipients_can_be_reset_to_the_group() -> None:
+    subscribed = GroupSettings(digest_recipients=[11, 12])
+    assert apply_setting(subscribed, ["recipients", "none"], DEFAULTS).digest_recipients == []
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -64,6 +69,7 @@ def test_digest_time_holidays_and_language() -> None:
         (["digest", "mon", "25:00"], "give a weekday and a time"),
         (["holiday", "31/12/2025"], "is not a date"),
         (["lang", "fr"], "zh or en"),
+        (["recipients", "12345"], "/subscribe"),
     ],
 )
 def test_wrong_arguments_get_one_line_with_an_example(args: list[str], fragment: str) -> None:

@@ -154,3 +154,21 @@ async def test_a_leader_sees_last_week_across_their_groups(playground: Playgroun
     assert "云溪街道工作群 (2025-W46)" in text
     assert "城东网格群 (2025-W46)" in text
     assert "非工作时间任务推送 3 条" in text
+
+
+async def test_a_leader_who_unsubscribes_no_longer_receives_it(playground: Playground) -> None:
+    group, boss, member, leader = subscribed_leader(playground)
+    await subscribe(playground, boss, leader)
+    playground.sandbox.private(leader, "/unsubscribe")
+    await playground.drain()
+    assert "1" in texts(playground, leader)[-1]
+    settings = await playground.store.group_settings(group.id)
+    assert settings is not None
+    assert settings.digest_recipients == []
+    post_week(playground, group, boss, member)
+    await playground.drain()
+    playground.clock.set(datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI))
+    job = playground.application.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")[0]
+    await job.run(playground.application)
+    assert len(texts(playground, leader)) == 2
+    assert any("2025-W46" in text for text in texts(playground, group))
