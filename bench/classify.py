@@ -6,7 +6,8 @@ the texts are the dev corpus (or the classifier's own test cases when the corpus
 varied the way real group traffic varies - an @name in front, a number or an emoji at the end,
 two messages run together. The floor is a pyahocorasick scan of the same folded texts for every
 phrase of the lexicon, iterating all matches, with no other logic; the ratio
-classifier_time / floor_time says what everything beyond that scan costs.
+classifier_time / floor_time says what everything beyond that scan costs. The rules alone
+(without the learned step) are timed as well, to show what the learned step costs.
 
 Run: ``python bench/classify.py [--messages N] [--seed S]``
 """
@@ -21,13 +22,22 @@ from pathlib import Path
 
 import ahocorasick
 
-from bot.classifier import load_classifier
+from bot.classifier import SHIPPED_RULE_FILES, load_classifier
+from bot.classifier.engine import Engine
+from bot.classifier.normalise import normalise, translation_table
+from bot.classifier.rules import load_rule_files
 
 _ROOT = Path(__file__).resolve().parents[1]
 _CORPUS = _ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 _OWN_CASES = _ROOT / "tests" / "bot" / "classifier_cases"
 _NAMES = ("张三", "李梅", "王建国", "小刘", "陈主任", "Tom", "Priya", "Dan", "Ms Chen", "村委小周")
 _TAILS = ("🙏", "👍", "😂", "!", "～", " thanks", " 谢谢", "…", "😊", "✅")
+
+
+def _rules_only() -> Engine:
+    table = translation_table()
+    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
+    return Engine(rules, table)
 
 
 def _texts() -> tuple[list[str], str]:
@@ -100,6 +110,14 @@ def main() -> None:
         classifier.classify(text)
     classify_seconds = time.perf_counter() - started
 
+    rules_only = _rules_only()
+    for text in distinct_batch(texts, 2_000, args.seed + 1):
+        rules_only.classify(text)
+    started = time.perf_counter()
+    for text in batch:
+        rules_only.classify(text)
+    rules_seconds = time.perf_counter() - started
+
     # The floor scans pre-folded texts: folding is not part of the floor, only the scan.
     folded_batch = [classifier.normalise(text) for text in batch]
     started = time.perf_counter()
@@ -116,6 +134,10 @@ def main() -> None:
     )
     print(f"rule load: {load_seconds:.2f} s")
     print(f"classifier: {count / classify_seconds:,.0f} msgs/s ({classify_seconds:.2f} s)")
+    print(
+        f"rules only (no learned step): {count / rules_seconds:,.0f} msgs/s "
+        f"({rules_seconds:.2f} s)"
+    )
     print(
         f"floor (Aho-Corasick scan of folded texts, {found:,} matches): "
         f"{count / floor_seconds:,.0f} msgs/s ({floor_seconds:.2f} s)"

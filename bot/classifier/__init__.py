@@ -2,7 +2,7 @@
 
 Rules live in TOML files under ``data/`` (see :mod:`bot.classifier.rules` for the format);
 a deployment may add its own files through :func:`load_classifier`. A small learned model
-(:mod:`bot.classifier.learned`, weights in ``data/learned.json.gz``) then keeps, drops or adds
+(:mod:`bot.classifier.learned`, weights in ``data/learned.json``) then keeps, drops or adds
 labels; every label it adds carries a ``model.<label>`` hit naming the text that drove it.
 """
 

@@ -316,7 +316,11 @@ class Engine:
             self._imply(labels, hits)
         rules_ack = not labels and self._is_acknowledgement(norm, message)
         # A quiet message keeps the signals the learned step already scored it by.
-        signals = quiet_signals or self._signals(message, hits, acknowledgement=rules_ack)
+        signals = (
+            quiet_signals
+            if quiet_signals is not None
+            else self._signals(message, hits, acknowledgement=rules_ack)
+        )
         if learned is not None and not rules_ack:
             learned.refine(text, norm, signals, labels, hits)
             self._imply(labels, hits)

@@ -1,36 +1,41 @@
 """The learned step of the burden classifier: a small linear model that second-guesses the rules.
 
-After the rules have labelled a message, one logistic-regression score per label is computed
-from three kinds of features:
+After the rules have labelled a message, one score (log-odds) per label is computed from:
 
 * character 1- to 4-grams of the folded text (the text the rules see, whitespace runs collapsed,
-  with start and end markers), so wording the lexicon lacks still counts;
+  leading and trailing emoji and @names dropped, with start and end markers), so wording the
+  lexicon lacks still counts;
 * English word unigrams and bigrams of the folded text;
-* the rules' own signals (:meth:`bot.classifier.engine.Engine.rule_signals`): the rules that
-  fired, the lexicon categories present, negated or spoken in the first person, and the
-  acknowledgement and exemption verdicts, so the model learns when to trust the rules.
+* signals from the rule engine (:meth:`bot.classifier.engine.Engine.rule_signals`): the lexicon
+  categories present, negated or spoken in the first person, and the labels the rules gave.
+
+Training (:mod:`bot.classifier.training`) fits a text model on the first kinds of features and
+then blends its six scores with the rules' six verdicts, per label, on messages the rules were
+never tuned on, so the blend knows how far to trust the rules on new text. The blend is linear,
+so it is folded into one weight table per feature: inference is a sum of weights.
 
 Every label then follows one of two thresholds: a label the rules gave is kept unless its score
 falls below ``keep``; a label the rules did not give is added when its score reaches ``add``.
-Both thresholds, like the weights, were chosen by cross-validation
-(``python -m bot.classifier.training``). The engine re-applies its implications afterwards
-(a proof, report or app demand is also a task push) and never lets the model label a message
-the rules recognised as a member's acknowledgement.
+A label given by a rule the model was not trained alongside (a deployment's own rule file) is
+always kept. The engine re-applies its implications afterwards (a proof, report or app demand
+is also a task push) and never lets the model label a message the rules recognised as a
+member's acknowledgement; a message left without labels has no hits and is not exempt.
 
 Explanations. A label the rules gave keeps the rules' hits. A label the model adds gets one
 :class:`~bot.classifier.model.Hit` with the rule id ``model.<label>`` (``model.report_demand``)
-whose ``match`` is the span of the original text covered by the n-gram that contributes most
-to the label's score, widened by overlapping n-grams that contribute at least half as much.
+whose ``match`` is the span of the original text that contributes most to the label's score:
+every n-gram's and word's weight is shared out over its characters, and the window of two to
+eight characters with the largest total (less a cost per character, so weak edges drop out)
+is quoted, widened to whole words in Latin script.
 Because folding keeps every character in place, the span's offsets are offsets into the
 original text. When no n-gram contributes positively (the score comes from the rules'
 signals alone), the span of the first rule hit is used, else the whole stripped text.
 
-Inference is pure Python; the weights (``data/learned.json.gz``) are read once per process.
+Inference is pure Python; the weights (``data/learned.json``) are read once per process.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import operator
 import re
@@ -42,45 +47,90 @@ from pathlib import Path
 from bot.classifier.model import Hit
 from bot.labels import ALL_LABELS, Label
 
-WEIGHTS_FILE = Path(__file__).parent / "data" / "learned.json.gz"
+WEIGHTS_FILE = Path(__file__).parent / "data" / "learned.json"
 """The shipped weights (written by :mod:`bot.classifier.training`)."""
 
 FORMAT_VERSION = 1
 MAX_GRAM = 4
+EVIDENCE_SPAN = 8
+"""The longest span, in characters, a model hit quotes as its evidence (before widening to
+whole Latin words)."""
+EVIDENCE_COST = 0.3
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz'")
 _START, _END = "\x02", "\x03"
 _WORD = re.compile(r"[a-z][a-z']*")
 _SPACES = re.compile(r"\s+")
-_SPACE = frozenset(" \t\r\n\u3000\xa0" + _START + _END)
 
 
 class LearnedModelError(ValueError):
     """The weights file cannot be used; the message says what is wrong and how to fix it."""
 
 
+def _noise(char: str) -> bool:
+    code = ord(char)
+    return (
+        char.isspace()
+        or 0x2190 <= code <= 0x2BFF  # arrows, symbols, dingbats
+        or 0x1F000 <= code <= 0x1FAFF  # emoji
+        or char in "\ufe0e\ufe0f\u200d"  # emoji presentation and joiners
+    )
+
+
+def _core(norm: str) -> tuple[int, int]:
+    """Bounds of ``norm`` without leading and trailing whitespace, emoji and masked @names.
+
+    What a message opens or closes with in that way (a greeting emoji, an @name) does not
+    change what it asks, so it must not move the n-gram scores either.
+    """
+    begin, end = 0, len(norm)
+    while begin < end:
+        if _noise(norm[begin]):
+            begin += 1
+        elif norm[begin] == "@" and begin + 1 < end and norm[begin + 1] == "_":
+            begin += 1
+            while begin < end and norm[begin] == "_":
+                begin += 1
+        else:
+            break
+    while end > begin:
+        if _noise(norm[end - 1]):
+            end -= 1
+            continue
+        cursor = end
+        while cursor > begin and norm[cursor - 1] == "_":
+            cursor -= 1
+        if cursor < end and cursor > begin and norm[cursor - 1] == "@":
+            end = cursor - 1
+        else:
+            break
+    return begin, end
+
+
 def compact(norm: str) -> tuple[str, list[int]]:
-    """Return ``norm`` with whitespace runs collapsed and framed by markers, plus, for every
-    character of the result, its offset in ``norm`` (markers map to 0 and ``len(norm)``)."""
+    """Return the core of ``norm`` (see :func:`_core`) with whitespace runs collapsed, framed
+    by markers, plus, for every character of the result, its offset in ``norm`` (the
+    markers map to the core's bounds)."""
+    begin, end = _core(norm)
     chars = [_START]
-    offsets = [0]
-    previous_space = True
-    for index, char in enumerate(norm):
+    offsets = [begin]
+    previous_space = False
+    for index in range(begin, end):
+        char = norm[index]
         space = char.isspace()
         if space and previous_space:
             continue
         previous_space = space
         chars.append(" " if space else char)
         offsets.append(index)
-    if previous_space and len(chars) > 1:
-        chars.pop()
-        offsets.pop()
     chars.append(_END)
-    offsets.append(len(norm))
+    offsets.append(end)
     return "".join(chars), offsets
 
 
 def frame(norm: str) -> str:
     """The text of :func:`compact` without the offsets (the fast path; same result)."""
-    return _START + _SPACES.sub(" ", norm).strip() + _END
+    begin, end = _core(norm)
+    return _START + _SPACES.sub(" ", norm[begin:end]) + _END
 
 
 def gram_set(framed: str) -> set[str]:
@@ -142,6 +192,9 @@ class LearnedModel:
     signals: Mapping[str, tuple[float, ...]]
     quiet_messages: bool
     """Whether messages in which no rule trigger appears are scored at all."""
+    known_rules: frozenset[str]
+    """The rule and implication ids the model was trained alongside; it never drops a label
+    that another rule (a deployment's own rule file) gave."""
 
     def scores(self, norm: str, signals: Iterable[str]) -> list[float]:
         """The raw score (log-odds) of every label of :attr:`labels` for one message."""
@@ -171,10 +224,11 @@ class LearnedModel:
         A dropped label loses its hits; an added label gets one ``model.<label>`` hit.
         """
         totals = self.scores(norm, signals)
+        trusted = {hit.label for hit in hits if hit.rule not in self.known_rules}
         for index, label in enumerate(self.labels):
             score = totals[index]
             if label in labels:
-                if score < self.keep[index]:
+                if score < self.keep[index] and label not in trusted:
                     labels.discard(label)
                     hits[:] = [hit for hit in hits if hit.label is not label]
             elif score >= self.add[index]:
@@ -183,38 +237,56 @@ class LearnedModel:
                 hits.append(Hit(label, f"model.{label.value}", text[start:end], start, end))
 
     def _evidence(self, text: str, norm: str, index: int, hits: list[Hit]) -> tuple[int, int]:
-        """The (start, end) in ``text`` of the n-grams that contribute most to label ``index``."""
+        """The (start, end) in ``text`` of the short phrase that adds most to label ``index``.
+
+        Every n-gram's and word's weight is shared out evenly over its characters; the span is
+        the window of 2 to ``EVIDENCE_SPAN`` characters with the largest total.
+        """
         framed, offsets = compact(norm)
-        candidates: list[tuple[float, int, int]] = []
+        size = len(framed)
+        share = [0.0] * size
         zero = (0.0,) * len(self.labels)
-        gram_weights, word_weights = self.grams, self.words
-        for gram, gram_start, gram_end in char_grams(framed):
-            if all(char in _SPACE for char in gram):
-                continue
-            weight = gram_weights.get(gram, zero)[index]
-            if weight > 0:
-                # trim markers and spaces; offsets[] maps back into norm (= into text)
-                first, last = gram_start, gram_end - 1
-                while framed[first] in _SPACE:
-                    first += 1
-                while framed[last] in _SPACE:
-                    last -= 1
-                candidates.append((weight, offsets[first], offsets[last] + 1))
+        for gram, start, end in char_grams(framed):
+            weight = self.grams.get(gram, zero)[index]
+            if weight:
+                for position in range(start, end):
+                    share[position] += weight / (end - start)
+        where = {offset: position for position, offset in enumerate(offsets) if position > 0}
         for word, start, end in word_features(norm):
-            weight = word_weights.get(word, zero)[index]
-            if weight > 0:
-                candidates.append((weight, start, end))
-        if not candidates:
+            weight = self.words.get(word, zero)[index]
+            covered = [where[offset] for offset in range(start, end) if offset in where]
+            for position in covered:
+                share[position] += weight / len(covered)
+        # each character costs a fraction of the strongest one, so weak edges are left out
+        cost = EVIDENCE_COST * max(share, default=0.0)
+        best: tuple[float, int, int] | None = None
+        for first in range(1, size - 1):
+            if framed[first] == " ":
+                continue
+            total = 0.0
+            for last in range(first, min(first + EVIDENCE_SPAN, size - 1)):
+                total += share[last] - cost
+                if framed[last] == " " or (last == first and size > 3):
+                    continue
+                if best is None or total > best[0] + 1e-12:
+                    best = (total, first, last)
+        if best is None or cost <= 0:
             if hits:
                 return hits[0].start, hits[0].end
             stripped = text.strip()
             begin = text.find(stripped) if stripped else 0
             return begin, begin + len(stripped) if stripped else len(text)
-        best, start, end = max(candidates, key=lambda c: (c[0], c[2] - c[1], -c[1]))
-        for weight, other_start, other_end in candidates:
-            if weight >= best / 2 and other_start < end and other_end > start:
-                start, end = min(start, other_start), max(end, other_end)
-        return start, end
+        _total, first, last = best
+        return _whole_words(norm, offsets[first], offsets[last] + 1)
+
+
+def _whole_words(norm: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that cuts a Latin word so that it quotes the whole word."""
+    while start > 0 and norm[start - 1] in _LATIN and norm[start] in _LATIN:
+        start -= 1
+    while end < len(norm) and norm[end] in _LATIN and norm[end - 1] in _LATIN:
+        end += 1
+    return start, end
 
 
 def _tables(raw: object, labels: int, what: str) -> dict[str, tuple[float, ...]]:
@@ -266,19 +338,25 @@ def model_from_dict(data: Mapping[str, object]) -> LearnedModel:
         words=_tables(data.get("words"), count, "words"),
         signals=_tables(data.get("signals"), count, "signals"),
         quiet_messages=bool(data.get("quiet_messages", False)),
+        known_rules=_names(data.get("known_rules"), "known_rules"),
     )
 
 
+def _names(raw: object, what: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        raise LearnedModelError(f"weights file: '{what}' must be a list of rule ids")
+    return frozenset(raw)
+
+
 def load_model(path: Path = WEIGHTS_FILE) -> LearnedModel:
-    """Read a gzip-compressed JSON weights file; raise :class:`LearnedModelError` if unusable."""
+    """Read a JSON weights file; raise :class:`LearnedModelError` if it is missing or unusable."""
     try:
-        raw = gzip.decompress(path.read_bytes())
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise LearnedModelError(
-            f"{path}: weights file not found; run python -m bot.classifier.training"
+            f"{path}: weights file not found; reinstall the package or run "
+            "python -m bot.classifier.training"
         ) from None
-    except (OSError, EOFError) as error:
-        raise LearnedModelError(f"{path}: not a gzip file ({error}); rebuild it") from None
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -289,8 +367,7 @@ def load_model(path: Path = WEIGHTS_FILE) -> LearnedModel:
 
 
 @lru_cache(maxsize=1)
-def shipped_model() -> LearnedModel | None:
-    """The shipped model, read once; None when no weights file ships (rules only)."""
-    if not WEIGHTS_FILE.exists():
-        return None
+def shipped_model() -> LearnedModel:
+    """The shipped model, read once; :class:`LearnedModelError` if the file is missing or bad
+    (a packaging fault: the classifier must not silently fall back to the rules alone)."""
     return load_model(WEIGHTS_FILE)

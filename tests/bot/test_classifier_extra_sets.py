@@ -1,9 +1,13 @@
 """Quality bars on independently written labelled sets (each skipped when absent).
 
-``fresh.jsonl``, ``extra_a.jsonl`` and (last) ``extra_b.jsonl`` were used to find rule gaps after
-their first measurement, so these figures are no longer unseen estimates; each bar sits
-below the figure measured at the end with a margin, for macro F1 and for label-free
-messages kept clean.
+All five sets are now training data of the learned step (``bot/classifier/training.py``), and
+the rules were tuned on ``fresh``, ``extra_a`` and ``extra_b``, so the figures measured here are
+regression guards, not estimates of accuracy on new messages; each bar sits below the figure
+measured at the end with a margin. The honest figures are the cross-validated ones printed by
+``python -m bot.classifier.training``; at the time of writing, on ``extra_c`` (same kind of
+messages as the corpus, never used to tune the rules), each fold scored by a model that never
+saw it: macro F1 0.951 and 99.0% of label-free messages kept clean (rules alone: 0.925 and
+92.8%); on ``extra_d`` (hard cases): 0.886 and 94.7% (rules alone: 0.853 and 91.8%).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from bot.labels import Label
 DATA = Path(__file__).parent / "data"
 
 BARS = {
-    "fresh.jsonl": (0.93, 0.95),
-    "extra_a.jsonl": (0.93, 0.95),
-    "extra_b.jsonl": (0.87, 0.90),
+    "fresh.jsonl": (0.97, 0.97),
+    "extra_a.jsonl": (0.97, 0.97),
+    "extra_b.jsonl": (0.97, 0.97),
+    "extra_c.jsonl": (0.97, 0.97),
+    "extra_d.jsonl": (0.95, 0.95),
 }
 
 

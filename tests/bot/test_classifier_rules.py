@@ -84,3 +84,42 @@ def test_phrase_expansion() -> None:
     assert len(expand_phrase("{a|b}{c|d}")) == 4
     with pytest.raises(ValueError, match="braces"):
         expand_phrase("截{个图")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【转发】市里通报：上周全市发生交通事故3起。",
+        "【转发】关于做好春节期间安全生产工作的通知，请各村认真学习。",
+        "[转发] 县应急局关于汛期值守的提醒",
+    ],
+)
+def test_a_forwarded_header_is_not_an_app_demand(text: str) -> None:
+    result = load_classifier().classify(text)
+    assert Label.APP_DEMAND not in result.labels
+    assert all(hit.match not in {"转发", "【转发】"} for hit in result.hits)
+
+
+def test_asking_to_forward_content_is_still_an_app_demand() -> None:
+    result = load_classifier().classify("请大家把这条推文转发到朋友圈，今晚前完成")
+    assert Label.APP_DEMAND in result.labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请各网格员今天完成防火巡查，下午5点前把巡查照片发群里。",
+        "防火巡查记录表请周五前交",
+        "各村本周开展消防安全检查，检查情况周五前报镇安监办。",
+    ],
+)
+def test_routine_fire_safety_rounds_are_not_exempt(text: str) -> None:
+    result = load_classifier().classify(text)
+    assert result.labels
+    assert not result.exempt
+
+
+def test_a_fire_emergency_is_exempt() -> None:
+    result = load_classifier().classify("突发火情，请各村立即组织人员疏散，马上报告情况")
+    assert result.labels
+    assert result.exempt
