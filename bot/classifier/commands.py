@@ -58,6 +58,18 @@ def _open(path: str) -> contextlib.AbstractContextManager[TextIO]:
         raise _InputError(f"Cannot read {path}: {error.strerror}.") from None
 
 
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[TextIO]:
+    """Open ``path`` (or stdin for "-"); a missing file is one line on stderr and exit 2."""
+    try:
+        source = _open(path)
+    except _InputError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    with source as handle:
+        yield handle
+
+
 def _classifier(rules: list[Path] | None) -> Classifier:
     try:
         return load_classifier(tuple(rules or ()))
@@ -82,12 +94,7 @@ def classify_command(
     """Label every message of a JSON Lines file; print one JSON line per message."""
     classifier = _classifier(rules)
     errors: list[str] = []
-    try:
-        source = _open(path)
-    except _InputError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
-    with source as handle:
+    with _opened(path) as handle:
         for line in _records(handle, errors):
             result = classifier.classify(str(line.record["text"]))
             output = {
@@ -112,12 +119,7 @@ def eval_command(
     classifier = _classifier(rules)
     errors: list[str] = []
     pairs: list[tuple[frozenset[Label], frozenset[Label]]] = []
-    try:
-        source = _open(path)
-    except _InputError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
-    with source as handle:
+    with _opened(path) as handle:
         for line in _records(handle, errors):
             gold = _gold_labels(line)
             predicted = classifier.classify(str(line.record["text"])).labels
