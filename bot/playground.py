@@ -14,7 +14,7 @@ from bot.app import build_application, build_services, start_application, stop_a
 from bot.sandbox import ManualClock, Sandbox, SandboxServer
 from bot.services import Services
 from bot.settings import Settings
-from handlers.common import App
+from handlers.common import App, app_services
 from storage.base import Store
 
 BOT_TOKEN = "123456:SANDBOX-token"
@@ -54,8 +54,7 @@ class Playground:
     @property
     def services(self) -> Services:
         """The running application's services."""
-        found: Services = self.application.bot_data["fingertip.services"]
-        return found
+        return app_services(self.application)
 
     @property
     def application(self) -> App:
