@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from bot.classifier import classify
-from bot.evaluation import evaluate, format_report
-from bot.labels import Label
+from bot.evaluation import format_report
+from tests.support.classification import score_file
 
 DEV = Path(__file__).parents[2].parent / "shared/corpus/dev.jsonl"
 
@@ -20,13 +18,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_dev_corpus_meets_the_quality_bar() -> None:
-    pairs = []
-    for line in DEV.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            gold = frozenset(Label(name) for name in record["labels"])
-            pairs.append((gold, classify(record["text"]).labels))
-    report = evaluate(pairs)
+    report = score_file(DEV)
     table = format_report(report)
     for score in report.scores:
         assert score.f1 >= 0.90, f"{score.label}: F1 {score.f1:.3f}\n{table}"

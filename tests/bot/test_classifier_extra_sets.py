@@ -13,14 +13,12 @@ and extra_f scored 0.945 / 97.7% and 0.933 / 93.9%.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from bot.classifier import classify
-from bot.evaluation import evaluate, format_report
-from bot.labels import Label
+from bot.evaluation import format_report
+from tests.support.classification import score_file
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,13 +38,7 @@ def test_independent_set_meets_its_bar(name: str, macro_bar: float, clean_bar: f
     path = DATA / name
     if not path.exists():
         pytest.skip(f"{path} is not present")
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            gold = frozenset(Label(label) for label in record["labels"])
-            pairs.append((gold, classify(record["text"]).labels))
-    report = evaluate(pairs)
+    report = score_file(path)
     table = format_report(report)
     assert report.messages >= 100, table
     assert report.macro_f1 >= macro_bar, table

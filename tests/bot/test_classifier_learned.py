@@ -27,6 +27,7 @@ from bot.classifier.learned import (
 from bot.classifier.normalise import normalise, translation_table
 from bot.classifier.rules import load_rule_files
 from bot.labels import ALL_LABELS, Label
+from tests.support.classification import assert_invariants
 
 DATA = Path(__file__).parent / "data"
 _DEMANDS = {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND}
@@ -207,14 +208,4 @@ _WORDS = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_WORDS, max_size=20).map("".join))
 def test_invariants_hold_when_the_model_adds_labels(text: str) -> None:
-    result = _engine(_TOY).classify(text)
-    for hit in result.hits:
-        assert 0 <= hit.start <= hit.end <= len(text)
-        assert text[hit.start : hit.end] == hit.match
-    assert {hit.label for hit in result.hits} == result.labels
-    if result.acknowledgement:
-        assert not result.labels
-    if result.labels & _DEMANDS:
-        assert Label.TASK_PUSH in result.labels
-    if not result.labels:
-        assert result.hits == () and not result.exempt
+    assert_invariants(text, _engine(_TOY).classify(text))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.classifier import classify
-from bot.labels import Label
+from tests.support.classification import assert_invariants
 
 _WORDS = st.sampled_from(
     [
@@ -18,31 +18,12 @@ _WORDS = st.sampled_from(
     ]
 )  # fmt: skip
 _TEXTS = st.one_of(st.text(max_size=200), st.lists(_WORDS, max_size=25).map("".join))
-_DEMANDS = {
-    Label.PROOF_DEMAND,
-    Label.REPORT_DEMAND,
-    Label.APP_DEMAND,
-}
 
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
 def test_invariants_hold_for_any_text(text: str) -> None:
-    result = classify(text)
-    for hit in result.hits:
-        assert 0 <= hit.start <= hit.end <= len(text)
-        assert text[hit.start : hit.end] == hit.match
-    assert {hit.label for hit in result.hits} == result.labels
-    if result.acknowledgement:
-        assert not result.labels
-    if Label.REPORT_DEMAND not in result.labels:
-        assert result.report_subject is None
-    if result.labels & _DEMANDS:
-        assert Label.TASK_PUSH in result.labels
-    if result.exempt:
-        assert result.labels and result.exempt_rule is not None
-    else:
-        assert result.exempt_rule is None
+    assert_invariants(text, classify(text))
 
 
 _BASES = [
