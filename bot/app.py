@@ -26,7 +26,7 @@ from handlers import (
     overview,
 )
 from handlers import private as private_chat
-from handlers.common import SERVICES_KEY, App
+from handlers.common import SERVICES_KEY, App, app_services
 from storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     """Log a failed update without its text or sender; the bot carries on."""
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
-    context.application.bot_data[SERVICES_KEY].metrics.errors.inc()
+    app_services(context.application).metrics.errors.inc()
     log.error(
         "update %s failed: %s: %s",
         update_id,

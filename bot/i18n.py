@@ -31,11 +31,6 @@ def gettext(language: str, message: str) -> str:
     return _translations(language).get(message, message)
 
 
-def babel_locale(language: str) -> str:
-    """Return the Babel locale name for ``language``."""
-    return LOCALES.get(language, "en")
-
-
 class Translator:
     """``gettext`` bound to one language, for renderers: ``_ = Translator("zh")``."""
 

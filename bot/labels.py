@@ -19,9 +19,6 @@ class Label(StrEnum):
 ALL_LABELS: tuple[Label, ...] = tuple(Label)
 """Every label, in the canonical order used in output and reports."""
 
-DEMAND_LABELS: frozenset[Label] = frozenset(ALL_LABELS)
-"""Labels that make a message a demand on members (all of them, today)."""
-
 
 def sort_labels(labels: frozenset[Label] | set[Label]) -> list[Label]:
     """Return ``labels`` in canonical order (the order of ``ALL_LABELS``)."""

@@ -112,7 +112,7 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     if not group.active:
         return 0
     now = found.clock()
-    working_time = group.working_time(found.settings)
+    working_time = await found.working_time(group_id)
     weekday, at = group.digest_moment(found.settings)
     week = due_week(working_time.local(now), weekday, at)
     digest = await group_digest(found, group_id, week, now)

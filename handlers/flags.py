@@ -199,8 +199,7 @@ async def _submit(
     group_id: int = pending["group"]
     if not await is_member(context, group_id, user_id):
         return _("You can only flag groups you belong to.")
-    group = await found.group(group_id)
-    now = group.working_time(found.settings).local(found.clock())
+    now = (await found.working_time(group_id)).local(found.clock())
     if not await found.store.flag_allowance(
         found.flag_keys.limiter_token(user_id, now.date()), FLAGS_PER_DAY
     ):

@@ -29,7 +29,7 @@ async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         group = await found.group(group_id)
         if user.id not in group.digest_recipients:
             continue
-        working_time = group.working_time(found.settings)
+        working_time = await found.working_time(group_id)
         weekday, at = group.digest_moment(found.settings)
         digests.append(
             await load_digest(

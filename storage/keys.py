@@ -92,8 +92,3 @@ def flag_limiter(day_token: str) -> str:
 def invite(token: str) -> str:
     """One-time digest subscription link token -> group id."""
     return f"{PREFIX}:invite:{token}"
-
-
-def meta(name: str) -> str:
-    """Deployment-wide values such as the schema version."""
-    return f"{PREFIX}:meta:{name}"

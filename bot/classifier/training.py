@@ -41,7 +41,7 @@ from bot.classifier.learned import (
     model_from_dict,
 )
 from bot.classifier.normalise import normalise, translation_table
-from bot.classifier.rules import load_rule_files
+from bot.classifier.rules import RuleSet, load_rule_files
 from bot.evaluation import EvalReport, evaluate
 from bot.labels import ALL_LABELS, Label
 
@@ -96,17 +96,20 @@ def read_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
     return sets
 
 
+def _shipped_rules() -> tuple[RuleSet, dict[int, str]]:
+    table = translation_table()
+    return load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table)), table
+
+
 def rules_engine(model: LearnedModel | None = None) -> Engine:
     """An engine with the shipped rules and ``model`` as its learned step (None: rules only)."""
-    table = translation_table()
-    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
+    rules, table = _shipped_rules()
     return Engine(rules, table, model)
 
 
 def known_rule_ids() -> list[str]:
     """The ids of the shipped rules and implications (the model may overrule only these)."""
-    table = translation_table()
-    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
+    rules, _ = _shipped_rules()
     return sorted([rule.id for rule in rules.rules] + [imp.id for imp in rules.implications])
 
 

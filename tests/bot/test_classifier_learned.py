@@ -9,12 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classifier import SHIPPED_RULE_FILES, classify, default_classifier
-from bot.classifier.engine import Engine
+from bot.classifier import classify, default_classifier
 from bot.classifier.learned import (
     FORMAT_VERSION,
     WEIGHTS_FILE,
-    LearnedModel,
     LearnedModelError,
     char_grams,
     compact,
@@ -24,8 +22,7 @@ from bot.classifier.learned import (
     model_from_dict,
     shipped_model,
 )
-from bot.classifier.normalise import normalise, translation_table
-from bot.classifier.rules import load_rule_files
+from bot.classifier.training import known_rule_ids, rules_engine
 from bot.labels import ALL_LABELS, Label
 from tests.support.classification import assert_invariants
 
@@ -34,19 +31,8 @@ _DEMANDS = {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND}
 _NAMES = [label.value for label in ALL_LABELS]
 
 
-def _engine(model: LearnedModel | None) -> Engine:
-    table = translation_table()
-    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
-    return Engine(rules, table, model)
-
-
-def _shipped_ids() -> list[str]:
-    table = translation_table()
-    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
-    return [rule.id for rule in rules.rules] + [imp.id for imp in rules.implications]
-
-
-_KNOWN_RULES = _shipped_ids()
+_engine = rules_engine
+_KNOWN_RULES = known_rule_ids()
 
 
 def _weights(grams: dict[str, list[float]], **overrides: object) -> dict[str, object]:
