@@ -22,14 +22,14 @@ from pathlib import Path
 
 import ahocorasick
 
-from bot.classifier import SHIPPED_RULE_FILES, load_classifier
-from bot.classifier.engine import Engine
-from bot.classifier.normalise import normalise, translation_table
-from bot.classifier.rules import load_rule_files
+from bot.core.classifier import SHIPPED_RULE_FILES, load_classifier
+from bot.core.classifier.engine import Engine
+from bot.core.classifier.normalise import normalise, translation_table
+from bot.core.classifier.rules import load_rule_files
 
 _ROOT = Path(__file__).resolve().parents[1]
 _CORPUS = _ROOT.parent / "shared" / "corpus" / "dev.jsonl"
-_OWN_CASES = _ROOT / "tests" / "bot" / "classifier_cases"
+_OWN_CASES = _ROOT / "tests" / "data" / "train" / "cases"
 _NAMES = ("张三", "李梅", "王建国", "小刘", "陈主任", "Tom", "Priya", "Dan", "Ms Chen", "村委小周")
 _TAILS = ("🙏", "👍", "😂", "!", "～", " thanks", " 谢谢", "…", "😊", "✅")
 

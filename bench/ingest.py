@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
-from bot.audit import week_digests
-from bot.classifier import load_classifier
-from bot.export import ChatSummary
-from bot.observation import IncomingMessage, Observation, SenderHasher, observe
-from bot.settings import Settings
-from bot.worktime import WorkingTime
+from bot.config.settings import Settings
+from bot.core.classifier import load_classifier
+from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
+from bot.core.worktime import WorkingTime
+from bot.sources.telegram_export import ChatSummary
+from bot.usecases.audit import week_digests
 from storage import keys
 from storage.codec import LABEL_CODES, counter_tokens, evidence_record
 from storage.factory import open_store

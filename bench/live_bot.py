@@ -21,10 +21,10 @@ from typing import Any
 from telegram import Chat, Message, Update, User
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.app import build_application, build_services
-from bot.audit import retention_from
-from bot.sandbox import Sandbox, SandboxServer
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.demo.sandbox import Sandbox, SandboxServer
+from bot.runtime.app import build_application, build_services
+from bot.usecases.audit import retention_from
 from storage.factory import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,10 +11,10 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.admin_commands import CommandArgumentError, apply_setting, usage
-from bot.group_settings import GroupSettings
-from bot.i18n import Translator
-from bot.services import Services
+from bot.config.group_settings import GroupSettings
+from bot.render.i18n import Translator
+from bot.usecases.services import Services
+from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery
 from handlers.common import App, group_translator, is_group_admin, services
 

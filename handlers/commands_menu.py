@@ -13,7 +13,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.i18n import Translator
+from bot.render.i18n import Translator
 from handlers.common import App
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.i18n import Translator
-from bot.services import Services
+from bot.render.i18n import Translator
+from bot.usecases.services import Services
 
 App = Application[Any, Any, Any, Any, Any, Any]
 SERVICES_KEY = "fingertip.services"
@@ -24,7 +24,7 @@ PRESENT = (
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The application's shared services (set up by ``bot.app.build_application``)."""
+    """The application's shared services (set up by ``bot.runtime.app.build_application``)."""
     return cast(Services, context.application.bot_data[SERVICES_KEY])
 
 

@@ -10,15 +10,15 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.digest import WeekDigest
-from bot.group_settings import GroupSettings
-from bot.i18n import Translator
+from bot.config.group_settings import GroupSettings
+from bot.core.digest import WeekDigest
+from bot.core.schedule import due_week, ptb_day
+from bot.core.worktime import iso_week
 from bot.render.chart import hour_heatmap_png
+from bot.render.i18n import Translator
 from bot.render.telegram_html import digest_html
-from bot.schedule import due_week, ptb_day
-from bot.services import Services
-from bot.weekly import load_digest
-from bot.worktime import iso_week
+from bot.usecases.digests import load_digest
+from bot.usecases.services import Services
 from handlers.common import App, app_services, services
 
 log = logging.getLogger(__name__)

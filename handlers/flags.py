@@ -1,8 +1,9 @@
 """Anonymous flags: ``/flag`` in a group links to a private chat, where the member picks a type.
 
 The member's identity is used only to check membership (asked of Telegram) and to derive the
-unlinkable tokens of ``bot.flags``; nothing that identifies the member is stored with the flag or
-written to the logs. The pending choice lives in memory only, until it is confirmed or cancelled.
+unlinkable tokens of ``bot.core.flags``; nothing that identifies the member is stored with the
+flag or written to the logs. The pending choice lives in memory only, until it is confirmed or
+cancelled.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.flags import FLAGS_PER_DAY, clean_flag_text
-from bot.i18n import Translator
-from bot.labels import ALL_LABELS, Label
+from bot.core.flags import FLAGS_PER_DAY, clean_flag_text
+from bot.core.labels import ALL_LABELS, Label
+from bot.core.worktime import iso_week
+from bot.render.i18n import Translator
 from bot.render.names import label_name
-from bot.worktime import iso_week
 from handlers.common import App, group_translator, is_member, private_translator, services
 
 log = logging.getLogger(__name__)

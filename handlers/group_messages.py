@@ -7,7 +7,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.observation import IncomingMessage, observe
+from bot.core.observation import IncomingMessage, observe
 from handlers.common import App, services
 from storage.base import IngestResult
 
@@ -29,7 +29,7 @@ def register(app: App) -> None:
 
 
 def incoming(message: Message) -> IncomingMessage:
-    """The Telegram-free view of a group message, for ``bot.observation.observe``."""
+    """The Telegram-free view of a group message, for ``bot.core.observation.observe``."""
     text = message.text or message.caption or ""
     if message.document is not None and message.document.file_name:
         # Attachment names ("走访台账.xlsx") say what a message asks for.

@@ -10,7 +10,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from bot.i18n import Translator
+from bot.render.i18n import Translator
 from handlers import digest_delivery
 from handlers.common import GROUP_TYPES, PRESENT, App, group_translator, services
 

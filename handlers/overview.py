@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, ContextTypes, filters
 
+from bot.core.schedule import due_week
 from bot.render.telegram_html import overview_html
-from bot.schedule import due_week
-from bot.weekly import load_digest
+from bot.usecases.digests import load_digest
 from handlers.common import App, services, user_language
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
-from bot.aggregates import WeekAggregate
-from bot.group_settings import GroupSettings
-from bot.labels import Label
-from bot.observation import Observation
+from bot.config.group_settings import GroupSettings
+from bot.core.aggregates import WeekAggregate
+from bot.core.labels import Label
+from bot.core.observation import Observation
 
 
 class IngestResult(IntEnum):

@@ -23,10 +23,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.aggregates import Evidence, RepeatedReport, WeekAggregate
-from bot.labels import Label
-from bot.observation import Observation
-from bot.worktime import Band, week_start
+from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.core.labels import Label
+from bot.core.observation import Observation
+from bot.core.worktime import Band, week_start
 
 LABEL_CODES: Mapping[Label, str] = {
     Label.TASK_PUSH: "t",

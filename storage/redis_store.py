@@ -10,11 +10,11 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.aggregates import FlagCounts, WeekAggregate
-from bot.group_settings import GroupSettings
-from bot.labels import Label
-from bot.observation import Observation
-from bot.worktime import week_start
+from bot.config.group_settings import GroupSettings
+from bot.core.aggregates import FlagCounts, WeekAggregate
+from bot.core.labels import Label
+from bot.core.observation import Observation
+from bot.core.worktime import week_start
 from storage import keys
 from storage.base import IngestResult, Retention, StoreError
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record

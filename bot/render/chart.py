@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from bot.digest import WeekDigest
-from bot.worktime import Band, WorkingTime
+from bot.core.digest import WeekDigest
+from bot.core.worktime import Band, WorkingTime
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.digest import WeekDigest
-from bot.labels import ALL_LABELS
-from bot.worktime import Band
+from bot.core.digest import WeekDigest
+from bot.core.labels import ALL_LABELS
+from bot.core.worktime import Band
 
 
 def week_to_dict(digest: WeekDigest) -> dict[str, Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.digest import MetricResult, Reason, Status, WeekDigest
-from bot.i18n import Translator
-from bot.labels import Label
-from bot.thresholds import MetricId
+from bot.core.digest import MetricResult, Reason, Status, WeekDigest
+from bot.core.labels import Label
+from bot.core.thresholds import MetricId
+from bot.render.i18n import Translator
 
 LABEL_NAMES: Mapping[Label, str] = {
     Label.TASK_PUSH: "task pushes",

@@ -7,9 +7,10 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.digest import Status, WeekDigest
-from bot.i18n import Translator
-from bot.labels import ALL_LABELS
+from bot.core.digest import Status, WeekDigest
+from bot.core.labels import ALL_LABELS
+from bot.core.worktime import Band
+from bot.render.i18n import Translator
 from bot.render.names import (
     format_metric_number,
     headline,
@@ -19,7 +20,6 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
-from bot.worktime import Band
 
 TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"</?[bi]>")

@@ -9,9 +9,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.digest import Status, WeekDigest
-from bot.i18n import Translator
-from bot.labels import ALL_LABELS
+from bot.core.digest import Status, WeekDigest
+from bot.core.labels import ALL_LABELS
+from bot.core.worktime import Band
+from bot.render.i18n import Translator
 from bot.render.names import (
     WEEKDAY_NAMES,
     format_metric_number,
@@ -22,7 +23,6 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
-from bot.worktime import Band
 
 _STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.ALERT: "bold red"}
 _SHADES = " ░▒▓█"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Sandbox, SandboxServer
+from bot.demo.sandbox import Sandbox, SandboxServer
 from tests.support.http import closing_session
 
 TOKEN = "123456789:AAEfingertipEndToEndTokenForTests12345"

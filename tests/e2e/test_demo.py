@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo import FLAGS, run_demo
+from bot.demo.week import FLAGS, run_demo
 
 
 async def test_the_demo_leader_receives_the_weekly_digest() -> None:

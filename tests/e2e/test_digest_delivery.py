@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, User
 
-from bot.playground import Playground
+from bot.demo.playground import Playground
 from handlers.digest_delivery import JOB_PREFIX
 from tests.support.playground import SHANGHAI, at
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from redis.asyncio import Redis
 from telegram import Chat, User
 
-from bot.labels import Label
-from bot.playground import Playground
-from bot.sandbox import SentMessage
+from bot.core.labels import Label
+from bot.demo.playground import Playground
+from bot.demo.sandbox import SentMessage
 
 
 def group_with_members(ground: Playground, count: int) -> tuple[Chat, User, list[User]]:

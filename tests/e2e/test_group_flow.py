@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Chat, User
 
-from bot.labels import Label
-from bot.playground import Playground
-from bot.worktime import Band
+from bot.core.labels import Label
+from bot.core.worktime import Band
+from bot.demo.playground import Playground
 from tests.support.playground import at
 
 

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.labels import Label
-from bot.playground import Playground
+from bot.core.labels import Label
+from bot.demo.playground import Playground
 from storage.base import StoreError
 from tests.support.playground import at
 

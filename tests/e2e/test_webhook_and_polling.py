@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from bot.playground import Playground
-from bot.webhook import HEALTH_PATH, UPDATE_PATH, webhook_app
+from bot.demo.playground import Playground
+from bot.runtime.webhook import HEALTH_PATH, UPDATE_PATH, webhook_app
 from tests.support.http import closing_session
 from tests.support.playground import at
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.labels import Label
+from bot.core.labels import Label
 from storage.base import StoreError
 from storage.factory import open_store
 from tests.support.builders import observation

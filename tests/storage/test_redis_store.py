@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from redis.asyncio import Redis
 from redis.crc import key_slot
 
-from bot.group_settings import GroupSettings
-from bot.labels import Label
-from bot.thresholds import MetricRuleOverride
-from bot.worktime import Band
+from bot.config.group_settings import GroupSettings
+from bot.core.labels import Label
+from bot.core.thresholds import MetricRuleOverride
+from bot.core.worktime import Band
 from storage.base import IngestResult
 from storage.redis_store import RedisStore
 from tests.support.builders import SHANGHAI, observation

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.labels import Label
-from bot.observation import Observation
-from bot.worktime import Band, iso_week
+from bot.core.labels import Label
+from bot.core.observation import Observation
+from bot.core.worktime import Band, iso_week
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.classifier import Classification, classify
-from bot.evaluation import EvalReport, evaluate
-from bot.labels import Label
+from bot.core.classifier import Classification, classify
+from bot.core.evaluation import EvalReport, evaluate
+from bot.core.labels import Label
 
 DEMANDS_IMPLYING_TASK = frozenset({Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND})
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from redis.asyncio import Redis
 
-from bot.playground import Playground
-from bot.sandbox import ManualClock
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.demo.playground import Playground
+from bot.demo.sandbox import ManualClock
 from storage.redis_store import RedisStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

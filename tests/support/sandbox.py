@@ -1,4 +1,4 @@
-"""Pytest fixtures serving an in-process Bot API double (``bot.sandbox``) on 127.0.0.1.
+"""Pytest fixtures serving an in-process Bot API double (``bot.demo.sandbox``) on 127.0.0.1.
 
 ``tests/conftest.py`` re-exports the fixtures, so any test can ask for them::
 
@@ -18,7 +18,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
-from bot.sandbox import ManualClock, Sandbox, SandboxServer
+from bot.demo.sandbox import ManualClock, Sandbox, SandboxServer
 
 BOT_TOKEN = "123456:TEST-token"
 BOT_USERNAME = "fingertip_bot"

@@ -1,0 +1,51 @@
+"""``fingertip run``: the live Telegram bot, long polling or behind a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+
+from bot.cli.errors import clear_errors, fail
+from bot.cli.options import ConfigOption
+from bot.config.settings import load_settings
+
+
+def run(
+    webhook: Annotated[
+        str | None,
+        typer.Option(help="Public HTTPS URL for a webhook; without it the bot long-polls."),
+    ] = None,
+    listen: Annotated[str, typer.Option(help="Address the webhook server binds.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the webhook server binds.")] = 8080,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="When polling, serve /healthz and /metrics on this port."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
+    from bot.runtime.runner import run_bot
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if webhook is not None and not webhook.startswith(("https://", "http://")):
+        fail(
+            f"--webhook must be an http(s) URL such as https://bot.example.org/telegram: {webhook}"
+        )
+    with clear_errors():
+        settings = load_settings(config)
+        asyncio.run(
+            run_bot(
+                settings,
+                webhook_url=webhook,
+                listen=listen,
+                port=port,
+                metrics_port=metrics_port,
+            )
+        )

@@ -1,0 +1,1 @@
+"""Configuration: deployment settings, per-group settings and the secrets kept outside Redis."""

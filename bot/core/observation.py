@@ -1,0 +1,123 @@
+"""What one group message contributes to the aggregates: the pure step between update and store."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.classifier import Classification, Classifier
+from bot.core.excerpt import make_excerpt
+from bot.core.labels import Label
+from bot.core.worktime import Band, DayKind, WorkingTime, iso_week
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A Telegram-free view of one group message, built by a handler or the export reader."""
+
+    group_id: int
+    message_id: int
+    sent_at: datetime
+    text: str
+    sender_id: str | None = None
+    is_command: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """The aggregate-level facts of one message. Holds no message text except the excerpt."""
+
+    group_id: int
+    message_id: int
+    sent_at: datetime
+    week: str
+    band: Band
+    weekday: int
+    hour: int
+    rest_day: date | None
+    labels: frozenset[Label]
+    exempt: bool
+    acknowledgement: bool
+    sender_key: str | None
+    report_subject: str | None
+    excerpt: str | None
+
+    @property
+    def is_demand(self) -> bool:
+        """True when the message carries a burden label and is not exempt."""
+        return bool(self.labels) and not self.exempt
+
+    @property
+    def hour_of_week(self) -> int:
+        """0 for Monday 00:00-01:00 local time, up to 167 for Sunday 23:00."""
+        return self.weekday * 24 + self.hour
+
+
+_NOT_CLASSIFIED = Classification(
+    labels=frozenset(),
+    exempt=False,
+    hits=(),
+    exempt_rule=None,
+    acknowledgement=False,
+    report_subject=None,
+)
+
+
+class SenderHasher:
+    """Turns a sender id into a short keyed pseudonym, so distinct senders can be counted.
+
+    Without the key, nobody reading the store can tell which account a pseudonym stands for.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the sender key must be at least 16 bytes long")
+        self._key = key
+
+    def __call__(self, group_id: int, sender_id: str) -> str:
+        """Return an 8-character pseudonym of ``sender_id`` within ``group_id``.
+
+        48 bits make a collision between two senders of one group vanishingly unlikely.
+        """
+        digest = hmac.new(self._key, f"{group_id}:{sender_id}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:6]).decode()
+
+
+def observe(
+    message: IncomingMessage,
+    classifier: Classifier,
+    working_time: WorkingTime,
+    hasher: SenderHasher,
+) -> Observation:
+    """Classify ``message`` and place it in the group's working time; pure and deterministic.
+
+    Bot commands are counted as messages but never as burdens.
+    """
+    local = working_time.local(message.sent_at)
+    result = _NOT_CLASSIFIED if message.is_command else classifier.classify(message.text)
+    kind = working_time.day_kind(local.date())
+    rest_day = local.date() if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None
+    excerpt = None
+    if result.labels:
+        focus = min(hit.start for hit in result.hits) if result.hits else 0
+        excerpt = make_excerpt(message.text, focus)
+    sender_key = hasher(message.group_id, message.sender_id) if message.sender_id else None
+    return Observation(
+        group_id=message.group_id,
+        message_id=message.message_id,
+        sent_at=local,
+        week=iso_week(local.date()),
+        band=working_time.band(local),
+        weekday=local.weekday(),
+        hour=local.hour,
+        rest_day=rest_day,
+        labels=result.labels,
+        exempt=result.exempt,
+        acknowledgement=result.acknowledgement,
+        sender_key=sender_key,
+        report_subject=result.report_subject,
+        excerpt=excerpt,
+    )

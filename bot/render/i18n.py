@@ -1,0 +1,43 @@
+"""User-facing text in zh_CN and en, from Babel message catalogs shipped with the package."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from babel.messages.pofile import read_po
+
+DOMAIN = "fingertip"
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+
+@cache
+def _translations(language: str) -> dict[str, str]:
+    locale = LOCALES.get(language)
+    if locale is None or locale == "en":
+        return {}
+    path = resources.files("bot.render").joinpath("locale", locale, "LC_MESSAGES", f"{DOMAIN}.po")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+def gettext(language: str, message: str) -> str:
+    """Return ``message`` (an English msgid) translated to ``language`` ("zh" or "en")."""
+    return _translations(language).get(message, message)
+
+
+class Translator:
+    """``gettext`` bound to one language, for renderers: ``_ = Translator("zh")``."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LOCALES else "en"
+
+    def __call__(self, message: str, **values: object) -> str:
+        """Translate ``message`` and fill its ``{name}`` placeholders from ``values``."""
+        text = gettext(self.language, message)
+        return text.format(**values) if values else text

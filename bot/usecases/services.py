@@ -1,0 +1,95 @@
+"""The shared services every Telegram handler uses, with small caches in front of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.config.group_settings import GroupSettings
+from bot.config.settings import Settings
+from bot.core.classifier import Classifier
+from bot.core.flags import FlagKeys
+from bot.core.observation import SenderHasher
+from bot.core.worktime import WorkingTime
+from bot.usecases.metrics import Metrics
+from storage.base import Store
+
+Clock = Callable[[], datetime]
+ADMIN_CACHE_SECONDS = 300
+
+
+def system_clock() -> datetime:
+    """The real time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class AdminCache:
+    """Administrators per chat, cached briefly to spare ``getChatAdministrators`` calls."""
+
+    clock: Clock
+    entries: dict[int, tuple[datetime, frozenset[int]]] = field(default_factory=dict)
+
+    def get(self, chat_id: int) -> frozenset[int] | None:
+        """Return the cached administrator ids of ``chat_id``, or None when stale or absent."""
+        entry = self.entries.get(chat_id)
+        if entry is None or entry[0] <= self.clock():
+            return None
+        return entry[1]
+
+    def put(self, chat_id: int, admins: frozenset[int]) -> None:
+        """Remember ``admins`` for ``chat_id`` for ``ADMIN_CACHE_SECONDS``."""
+        expires = self.clock() + timedelta(seconds=ADMIN_CACHE_SECONDS)
+        self.entries[chat_id] = (expires, admins)
+
+    def forget(self, chat_id: int) -> None:
+        """Drop ``chat_id`` (its administrators changed)."""
+        self.entries.pop(chat_id, None)
+
+
+@dataclass
+class Services:
+    """What handlers need: settings, store, classifier, pseudonym keys and a clock."""
+
+    settings: Settings
+    store: Store
+    classifier: Classifier
+    hasher: SenderHasher
+    flag_keys: FlagKeys
+    clock: Clock = system_clock
+    metrics: Metrics = field(default_factory=Metrics)
+    admins: AdminCache = field(init=False)
+    _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
+    _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.admins = AdminCache(self.clock)
+
+    async def group(self, group_id: int) -> GroupSettings:
+        """Return a group's settings (defaults for a group never seen before)."""
+        cached = self._groups.get(group_id)
+        if cached is None:
+            cached = await self.store.group_settings(group_id) or GroupSettings()
+            self._groups[group_id] = cached
+        return cached
+
+    async def working_time(self, group_id: int) -> WorkingTime:
+        """Return a group's working time (built once per settings change, not per message)."""
+        cached = self._working_times.get(group_id)
+        if cached is None:
+            cached = (await self.group(group_id)).working_time(self.settings)
+            self._working_times[group_id] = cached
+        return cached
+
+    async def save_group(self, group_id: int, settings: GroupSettings) -> None:
+        """Store a group's settings and refresh the caches."""
+        await self.store.save_group_settings(group_id, settings)
+        self._groups[group_id] = settings
+        self._working_times.pop(group_id, None)
+
+    def forget_group(self, group_id: int) -> None:
+        """Drop a group from the caches (after erasure or migration)."""
+        self._groups.pop(group_id, None)
+        self._working_times.pop(group_id, None)
+        self.admins.forget(group_id)

@@ -1,0 +1,172 @@
+"""Parsing of the admin command ``/set KEY VALUE…``: pure, with one-line errors and examples."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, time
+
+from bot.config.group_settings import GroupSettings
+from bot.config.settings import Settings
+from bot.core.schedule import WEEKDAYS, weekday_index
+from bot.core.thresholds import MetricRuleOverride, ThresholdError, parse_metric
+from bot.core.worktime import WorkTimeError
+
+EXAMPLES: Mapping[str, str] = {
+    "tz": "/set tz Asia/Shanghai",
+    "hours": "/set hours mon-fri 08:30-12:00,14:00-18:00",
+    "calendar": "/set calendar cn",
+    "quiet": "/set quiet 22:00-07:00",
+    "lang": "/set lang zh",
+    "digest": "/set digest mon 09:00",
+    "threshold": "/set threshold proof_demand warn=2 alert=4",
+    "holiday": "/set holiday 2025-12-31",
+    "workday": "/set workday 2025-10-11",
+    "recipients": "/set recipients none",
+}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class CommandArgumentError(ValueError):
+    """A command argument is wrong; the message explains it and gives an example."""
+
+
+def usage() -> str:
+    """Every ``/set`` form, one per line."""
+    return "\n".join(EXAMPLES.values())
+
+
+def apply_setting(
+    current: GroupSettings, args: Sequence[str], defaults: Settings
+) -> GroupSettings:
+    """Return ``current`` with the change that ``/set`` ``args`` ask for.
+
+    Raises ``CommandArgumentError`` (one line with an example) for an unknown key or a bad value;
+    the result is checked by building the group's working time and thresholds.
+    """
+    if not args:
+        raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
+    key, values = args[0].lower(), [a for a in args[1:] if a]
+    handler = _HANDLERS.get(key)
+    if handler is None:
+        raise CommandArgumentError(
+            f"unknown setting {key!r}; use one of {', '.join(EXAMPLES)} (e.g. {EXAMPLES['tz']})"
+        )
+    if not values:
+        raise CommandArgumentError(f"{key} needs a value, for example: {EXAMPLES[key]}")
+    try:
+        updated = handler(current, values)
+        updated.working_time(defaults)
+        updated.thresholds_from(defaults)
+    except (WorkTimeError, ThresholdError, ValueError) as error:
+        if isinstance(error, CommandArgumentError):
+            raise
+        raise CommandArgumentError(f"{error} (example: {EXAMPLES[key]})") from None
+    return updated
+
+
+def _set(current: GroupSettings, **changes: object) -> GroupSettings:
+    return current.model_copy(update=changes)
+
+
+def _timezone(current: GroupSettings, values: list[str]) -> GroupSettings:
+    return _set(current, timezone=values[0])
+
+
+def _hours(current: GroupSettings, values: list[str]) -> GroupSettings:
+    return _set(current, working_hours=" ".join(values))
+
+
+def _calendar(current: GroupSettings, values: list[str]) -> GroupSettings:
+    return _set(current, calendar=values[0].lower())
+
+
+def _quiet(current: GroupSettings, values: list[str]) -> GroupSettings:
+    return _set(current, quiet_hours=values[0])
+
+
+def _language(current: GroupSettings, values: list[str]) -> GroupSettings:
+    language = values[0].lower()
+    if language not in ("zh", "en"):
+        raise CommandArgumentError(f"language must be zh or en, e.g. {EXAMPLES['lang']}")
+    return _set(current, language=language)
+
+
+def _digest(current: GroupSettings, values: list[str]) -> GroupSettings:
+    if len(values) != 2 or not _TIME.match(values[1]):
+        raise CommandArgumentError(f"give a weekday and a time, e.g. {EXAMPLES['digest']}")
+    weekday = WEEKDAYS[weekday_index(values[0])]
+    hour, minute = (int(part) for part in values[1].split(":"))
+    return _set(current, digest_weekday=weekday, digest_time=time(hour, minute))
+
+
+def _threshold(current: GroupSettings, values: list[str]) -> GroupSettings:
+    metric = parse_metric(values[0])
+    changes: dict[str, float | None] = {}
+    for pair in values[1:]:
+        name, _, raw = pair.partition("=")
+        if name not in ("warn", "alert") or not raw:
+            raise CommandArgumentError(
+                f"expected warn=N and/or alert=N, got {pair!r} (e.g. {EXAMPLES['threshold']})"
+            )
+        changes[name] = None if raw.lower() == "off" else _number(raw)
+    if not changes:
+        raise CommandArgumentError(f"give warn=N and/or alert=N, e.g. {EXAMPLES['threshold']}")
+    merged = dict(current.thresholds)
+    previous = merged.get(metric.value, MetricRuleOverride()).model_dump(exclude_unset=True)
+    merged[metric.value] = MetricRuleOverride.model_validate({**previous, **changes})
+    return _set(current, thresholds=merged)
+
+
+def _number(raw: str) -> float:
+    try:
+        value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
+    except ValueError:
+        raise CommandArgumentError(
+            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']})"
+        ) from None
+    if value < 0:
+        raise CommandArgumentError(f"thresholds cannot be negative (e.g. {EXAMPLES['threshold']})")
+    return value
+
+
+def _day(raw: str, key: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CommandArgumentError(
+            f"{raw!r} is not a date YYYY-MM-DD (e.g. {EXAMPLES[key]})"
+        ) from None
+
+
+def _holiday(current: GroupSettings, values: list[str]) -> GroupSettings:
+    days = sorted({*current.extra_holidays, *(_day(v, "holiday") for v in values)})
+    return _set(current, extra_holidays=days)
+
+
+def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
+    days = sorted({*current.extra_workdays, *(_day(v, "workday") for v in values)})
+    return _set(current, extra_workdays=days)
+
+
+def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:
+    if values[0].lower() not in ("none", "group"):
+        raise CommandArgumentError(
+            "recipients can only be reset (the digest then goes to the group); new leaders "
+            f"subscribe through /subscribe (e.g. {EXAMPLES['recipients']})"
+        )
+    return _set(current, digest_recipients=[])
+
+
+_HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
+    "tz": _timezone,
+    "hours": _hours,
+    "calendar": _calendar,
+    "quiet": _quiet,
+    "lang": _language,
+    "digest": _digest,
+    "threshold": _threshold,
+    "holiday": _holiday,
+    "workday": _workday,
+    "recipients": _recipients,
+}

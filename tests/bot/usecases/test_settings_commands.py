@@ -1,0 +1,80 @@
+"""``/set`` argument parsing: changes applied, wrong arguments explained with an example."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from bot.config.group_settings import GroupSettings
+from bot.config.settings import Settings
+from bot.core.thresholds import MetricId
+from bot.usecases.settings_commands import CommandArgumentError, apply_setting
+
+DEFAULTS = Settings()
+
+
+def test_time_zone_and_hours_are_applied_and_validated() -> None:
+    updated = apply_setting(GroupSettings(), ["tz", "Europe/Berlin"], DEFAULTS)
+    updated = apply_setting(updated, ["hours", "mon-fri", "08:00-16:00"], DEFAULTS)
+    working_time = updated.working_time(DEFAULTS)
+    assert working_time.timezone.key == "Europe/Berlin"
+    assert str(working_time.schedule) == str(
+        type(working_time.schedule).parse("mon-fri 08:00-16:00")
+    )
+
+
+def test_thresholds_merge_with_earlier_overrides() -> None:
+    first = apply_setting(GroupSettings(), ["threshold", "proof_demand", "warn=2"], DEFAULTS)
+    second = apply_setting(first, ["threshold", "proof_demand", "alert=5"], DEFAULTS)
+    rule = second.thresholds_from(DEFAULTS).rule(MetricId.PROOF_DEMAND)
+    assert (rule.warn, rule.alert) == (2, 5)
+
+
+def test_percentages_are_accepted_for_shares() -> None:
+    updated = apply_setting(
+        GroupSettings(), ["threshold", "after_hours_demand_share", "warn=20%"], DEFAULTS
+    )
+    rule = updated.thresholds_from(DEFAULTS).rule(MetricId.AFTER_HOURS_DEMAND_SHARE)
+    assert rule.warn == pytest.approx(0.2)
+
+
+def test_digest_time_holidays_and_language() -> None:
+    updated = apply_setting(GroupSettings(), ["digest", "fri", "17:30"], DEFAULTS)
+    updated = apply_setting(updated, ["holiday", "2025-12-31"], DEFAULTS)
+    updated = apply_setting(updated, ["lang", "EN"], DEFAULTS)
+    assert updated.digest_moment(DEFAULTS) == (4, time(17, 30))
+    assert updated.extra_holidays == [date(2025, 12, 31)]
+    assert updated.language == "en"
+
+
+def test_recipients_can_be_reset_to_the_group() -> None:
+    subscribed = GroupSettings(digest_recipients=[11, 12])
+    assert apply_setting(subscribed, ["recipients", "none"], DEFAULTS).digest_recipients == []
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ([], "say what to set"),
+        (["colour", "red"], "unknown setting 'colour'"),
+        (["tz"], "tz needs a value"),
+        (["tz", "Mars/Olympus"], "/set tz Asia/Shanghai"),
+        (["hours", "9-18"], "/set hours"),
+        (["threshold", "proof", "warn=2"], "unknown metric"),
+        (["threshold", "proof_demand", "warn=two"], "is not a number"),
+        (["threshold", "proof_demand", "warn=5", "alert=2"], "must not be below warn"),
+        (["threshold", "proof_demand", "limit=2"], "expected warn=N"),
+        (["digest", "someday", "09:00"], "unknown weekday"),
+        (["digest", "mon", "25:00"], "give a weekday and a time"),
+        (["holiday", "31/12/2025"], "is not a date"),
+        (["lang", "fr"], "zh or en"),
+        (["recipients", "12345"], "/subscribe"),
+    ],
+)
+def test_wrong_arguments_get_one_line_with_an_example(args: list[str], fragment: str) -> None:
+    with pytest.raises(CommandArgumentError) as caught:
+        apply_setting(GroupSettings(), args, DEFAULTS)
+    message = str(caught.value)
+    assert fragment in message
+    assert "\n" not in message
