@@ -24,18 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
-from bot.core.labels import Label
+from bot.core.labels import LABEL_TABLE, Label
 from bot.core.observation import Observation
 from bot.core.worktime import Band, week_start
 
-LABEL_CODES: Mapping[Label, str] = {
-    Label.TASK_PUSH: "t",
-    Label.PROOF_DEMAND: "p",
-    Label.REPORT_DEMAND: "r",
-    Label.ACK_DEMAND: "k",
-    Label.APP_DEMAND: "a",
-    Label.URGENT_DEADLINE: "u",
-}
+LABEL_CODES: Mapping[Label, str] = {spec.label: spec.code for spec in LABEL_TABLE}
 BAND_CODES: Mapping[Band, str] = {Band.WORK: "w", Band.AFTER_HOURS: "a", Band.QUIET: "q"}
 _LABELS_BY_CODE = {code: label for label, code in LABEL_CODES.items()}
 _BANDS_BY_CODE = {code: band for band, code in BAND_CODES.items()}

@@ -7,8 +7,9 @@ from datetime import date, time
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.config.settings import Language, Settings
+from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
-from bot.core.thresholds import MetricRuleOverride, Thresholds
+from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
 
 

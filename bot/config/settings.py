@@ -14,8 +14,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import WEEKDAYS, weekday_index
-from bot.core.thresholds import MetricRuleOverride, Thresholds
+from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime, WorkTimeError
 
 Language = Literal["zh", "en"]

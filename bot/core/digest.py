@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
-from bot.core.labels import ALL_LABELS, Label
-from bot.core.thresholds import DEFINITIONS, MetricId, MetricRule, Thresholds
+from bot.core.labels import ALL_LABELS, LABEL_TABLE, Label
+from bot.core.metrics import Measure, MetricId, MetricRule
+from bot.core.thresholds import DEFINITIONS, Thresholds
 from bot.core.worktime import Band, WorkingTime, previous_weeks, week_start
 
 TREND_WEEKS = 4
@@ -220,26 +221,22 @@ def _flags(current: WeekAggregate, minimum: int) -> FlagSummary | None:
 def _metrics(source: DigestInput, routine: bool) -> tuple[MetricResult, ...]:
     current = source.current
     values: dict[MetricId, float] = {
-        MetricId.AFTER_HOURS_TASK_PUSH: current.counted_label(
-            Label.TASK_PUSH, outside_work_only=True
-        ),
-        MetricId.AFTER_HOURS_DEMAND_SHARE: (
-            current.outside_work_demands / current.demands if current.demands else 0.0
-        ),
-        MetricId.REST_DAY_DEMAND_DAYS: len(current.rest_days_with_demands),
-        MetricId.PROOF_DEMAND: current.counted_label(Label.PROOF_DEMAND),
-        MetricId.REPORT_DEMAND: current.counted_label(Label.REPORT_DEMAND),
-        MetricId.ACK_DEMAND: current.counted_label(Label.ACK_DEMAND),
-        MetricId.APP_DEMAND: current.counted_label(Label.APP_DEMAND),
-        MetricId.URGENT_DEADLINE: current.counted_label(Label.URGENT_DEADLINE),
+        spec.metric.id: current.counted_label(
+            spec.label, outside_work_only=spec.measure is Measure.OUTSIDE_WORK
+        )
+        for spec in LABEL_TABLE
     }
+    values[MetricId.AFTER_HOURS_DEMAND_SHARE] = (
+        current.outside_work_demands / current.demands if current.demands else 0.0
+    )
+    values[MetricId.REST_DAY_DEMAND_DAYS] = len(current.rest_days_with_demands)
     extras = {
         Reason.QUIET_HOURS: current.counted_label_in(Label.TASK_PUSH, Band.QUIET),
         Reason.REPEATS: len(current.repeated_reports),
     }
     return tuple(
         _evaluate(metric, value, source.thresholds.rule(metric), routine, extras, source.language)
-        for metric, value in values.items()
+        for metric, value in ((metric, values[metric]) for metric in DEFINITIONS)
     )
 
 

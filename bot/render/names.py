@@ -5,27 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.digest import MetricResult, Reason, Status, WeekDigest
-from bot.core.labels import Label
-from bot.core.thresholds import MetricId
+from bot.core.labels import LABEL_TABLE, Label
+from bot.core.metrics import MetricId
+from bot.core.thresholds import DEFINITIONS
 from bot.render.i18n import Translator
 
-LABEL_NAMES: Mapping[Label, str] = {
-    Label.TASK_PUSH: "task pushes",
-    Label.PROOF_DEMAND: "proof demands (screenshots, photos)",
-    Label.REPORT_DEMAND: "report demands (forms, data)",
-    Label.ACK_DEMAND: "acknowledgement demands",
-    Label.APP_DEMAND: "app demands (download, check-in, likes)",
-    Label.URGENT_DEADLINE: "urgent deadlines",
-}
+LABEL_NAMES: Mapping[Label, str] = {spec.label: spec.name for spec in LABEL_TABLE}
 METRIC_NAMES: Mapping[MetricId, str] = {
-    MetricId.AFTER_HOURS_TASK_PUSH: "after-hours task pushes",
-    MetricId.AFTER_HOURS_DEMAND_SHARE: "share of demands sent after hours",
-    MetricId.REST_DAY_DEMAND_DAYS: "weekend/holiday days with demands",
-    MetricId.PROOF_DEMAND: "proof demands",
-    MetricId.REPORT_DEMAND: "report demands",
-    MetricId.ACK_DEMAND: "acknowledgement demands",
-    MetricId.APP_DEMAND: "app demands",
-    MetricId.URGENT_DEADLINE: "urgent deadlines",
+    metric: definition.name for metric, definition in DEFINITIONS.items()
 }
 STATUS_NAMES: Mapping[Status, str] = {Status.OK: "ok", Status.WARN: "warn", Status.ALERT: "alert"}
 REASON_NAMES: Mapping[Reason, str] = {

@@ -8,8 +8,9 @@ from datetime import date, time
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
+from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import WEEKDAYS, weekday_index
-from bot.core.thresholds import MetricRuleOverride, ThresholdError, parse_metric
+from bot.core.thresholds import ThresholdError, parse_metric
 from bot.core.worktime import WorkTimeError
 
 EXAMPLES: Mapping[str, str] = {

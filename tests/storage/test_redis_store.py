@@ -9,7 +9,7 @@ from redis.crc import key_slot
 
 from bot.config.group_settings import GroupSettings
 from bot.core.labels import Label
-from bot.core.thresholds import MetricRuleOverride
+from bot.core.metrics import MetricRuleOverride
 from bot.core.worktime import Band
 from storage.base import IngestResult
 from storage.redis_store import RedisStore

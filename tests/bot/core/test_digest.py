@@ -10,7 +10,8 @@ import pytest
 from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.digest import DigestInput, Reason, Status, WeekDigest, build_digest
 from bot.core.labels import Label
-from bot.core.thresholds import MetricId, MetricRuleOverride, Thresholds
+from bot.core.metrics import MetricId, MetricRuleOverride
+from bot.core.thresholds import Thresholds
 from bot.core.worktime import Band, WorkingTime
 
 WEEK = "2025-W39"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
-from bot.core.thresholds import MetricId
+from bot.core.metrics import MetricId
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting
 
 DEFAULTS = Settings()
