@@ -1,1 +1,1 @@
-"""Telegram handlers: one module per feature, each exposing ``register(app)``."""
+"""Telegram handlers: one module per feature, thin; all registered in ``handlers.registry``."""

@@ -9,32 +9,21 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.config.group_settings import GroupSettings
 from bot.render.i18n import Translator
 from bot.usecases.services import Services
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery
-from handlers.common import App, group_translator, is_group_admin, services
+from handlers.common import group_translator, is_group_admin
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 INVITE_SECONDS = 24 * 3600
 ERASE_PREFIX = "erase:"
 
 
-def register(app: App) -> None:
-    """Register the group admin commands."""
-    groups = filters.ChatType.GROUPS
-    app.add_handler(CommandHandler("settings", show_settings, filters=groups))
-    app.add_handler(CommandHandler("set", set_setting, filters=groups))
-    app.add_handler(CommandHandler("subscribe", subscribe, filters=groups))
-    app.add_handler(CommandHandler("digest", digest_now, filters=groups))
-    app.add_handler(CommandHandler("erase", erase, filters=groups))
-    app.add_handler(CallbackQueryHandler(confirm_erase, pattern=f"^{ERASE_PREFIX}"))
-
-
-async def _refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _refuse_non_admin(update: Update, context: BotContext) -> bool:
     """Reply and return True when the sender is not an administrator of the group."""
     if await is_group_admin(update, context):
         return False
@@ -84,23 +73,23 @@ def settings_html(group: GroupSettings, found: Services, _: Translator) -> str:
     return "\n".join(lines)
 
 
-async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_settings(update: Update, context: BotContext) -> None:
     """/settings: the group's effective settings (admins only)."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or await _refuse_non_admin(update, context):
         return
-    found = services(context)
+    found = context.services
     _ = await group_translator(context, chat)
     text = settings_html(await found.group(chat.id), found, _)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
-async def set_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def set_setting(update: Update, context: BotContext) -> None:
     """/set KEY VALUE…: change one setting; a wrong argument gets one line with an example."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or await _refuse_non_admin(update, context):
         return
-    found = services(context)
+    found = context.services
     current = await found.group(chat.id)
     try:
         updated = apply_setting(current, context.args or [], found.settings)
@@ -109,13 +98,13 @@ async def set_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(_("Not changed: {reason}", reason=str(error)))
         return
     await found.save_group(chat.id, updated)
-    digest_delivery.schedule_group(context.application, chat.id, updated)
+    digest_delivery.schedule_group(context.job_queue, context.services, chat.id, updated)
     _ = await group_translator(context, chat)
     reply = escape(_("Saved.")) + "\n\n" + settings_html(updated, found, _)
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: BotContext) -> None:
     """/subscribe: send the admin a one-time link that subscribes a leader to the digest."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     if chat is None or message is None or await _refuse_non_admin(update, context):
@@ -127,7 +116,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     token = secrets.token_urlsafe(18)
-    found = services(context)
+    found = context.services
     await found.store.create_invite(token, chat.id, INVITE_SECONDS)
     link = f"https://t.me/{context.bot.username}?start=sub_{token}"
     text = _(
@@ -147,15 +136,15 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(_("I sent you a one-time subscription link in private."))
 
 
-async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def digest_now(update: Update, context: BotContext) -> None:
     """/digest: this week's digest so far, in the group."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or await _refuse_non_admin(update, context):
         return
-    await digest_delivery.send_current_week(context.bot, services(context), chat.id)
+    await digest_delivery.send_current_week(context.bot, context.services, chat.id)
 
 
-async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def erase(update: Update, context: BotContext) -> None:
     """/erase: ask an administrator to confirm erasing everything stored about the group."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or await _refuse_non_admin(update, context):
@@ -175,7 +164,7 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def confirm_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_erase(update: Update, context: BotContext) -> None:
     """The erase confirmation button (administrators only)."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
@@ -188,7 +177,7 @@ async def confirm_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query.data != f"{ERASE_PREFIX}yes":
         await query.edit_message_text(_("Nothing was erased."))
         return
-    found = services(context)
+    found = context.services
     group = await found.group(chat.id)
     removed = await found.store.erase_group(chat.id)
     found.forget_group(chat.id)

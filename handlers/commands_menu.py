@@ -14,7 +14,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot.render.i18n import Translator
-from handlers.common import App
+from handlers.context import App
 
 log = logging.getLogger(__name__)
 

@@ -1,19 +1,14 @@
-"""Helpers shared by handlers: the services, languages, and the administrator check."""
+"""Helpers shared by handlers: languages, translators, and the administrator check."""
 
 from __future__ import annotations
-
-from typing import Any, cast
 
 from telegram import Chat, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
 
 from bot.render.i18n import Translator
-from bot.usecases.services import Services
+from handlers.context import BotContext
 
-App = Application[Any, Any, Any, Any, Any, Any]
-SERVICES_KEY = "fingertip.services"
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 PRESENT = (
     ChatMemberStatus.OWNER,
@@ -23,16 +18,6 @@ PRESENT = (
 )
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The application's shared services (set up by ``bot.runtime.app.build_application``)."""
-    return cast(Services, context.application.bot_data[SERVICES_KEY])
-
-
-def app_services(app: App) -> Services:
-    """The shared services of ``app`` (outside a handler context)."""
-    return cast(Services, app.bot_data[SERVICES_KEY])
-
-
 def user_language(user: User | None, default: str) -> str:
     """The language for a private chat: Chinese for zh* clients, else English, else default."""
     if user is None or not user.language_code:
@@ -40,19 +25,19 @@ def user_language(user: User | None, default: str) -> str:
     return "zh" if user.language_code.lower().startswith("zh") else "en"
 
 
-async def group_translator(context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> Translator:
+async def group_translator(context: BotContext, chat: Chat) -> Translator:
     """A translator in the group's configured language."""
-    found = services(context)
+    found = context.services
     settings = await found.group(chat.id)
     return Translator(settings.language_or(found.settings))
 
 
-def private_translator(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator:
+def private_translator(context: BotContext, user: User | None) -> Translator:
     """A translator in the language of a private chat's user."""
-    return Translator(user_language(user, services(context).settings.language))
+    return Translator(user_language(user, context.services.settings.language))
 
 
-async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def is_group_admin(update: Update, context: BotContext) -> bool:
     """True when the sender of ``update`` administers its group.
 
     Anonymous administrators post "on behalf of the group" (``sender_chat`` is the group itself).
@@ -67,7 +52,7 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     if user is None:
         return False
-    found = services(context)
+    found = context.services
     admins = found.admins.get(chat.id)
     if admins is None:
         try:
@@ -79,7 +64,7 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return user.id in admins
 
 
-async def is_member(context: ContextTypes.DEFAULT_TYPE, group_id: int, user_id: int) -> bool:
+async def is_member(context: BotContext, group_id: int, user_id: int) -> bool:
     """True when ``user_id`` currently belongs to ``group_id`` (asked of Telegram, not stored)."""
     try:
         member = await context.bot.get_chat_member(group_id, user_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import JobQueue
 
 from bot.config.group_settings import GroupSettings
 from bot.core.digest import WeekDigest
@@ -19,7 +20,7 @@ from bot.render.i18n import Translator
 from bot.render.telegram_html import digest_html
 from bot.usecases.digests import load_digest
 from bot.usecases.services import Services
-from handlers.common import App, app_services, services
+from handlers.context import App, BotContext
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "digest:"
@@ -27,23 +28,24 @@ JOB_PREFIX = "digest:"
 
 async def on_startup(app: App) -> None:
     """Re-create every group's weekly job from the store, and catch up on missed digests."""
-    found = app_services(app)
+    found = app.bot_data.services
     for group_id in await found.store.groups():
         group = await found.group(group_id)
         if group.active:
-            schedule_group(app, group_id, group)
+            schedule_group(app.job_queue, found, group_id, group)
     await catch_up(app.bot, found)
 
 
-def schedule_group(app: App, group_id: int, group: GroupSettings) -> None:
+def schedule_group(
+    jobs: JobQueue[Any] | None, found: Services, group_id: int, group: GroupSettings
+) -> None:
     """(Re)schedule ``group_id``'s digest at its local weekday and time."""
-    unschedule_group(app, group_id)
-    if app.job_queue is None or not group.active:
+    unschedule_group(jobs, group_id)
+    if jobs is None or not group.active:
         return
-    found = app_services(app)
     weekday, at = group.digest_moment(found.settings)
     zone = group.working_time(found.settings).timezone
-    app.job_queue.run_daily(
+    jobs.run_daily(
         _weekly_job,
         time=at.replace(tzinfo=zone),
         days=(ptb_day(weekday),),
@@ -52,18 +54,18 @@ def schedule_group(app: App, group_id: int, group: GroupSettings) -> None:
     )
 
 
-def unschedule_group(app: App, group_id: int) -> None:
+def unschedule_group(jobs: JobQueue[Any] | None, group_id: int) -> None:
     """Remove ``group_id``'s weekly job, if any."""
-    if app.job_queue is None:
+    if jobs is None:
         return
-    for job in app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group_id}"):
+    for job in jobs.get_jobs_by_name(f"{JOB_PREFIX}{group_id}"):
         job.schedule_removal()
 
 
-async def _weekly_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _weekly_job(context: BotContext) -> None:
     if context.job is None or not isinstance(context.job.data, int):
         return
-    await deliver_due_digest(context.bot, services(context), context.job.data)
+    await deliver_due_digest(context.bot, context.services, context.job.data)
 
 
 async def catch_up(bot: Bot, found: Services) -> int:

@@ -13,20 +13,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
 
 from bot.core.flags import FLAGS_PER_DAY, clean_flag_text
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.worktime import iso_week
 from bot.render.i18n import Translator
 from bot.render.names import label_name
-from handlers.common import App, group_translator, is_member, private_translator, services
+from handlers.common import group_translator, is_member, private_translator
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 FLAG_PAYLOAD = "flag_"
@@ -34,20 +28,7 @@ PENDING = "fingertip.pending_flag"
 CALLBACK = "flag:"
 
 
-def register(app: App) -> None:
-    """``/flag`` anywhere, the private flag dialogue and its buttons."""
-    app.add_handler(CommandHandler("flag", flag_in_group, filters=filters.ChatType.GROUPS))
-    app.add_handler(CommandHandler("flag", flag_in_private, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=f"^{CALLBACK}"))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text
-        ),
-        group=1,
-    )
-
-
-async def flag_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flag_in_group(update: Update, context: BotContext) -> None:
     """Answer with a deep link into a private chat; flags are never taken in the group."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
@@ -64,7 +45,7 @@ async def flag_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def start_flag(update: Update, context: ContextTypes.DEFAULT_TYPE, group_id: int) -> None:
+async def start_flag(update: Update, context: BotContext, group_id: int) -> None:
     """Private: check membership of ``group_id``, then offer the burden types."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -75,20 +56,20 @@ async def start_flag(update: Update, context: ContextTypes.DEFAULT_TYPE, group_i
         return
     _pending(context).clear()
     _pending(context)["group"] = group_id
-    title = (await services(context).group(group_id)).title or str(group_id)
+    title = (await context.services.group(group_id)).title or str(group_id)
     await message.reply_text(
         _("What kind of burden do you want to flag in {group}?", group=title),
         reply_markup=_label_keyboard(_),
     )
 
 
-async def flag_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flag_in_private(update: Update, context: BotContext) -> None:
     """Private ``/flag``: offer the groups the member belongs to."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     _ = private_translator(context, user)
-    found = services(context)
+    found = context.services
     buttons = []
     for group_id in await found.store.groups():
         group = await found.group(group_id)
@@ -123,7 +104,7 @@ def _confirm_keyboard(_: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+def _pending(context: BotContext) -> dict[str, Any]:
     data = context.user_data
     if data is None:
         return {}
@@ -131,7 +112,7 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
     return pending
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """The flag dialogue's buttons: group, burden type, send, cancel."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.data is None:
@@ -171,7 +152,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(_("Cancelled: nothing was sent."))
 
 
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_text(update: Update, context: BotContext) -> None:
     """The optional description of a pending flag."""
     message, user = update.effective_message, update.effective_user
     pending = _pending(context)
@@ -193,10 +174,10 @@ async def _ask_confirmation(message: Message, _: Translator, pending: dict[str, 
 
 
 async def _submit(
-    context: ContextTypes.DEFAULT_TYPE, user_id: int, pending: dict[str, Any], _: Translator
+    context: BotContext, user_id: int, pending: dict[str, Any], _: Translator
 ) -> str:
     """Record the flag; return what to tell the member."""
-    found = services(context)
+    found = context.services
     group_id: int = pending["group"]
     if not await is_member(context, group_id, user_id):
         return _("You can only flag groups you belong to.")

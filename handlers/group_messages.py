@@ -5,27 +5,20 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes, MessageHandler, filters
+from telegram.ext import filters
 
 from bot.core.observation import IncomingMessage, observe
-from handlers.common import App, services
+from handlers.context import BotContext
 from storage.base import IngestResult
 
 log = logging.getLogger(__name__)
 
-# Runs before the command handlers (group 0) so that commands are counted as messages too.
-INGEST_GROUP = -1
-
-_COUNTED = (
+COUNTED_MESSAGES = (
     filters.ChatType.GROUPS
     & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
     & ~filters.StatusUpdate.ALL
 )
-
-
-def register(app: App) -> None:
-    """Count every ordinary message of the groups the bot is in."""
-    app.add_handler(MessageHandler(_COUNTED, on_group_message), group=INGEST_GROUP)
+"""Every ordinary group message and edit (no service messages such as joins)."""
 
 
 def incoming(message: Message) -> IncomingMessage:
@@ -51,12 +44,12 @@ def incoming(message: Message) -> IncomingMessage:
     )
 
 
-async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_message(update: Update, context: BotContext) -> None:
     """Observe and count one message; an edit re-labels it (the store moves its counts)."""
     message = update.effective_message
     if message is None:
         return
-    found = services(context)
+    found = context.services
     group = await found.group(message.chat.id)
     if not group.active:
         return

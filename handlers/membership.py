@@ -8,24 +8,16 @@ from html import escape
 from telegram import Chat, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.render.i18n import Translator
 from handlers import digest_delivery
-from handlers.common import GROUP_TYPES, PRESENT, App, group_translator, services
+from handlers.common import GROUP_TYPES, PRESENT, group_translator
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
-    """Watch the bot's own membership and group migrations."""
-    app.add_handler(
-        ChatMemberHandler(on_my_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
-
-
-async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_my_membership(update: Update, context: BotContext) -> None:
     """Start collecting (and welcome) when added; stop when removed."""
     change = update.my_chat_member
     if change is None or change.chat.type not in GROUP_TYPES:
@@ -33,13 +25,13 @@ async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat = change.chat
     was_in = change.old_chat_member.status in PRESENT
     is_in = change.new_chat_member.status in PRESENT
-    found = services(context)
+    found = context.services
     group = await found.group(chat.id)
     if is_in:
         await found.save_group(
             chat.id, group.model_copy(update={"active": True, "title": chat.title or ""})
         )
-        digest_delivery.schedule_group(context.application, chat.id, group)
+        digest_delivery.schedule_group(context.job_queue, context.services, chat.id, group)
         if not was_in:
             log.info("added to group %s", chat.id)
             await _welcome(context, chat)
@@ -47,11 +39,11 @@ async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     elif was_in:
         log.info("removed from group %s; collection stopped", chat.id)
         await found.save_group(chat.id, group.model_copy(update={"active": False}))
-        digest_delivery.unschedule_group(context.application, chat.id)
+        digest_delivery.unschedule_group(context.job_queue, chat.id)
 
 
-async def _welcome(context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> None:
-    found = services(context)
+async def _welcome(context: BotContext, chat: Chat) -> None:
+    found = context.services
     group = await found.group(chat.id)
     _ = await group_translator(context, chat)
     weekday, at = group.digest_moment(found.settings)
@@ -96,9 +88,7 @@ async def _welcome(context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> None:
         log.warning("could not welcome group %s: %s", chat.id, type(error).__name__)
 
 
-async def _rights_warning(
-    context: ContextTypes.DEFAULT_TYPE, chat: Chat, _: Translator
-) -> str | None:
+async def _rights_warning(context: BotContext, chat: Chat, _: Translator) -> str | None:
     """Explain plainly when the bot cannot see every message, and how to fix it."""
     me = await context.bot.get_me()
     if me.can_read_all_group_messages:
@@ -116,16 +106,18 @@ async def _rights_warning(
     )
 
 
-async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_migrate(update: Update, context: BotContext) -> None:
     """A group became a supergroup: carry its data and settings to the new chat id."""
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
     old_id, new_id = message.chat.id, message.migrate_to_chat_id
-    found = services(context)
+    found = context.services
     await found.store.move_group(old_id, new_id)
     found.forget_group(old_id)
     found.forget_group(new_id)
-    digest_delivery.unschedule_group(context.application, old_id)
-    digest_delivery.schedule_group(context.application, new_id, await found.group(new_id))
+    digest_delivery.unschedule_group(context.job_queue, old_id)
+    digest_delivery.schedule_group(
+        context.job_queue, context.services, new_id, await found.group(new_id)
+    )
     log.info("group %s migrated to %s", old_id, new_id)

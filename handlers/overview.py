@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.core.schedule import due_week
 from bot.render.telegram_html import overview_html
 from bot.usecases.digests import load_digest
-from handlers.common import App, services, user_language
+from handlers.common import user_language
+from handlers.context import BotContext
 
 
-def register(app: App) -> None:
-    """``/overview`` in private chats."""
-    app.add_handler(CommandHandler("overview", overview, filters=filters.ChatType.PRIVATE))
-
-
-async def overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def overview(update: Update, context: BotContext) -> None:
     """List every group whose digest this user receives, with last week's status."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    found = services(context)
+    found = context.services
     now = found.clock()
     digests = []
     for group_id in await found.store.groups():

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, filters
 
 from handlers import flags
-from handlers.common import App, private_translator, services
+from handlers.common import private_translator
+from handlers.context import BotContext
 
 SUBSCRIBE_PAYLOAD = "sub_"
 
 
-def register(app: App) -> None:
-    """``/start`` and ``/help`` in private chats, ``/help`` in groups."""
-    app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=filters.ChatType.PRIVATE))
-
-
-def help_text(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
+def help_text(context: BotContext, update: Update) -> str:
     """What Fingertip does and how to use it, in the user's language."""
     _ = private_translator(context, update.effective_user)
     return _(
@@ -31,13 +24,13 @@ def help_text(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """/help."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(help_text(context, update))
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """/start, /start flag_<group>, /start sub_<token>."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -52,7 +45,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await flags.start_flag(update, context, group_id)
     elif payload.startswith(SUBSCRIBE_PAYLOAD):
-        found = services(context)
+        found = context.services
         invited = await found.store.redeem_invite(payload.removeprefix(SUBSCRIBE_PAYLOAD))
         if invited is None:
             await message.reply_text(
@@ -71,12 +64,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(help_text(context, update))
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: stop receiving every digest this user subscribed to."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    found = services(context)
+    found = context.services
     stopped = 0
     for group_id in await found.store.groups():
         group = await found.group(group_id)

@@ -14,7 +14,7 @@ from bot.config.settings import Settings
 from bot.demo.sandbox import ManualClock, Sandbox, SandboxServer
 from bot.runtime.app import build_application, build_services, start_application, stop_application
 from bot.usecases.services import Services
-from handlers.common import App, app_services
+from handlers.context import App
 from storage.base import Store
 
 BOT_TOKEN = "123456:SANDBOX-token"
@@ -54,7 +54,7 @@ class Playground:
     @property
     def services(self) -> Services:
         """The running application's services."""
-        return app_services(self.application)
+        return self.application.bot_data.services
 
     @property
     def application(self) -> App:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
 from pydantic import SecretStr
-from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config.secrets import load_or_create_key
 from bot.config.settings import Settings, SettingsError
@@ -16,20 +14,10 @@ from bot.core.classifier import load_classifier
 from bot.core.flags import FlagKeys
 from bot.core.observation import SenderHasher
 from bot.usecases.services import Clock, Services, system_clock
-from handlers import (
-    admin,
-    commands_menu,
-    digest_delivery,
-    flags,
-    group_messages,
-    membership,
-    overview,
-)
-from handlers import private as private_chat
-from handlers.common import SERVICES_KEY, App, app_services
+from handlers.context import CONTEXT_TYPES, App
+from handlers.registry import register_all, run_startup_hooks
 from storage.base import Store
 
-log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -69,8 +57,11 @@ def build_application(
     base_file_url: str | None = None,
     rate_limiter: bool = True,
 ) -> App:
-    """Build the bot: every handler module registered, the services in ``bot_data``."""
-    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = Application.builder().token(token)
+    """Build the bot: every handler of ``handlers.registry``, the services in ``bot_data``."""
+    # PTB's builder changes its type parameters with every call; the result is an ``App``.
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder().token(token).context_types(CONTEXT_TYPES)
+    )
     if base_url is not None:
         builder = builder.base_url(base_url)
     if base_file_url is not None:
@@ -78,17 +69,15 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app: App = builder.build()
-    app.bot_data[SERVICES_KEY] = services
-    for module in (group_messages, membership, admin, flags, private_chat, overview):
-        module.register(app)
-    app.add_error_handler(_log_error)
+    app.bot_data.install(services)
+    register_all(app)
     return app
 
 
 async def start_application(app: App) -> None:
     """Initialise, run the start-up hooks (menus, digest jobs, catch-up) and start ``app``."""
     await app.initialize()
-    await _on_startup(app)
+    await run_startup_hooks(app)
     await app.start()
 
 
@@ -97,22 +86,3 @@ async def stop_application(app: App) -> None:
     if app.running:
         await app.stop()
     await app.shutdown()
-
-
-async def _on_startup(app: App) -> None:
-    await commands_menu.on_startup(app)
-    await digest_delivery.on_startup(app)
-
-
-async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log a failed update without its text or sender; the bot carries on."""
-    update_id = update.update_id if isinstance(update, Update) else None
-    error = context.error
-    app_services(context.application).metrics.errors.inc()
-    log.error(
-        "update %s failed: %s: %s",
-        update_id,
-        type(error).__name__,
-        error,
-        exc_info=(type(error), error, error.__traceback__) if error else None,
-    )

@@ -23,7 +23,7 @@ from bot.runtime.app import (
 )
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
 from bot.usecases.audit import retention_from
-from handlers.common import App
+from handlers.context import App
 from storage.factory import open_store
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.usecases.metrics import CONTENT_TYPE, Metrics
-from handlers.common import App
+from handlers.context import App
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

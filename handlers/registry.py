@@ -1,0 +1,111 @@
+"""Every handler of the bot, its group and its order, in one table.
+
+PTB tries the groups in ascending order and, within a group, the handlers in the order listed
+here; the first handler of a group whose filters match handles the update.
+
+* group -1: counting every group message, before any command (so commands are counted too);
+* group 0: commands, buttons and membership changes;
+* group 1: free text in a private chat (the optional description of a pending flag), which
+  must not shadow a command there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import (
+    admin,
+    commands_menu,
+    digest_delivery,
+    errors,
+    flags,
+    group_messages,
+    membership,
+    overview,
+)
+from handlers import private as private_chat
+from handlers.context import App, BotContext
+
+COUNT_GROUP = -1
+COMMAND_GROUP = 0
+FREE_TEXT_GROUP = 1
+
+_GROUPS = filters.ChatType.GROUPS
+_PRIVATE = filters.ChatType.PRIVATE
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One handler and the group it runs in."""
+
+    handler: BaseHandler[Update, BotContext, Any]
+    group: int = COMMAND_GROUP
+
+
+def registrations() -> tuple[Registration, ...]:
+    """The bot's handlers in the order they are added."""
+    return (
+        Registration(
+            MessageHandler(group_messages.COUNTED_MESSAGES, group_messages.on_group_message),
+            COUNT_GROUP,
+        ),
+        # membership
+        Registration(
+            ChatMemberHandler(
+                membership.on_my_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER
+            )
+        ),
+        Registration(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate)),
+        # group administration
+        Registration(CommandHandler("settings", admin.show_settings, filters=_GROUPS)),
+        Registration(CommandHandler("set", admin.set_setting, filters=_GROUPS)),
+        Registration(CommandHandler("subscribe", admin.subscribe, filters=_GROUPS)),
+        Registration(CommandHandler("digest", admin.digest_now, filters=_GROUPS)),
+        Registration(CommandHandler("erase", admin.erase, filters=_GROUPS)),
+        Registration(CallbackQueryHandler(admin.confirm_erase, pattern=f"^{admin.ERASE_PREFIX}")),
+        # anonymous flags
+        Registration(CommandHandler("flag", flags.flag_in_group, filters=_GROUPS)),
+        Registration(CommandHandler("flag", flags.flag_in_private, filters=_PRIVATE)),
+        Registration(CallbackQueryHandler(flags.on_button, pattern=f"^{flags.CALLBACK}")),
+        Registration(
+            MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, flags.on_private_text),
+            FREE_TEXT_GROUP,
+        ),
+        # private chat
+        Registration(CommandHandler("start", private_chat.start, filters=_PRIVATE)),
+        Registration(CommandHandler("help", private_chat.help_command)),
+        Registration(CommandHandler("unsubscribe", private_chat.unsubscribe, filters=_PRIVATE)),
+        Registration(CommandHandler("overview", overview.overview, filters=_PRIVATE)),
+    )
+
+
+STARTUP_HOOKS: tuple[Callable[[App], Awaitable[None]], ...] = (
+    commands_menu.on_startup,
+    digest_delivery.on_startup,
+)
+"""Run in order once the application is initialised: menus, digest jobs, missed digests."""
+
+
+def register_all(app: App) -> None:
+    """Add every handler of ``registrations()`` and the error handler to ``app``."""
+    for entry in registrations():
+        app.add_handler(entry.handler, group=entry.group)
+    app.add_error_handler(errors.log_error)
+
+
+async def run_startup_hooks(app: App) -> None:
+    """Run ``STARTUP_HOOKS`` in order."""
+    for hook in STARTUP_HOOKS:
+        await hook(app)
