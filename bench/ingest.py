@@ -27,7 +27,6 @@ from redis.asyncio import Redis
 from bot.config.settings import Settings
 from bot.core.classifier import load_classifier
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
-from bot.core.worktime import WorkingTime
 from bot.sources.telegram_export import ChatSummary
 from bot.usecases.audit import week_digests
 from storage import keys
@@ -116,7 +115,7 @@ async def store_ingest(store: RedisStore, observations: list[Observation]) -> fl
 async def main(total: int, groups: int) -> None:
     """Run the benchmark and print its figures."""
     settings = Settings()
-    working_time = WorkingTime.from_strings()
+    working_time = settings.working_time()
     classifier = load_classifier()
     hasher = SenderHasher(b"bench-key-0123456789abcdef")
     messages = make_messages(total, groups)
@@ -128,6 +127,8 @@ async def main(total: int, groups: int) -> None:
     with tempfile.TemporaryDirectory() as ours, tempfile.TemporaryDirectory() as theirs:
         store = await open_store(None, Path(ours))
         floor_store = await open_store(None, Path(theirs))
+        # The figures need Redis itself (raw writes, memory usage), not just the Store protocol.
+        assert isinstance(store, RedisStore) and isinstance(floor_store, RedisStore)
         try:
             ingest_seconds = await store_ingest(store, observations)
             floor_seconds = await floor_writes(floor_store.client, observations)

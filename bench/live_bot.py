@@ -24,7 +24,6 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.config.settings import Settings
 from bot.demo.sandbox import Sandbox, SandboxServer
 from bot.runtime.app import build_application, build_services
-from bot.usecases.audit import retention_from
 from storage.factory import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +93,7 @@ async def run_fingertip(raw: list[dict[str, Any]], base_url: str) -> tuple[float
     """The real application on an embedded store; return seconds and messages counted."""
     with tempfile.TemporaryDirectory() as directory:
         settings = Settings(data_dir=Path(directory), redis_url=None)
-        store = await open_store(None, settings.data_dir, retention_from(settings))
+        store = await open_store(None, settings.data_dir, settings.retention())
         try:
             services = build_services(settings, store)
             app = build_application(services, TOKEN, base_url=base_url, rate_limiter=False)

@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.config.group_settings import GroupSettings
 from bot.render.i18n import Translator
+from bot.render.names import weekday_name
 from bot.usecases.services import Services
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery
@@ -57,7 +58,7 @@ def settings_html(group: GroupSettings, found: Services, _: Translator) -> str:
         escape(
             _(
                 "Weekly digest: {weekday} {time}, to {recipients}",
-                weekday=_(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[weekday]),
+                weekday=weekday_name(_, weekday),
                 time=at.strftime("%H:%M"),
                 recipients=(
                     _("{count} subscribed leaders", count=len(group.digest_recipients))

@@ -13,12 +13,12 @@ from telegram.ext import JobQueue
 
 from bot.config.group_settings import GroupSettings
 from bot.core.digest import WeekDigest
-from bot.core.schedule import due_week, ptb_day
+from bot.core.schedule import ptb_day
 from bot.core.worktime import iso_week
 from bot.render.chart import hour_heatmap_png
 from bot.render.i18n import Translator
 from bot.render.telegram_html import digest_html
-from bot.usecases.digests import load_digest
+from bot.usecases.digests import DigestRequest, due_group_week, load_digest
 from bot.usecases.services import Services
 from handlers.context import App, BotContext
 
@@ -78,18 +78,7 @@ async def catch_up(bot: Bot, found: Services) -> int:
 
 async def group_digest(found: Services, group_id: int, week: str, now: datetime) -> WeekDigest:
     """Build ``week``'s digest of ``group_id`` from the store."""
-    group = await found.group(group_id)
-    return await load_digest(
-        found.store,
-        group_id=group_id,
-        group_name=group.title or str(group_id),
-        week=week,
-        working_time=await found.working_time(group_id),
-        thresholds=group.thresholds_from(found.settings),
-        now=now,
-        language=group.language_or(found.settings),
-        flag_min_members=found.settings.flag_min_members,
-    )
+    return await load_digest(found.store, await DigestRequest.of_group(found, group_id), week, now)
 
 
 async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDigest) -> None:
@@ -114,9 +103,7 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     if not group.active:
         return 0
     now = found.clock()
-    working_time = await found.working_time(group_id)
-    weekday, at = group.digest_moment(found.settings)
-    week = due_week(working_time.local(now), weekday, at)
+    week = await due_group_week(found, group_id, now)
     digest = await group_digest(found, group_id, week, now)
     if digest.messages == 0:
         return 0

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 
-from bot.core.flags import FLAGS_PER_DAY, clean_flag_text
+from bot.core.flags import FLAG_TEXT_MAX, FLAGS_PER_DAY, clean_flag_text
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.worktime import iso_week
 from bot.render.i18n import Translator
@@ -138,9 +138,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         pending["label"] = Label(action[2:])
         await query.edit_message_text(
             _(
-                "Flag: {label}. You may send a short description now (optional, at most 200 "
+                "Flag: {label}. You may send a short description now (optional, at most {max} "
                 "characters; names and numbers are masked), then press Send flag.",
                 label=label_name(_, pending["label"]),
+                max=FLAG_TEXT_MAX,
             ),
             reply_markup=_confirm_keyboard(_),
         )

@@ -10,6 +10,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 
 from bot.render.i18n import Translator
+from bot.render.names import weekday_name
 from handlers import digest_delivery
 from handlers.common import GROUP_TYPES, PRESENT, group_translator
 from handlers.context import BotContext
@@ -74,7 +75,7 @@ async def _welcome(context: BotContext, chat: Chat) -> None:
             _(
                 "The weekly digest goes to the leaders whom the admins subscribe with /subscribe "
                 "(until then, to this group), every {weekday} at {time}.",
-                weekday=_(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[weekday]),
+                weekday=weekday_name(_, weekday),
                 time=at.strftime("%H:%M"),
             )
         ),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot.core.schedule import due_week
 from bot.render.telegram_html import overview_html
-from bot.usecases.digests import load_digest
+from bot.usecases.digests import DigestRequest, due_group_week, load_digest
 from handlers.common import user_language
 from handlers.context import BotContext
 
@@ -24,21 +23,9 @@ async def overview(update: Update, context: BotContext) -> None:
         group = await found.group(group_id)
         if user.id not in group.digest_recipients:
             continue
-        working_time = await found.working_time(group_id)
-        weekday, at = group.digest_moment(found.settings)
-        digests.append(
-            await load_digest(
-                found.store,
-                group_id=group_id,
-                group_name=group.title or str(group_id),
-                week=due_week(working_time.local(now), weekday, at),
-                working_time=working_time,
-                thresholds=group.thresholds_from(found.settings),
-                now=now,
-                language=group.language_or(found.settings),
-                flag_min_members=found.settings.flag_min_members,
-            )
-        )
+        request = await DigestRequest.of_group(found, group_id)
+        week = await due_group_week(found, group_id, now)
+        digests.append(await load_digest(found.store, request, week, now))
     language = user_language(user, found.settings.language)
     for text in overview_html(digests, language):
         await message.reply_text(text, parse_mode=ParseMode.HTML)

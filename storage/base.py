@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
@@ -19,16 +18,6 @@ class IngestResult(IntEnum):
     DUPLICATE = 0
     NEW = 1
     UPDATED = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Retention:
-    """How long aggregates, evidence and the report-repeat window last."""
-
-    aggregate_weeks: int = 104
-    evidence_weeks: int = 8
-    evidence_per_label: int = 3
-    repeat_window_days: int = 30
 
 
 class StoreError(RuntimeError):

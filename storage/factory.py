@@ -7,14 +7,15 @@ from pathlib import Path
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from storage.base import Retention, StoreError
+from bot.core.retention import Retention
+from storage.base import Store, StoreError
 from storage.embedded import start_embedded_async
 from storage.redis_store import RedisStore
 
 
 async def open_store(
     redis_url: str | None, data_dir: Path, retention: Retention | None = None
-) -> RedisStore:
+) -> Store:
     """Connect to ``redis_url``, or start the embedded Redis in ``data_dir`` when it is None.
 
     Raises ``StoreError`` with one clear sentence when the server cannot be reached.

@@ -11,12 +11,14 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.config.group_settings import GroupSettings
+from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, WeekAggregate
 from bot.core.labels import Label
 from bot.core.observation import Observation
+from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
-from storage.base import IngestResult, Retention, StoreError
+from storage.base import IngestResult, StoreError
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
 
 _WEEK_SECONDS = 7 * 24 * 3600
@@ -33,7 +35,7 @@ class RedisStore:
 
     def __init__(self, client: Redis, retention: Retention | None = None) -> None:
         self._redis = client
-        self._retention = retention or Retention()
+        self._retention = retention or default_settings().retention()
         self._ingest = client.register_script(_load_script("ingest.lua"))
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []

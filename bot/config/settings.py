@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,9 +16,10 @@ from pydantic_settings import (
 )
 
 from bot.core.metrics import MetricRuleOverride
-from bot.core.schedule import WEEKDAYS, weekday_index
+from bot.core.retention import Retention
+from bot.core.schedule import weekday_index
 from bot.core.thresholds import Thresholds
-from bot.core.worktime import WorkingTime, WorkTimeError
+from bot.core.worktime import DAY_NAMES, WorkingTime, WorkTimeError
 
 Language = Literal["zh", "en"]
 
@@ -98,7 +100,7 @@ class Settings(BaseSettings):
     @field_validator("digest_weekday")
     @classmethod
     def _check_weekday(cls, value: str) -> str:
-        return WEEKDAYS[weekday_index(value)]
+        return DAY_NAMES[weekday_index(value)]
 
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
@@ -117,6 +119,15 @@ class Settings(BaseSettings):
             extra_workdays=self.extra_workdays,
         )
 
+    def retention(self) -> Retention:
+        """Return how long the store keeps aggregates, evidence and the repeat window."""
+        return Retention(
+            aggregate_weeks=self.aggregate_retention_weeks,
+            evidence_weeks=self.evidence_retention_weeks,
+            evidence_per_label=self.evidence_per_label,
+            repeat_window_days=self.repeat_window_days,
+        )
+
     def base_thresholds(self) -> Thresholds:
         """Return the defaults with this deployment's global overrides applied."""
         return Thresholds.defaults().with_overrides(self.thresholds)
@@ -133,6 +144,15 @@ class Settings(BaseSettings):
         """Command-line values win over the environment, which wins over ``.env`` and TOML."""
         toml = TomlConfigSettingsSource(settings_cls)
         return (init_settings, env_settings, dotenv_settings, toml, file_secret_settings)
+
+
+@cache
+def default_settings() -> Settings:
+    """The settings of a deployment that configures nothing: the one home of every default.
+
+    Reads neither the environment nor any file.
+    """
+    return Settings.model_construct()
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -136,8 +136,8 @@ class DigestInput:
     history: Mapping[str, WeekAggregate]
     thresholds: Thresholds
     working_time: WorkingTime
-    language: str = "zh"
-    flag_min_members: int = 3
+    language: str
+    flag_min_members: int
 
 
 def build_digest(source: DigestInput, now: datetime) -> WeekDigest:

@@ -1,4 +1,4 @@
-"""The six burden labels (see shared LABELS.md) and the one table that says everything about each.
+"""The six burden labels (README, "Labels") and the one table that says everything about each.
 
 A new label is one ``Label`` member, one ``LabelSpec`` row below (its stored code, its name, its
 metric with default thresholds and citation), its rules in ``classifier/data`` and a retrained

@@ -46,11 +46,6 @@ class Observation:
     excerpt: str | None
 
     @property
-    def is_demand(self) -> bool:
-        """True when the message carries a burden label and is not exempt."""
-        return bool(self.labels) and not self.exempt
-
-    @property
     def hour_of_week(self) -> int:
         """0 for Monday 00:00-01:00 local time, up to 167 for Sunday 23:00."""
         return self.weekday * 24 + self.hour

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot.core.worktime import iso_week
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.core.worktime import DAY_NAMES, iso_week
 
 
 def weekday_index(name: str) -> int:
     """Return 0 for "mon" … 6 for "sun"; raise ``ValueError`` for anything else."""
     try:
-        return WEEKDAYS.index(name.strip().lower()[:3])
+        return DAY_NAMES.index(name.strip().lower()[:3])
     except ValueError:
-        raise ValueError(f"unknown weekday {name!r}; use one of {', '.join(WEEKDAYS)}") from None
+        raise ValueError(f"unknown weekday {name!r}; use one of {', '.join(DAY_NAMES)}") from None
 
 
 def ptb_day(weekday: int) -> int:

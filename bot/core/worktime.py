@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chinese_calendar import constants as _cn_constants
 
 __all__ = [
+    "DAY_NAMES",
     "Band",
     "ChinaHolidayCalendar",
     "DayKind",
@@ -38,6 +39,7 @@ __all__ = [
 MIDNIGHT = time(0, 0)
 MINUTES_PER_DAY = 24 * 60
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""The one weekday table, Monday=0: ids in settings and commands, English names in output."""
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_INDEX = {name: i for i, name in enumerate(DAY_NAMES)} | {
     name: i for i, name in enumerate(_FULL_DAY_NAMES)
@@ -68,9 +70,6 @@ class DayKind(StrEnum):
     WEEKEND = "weekend"
     HOLIDAY = "holiday"
     MAKEUP_WORKDAY = "makeup_workday"
-
-
-WORKING_DAY_KINDS: frozenset[DayKind] = frozenset({DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY})
 
 
 def _minute_of(t: time) -> int:
@@ -473,15 +472,18 @@ class WorkingTime:
     @classmethod
     def from_strings(
         cls,
-        timezone: str = "Asia/Shanghai",
-        hours: str = "mon-fri 09:00-18:00",
-        calendar: str = "cn",
-        quiet: str = "22:00-07:00",
         *,
+        timezone: str,
+        hours: str,
+        calendar: str,
+        quiet: str,
         extra_holidays: Iterable[date] = (),
         extra_workdays: Iterable[date] = (),
     ) -> WorkingTime:
-        """Build a working time from config strings; ``WorkTimeError`` names any bad part."""
+        """Build a working time from config strings; ``WorkTimeError`` names any bad part.
+
+        The defaults are the settings' (``bot.config.settings.default_settings().working_time()``).
+        """
         return cls(
             timezone=_zone(timezone),
             schedule=WeeklySchedule.parse(hours),

@@ -17,7 +17,6 @@ from telegram import Chat, User
 from bot.config.settings import Language, Settings
 from bot.demo.playground import Playground
 from bot.demo.sandbox import ManualClock
-from bot.usecases.audit import retention_from
 from handlers.digest_delivery import JOB_PREFIX
 from storage.factory import open_store
 
@@ -133,7 +132,7 @@ async def run_demo(language: Language = "zh") -> DemoResult:
     """Play the scripted week and fire the weekly digest; return what the leader received."""
     with tempfile.TemporaryDirectory(prefix="fingertip-demo-") as directory:
         settings = Settings(data_dir=Path(directory), redis_url=None, language=language)
-        store = await open_store(None, settings.data_dir, retention_from(settings))
+        store = await open_store(None, settings.data_dir, settings.retention())
         clock = ManualClock(MONDAY)
         ground = await Playground.open(settings, store, clock)
         try:

@@ -12,8 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.core.digest import WeekDigest
 from bot.core.worktime import Band, WorkingTime
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from bot.render.names import WEEKDAY_NAMES
 
 
 def hour_heatmap_png(digest: WeekDigest, working_time: WorkingTime) -> bytes:
@@ -33,7 +32,7 @@ def hour_heatmap_png(digest: WeekDigest, working_time: WorkingTime) -> bytes:
                 axes.add_patch(
                     Rectangle((hour - 0.5, day - 0.5), 1, 1, fill=False, lw=0.4, ec="#4a7")
                 )
-    axes.set_yticks(range(7), WEEKDAYS)
+    axes.set_yticks(range(7), WEEKDAY_NAMES)
     axes.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
     axes.set_title(f"{digest.week}: demands by local hour (green outline = working time)")
     bar = figure.colorbar(image, ax=axes, fraction=0.025, pad=0.02)

@@ -8,6 +8,7 @@ from bot.core.digest import MetricResult, Reason, Status, WeekDigest
 from bot.core.labels import LABEL_TABLE, Label
 from bot.core.metrics import MetricId
 from bot.core.thresholds import DEFINITIONS
+from bot.core.worktime import DAY_NAMES
 from bot.render.i18n import Translator
 
 LABEL_NAMES: Mapping[Label, str] = {spec.label: spec.name for spec in LABEL_TABLE}
@@ -21,7 +22,8 @@ REASON_NAMES: Mapping[Reason, str] = {
     Reason.ROUTINE: "routine: after-hours pushes in 3 of the last 4 weeks",
     Reason.REPEATS: "the same form or data asked for again",
 }
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = tuple(day.title() for day in DAY_NAMES)
+"""English weekday names, Monday first ("Mon" …), also their translation ids."""
 
 
 def label_name(_: Translator, label: Label) -> str:
@@ -32,6 +34,11 @@ def label_name(_: Translator, label: Label) -> str:
 def metric_name(_: Translator, metric: MetricId) -> str:
     """The translated name of ``metric``."""
     return _(METRIC_NAMES[metric])
+
+
+def weekday_name(_: Translator, weekday: int) -> str:
+    """The translated short name of ``weekday`` (Monday=0)."""
+    return _(WEEKDAY_NAMES[weekday])
 
 
 def status_name(_: Translator, status: Status) -> str:

@@ -22,7 +22,6 @@ from bot.runtime.app import (
     telegram_token,
 )
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
-from bot.usecases.audit import retention_from
 from handlers.context import App
 from storage.factory import open_store
 
@@ -43,7 +42,7 @@ async def run_bot(
     /healthz and /metrics; when polling, ``metrics_port`` serves those two alone.
     """
     token = telegram_token(settings.telegram_token)
-    store = await open_store(settings.redis_url, settings.data_dir, retention_from(settings))
+    store = await open_store(settings.redis_url, settings.data_dir, settings.retention())
     try:
         services = build_services(settings, store)
         application = build_application(services, token, base_url=settings.telegram_api_url)

@@ -18,8 +18,8 @@ from bot.core.observation import IncomingMessage, Observation, SenderHasher, obs
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
 from bot.sources.telegram_export import ChatSummary, ExportedMessage, read_chat
-from bot.usecases.digests import load_digest
-from storage.base import Retention, Store
+from bot.usecases.digests import DigestRequest, load_digest
+from storage.base import Store
 from storage.factory import open_store
 
 BATCH = 1000
@@ -37,16 +37,6 @@ class AuditResult:
     skipped: int
 
 
-def retention_from(settings: Settings) -> Retention:
-    """The store's retention and evidence limits from ``settings``."""
-    return Retention(
-        aggregate_weeks=settings.aggregate_retention_weeks,
-        evidence_weeks=settings.evidence_retention_weeks,
-        evidence_per_label=settings.evidence_per_label,
-        repeat_window_days=settings.repeat_window_days,
-    )
-
-
 @contextlib.asynccontextmanager
 async def audit_store(
     settings: Settings, data_dir: Path | None
@@ -61,7 +51,7 @@ async def audit_store(
                 cleanup.enter_context(tempfile.TemporaryDirectory(prefix="fingertip-"))
             )
         directory = data_dir or settings.data_dir
-        store = await open_store(settings.redis_url, directory, retention_from(settings))
+        store = await open_store(settings.redis_url, directory, settings.retention())
         try:
             yield store, directory
         finally:
@@ -118,18 +108,16 @@ async def week_digests(
     weeks: Sequence[str] | None = None,
 ) -> list[WeekDigest]:
     """Build the digest of every stored week of ``chat`` (or of ``weeks``), oldest first."""
+    request = DigestRequest(
+        group_id=chat.id,
+        group_name=chat.name,
+        working_time=working_time,
+        thresholds=thresholds,
+        language=language,
+        flag_min_members=settings.flag_min_members,
+    )
     return [
-        await load_digest(
-            store,
-            group_id=chat.id,
-            group_name=chat.name,
-            week=week,
-            working_time=working_time,
-            thresholds=thresholds,
-            now=now,
-            language=language,
-            flag_min_members=settings.flag_min_members,
-        )
+        await load_digest(store, request, week, now)
         for week in (weeks if weeks is not None else await store.weeks(chat.id))
     ]
 

@@ -9,9 +9,9 @@ from datetime import date, time
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.metrics import MetricRuleOverride
-from bot.core.schedule import WEEKDAYS, weekday_index
+from bot.core.schedule import weekday_index
 from bot.core.thresholds import ThresholdError, parse_metric
-from bot.core.worktime import WorkTimeError
+from bot.core.worktime import DAY_NAMES, WorkTimeError
 
 EXAMPLES: Mapping[str, str] = {
     "tz": "/set tz Asia/Shanghai",
@@ -96,7 +96,7 @@ def _language(current: GroupSettings, values: list[str]) -> GroupSettings:
 def _digest(current: GroupSettings, values: list[str]) -> GroupSettings:
     if len(values) != 2 or not _TIME.match(values[1]):
         raise CommandArgumentError(f"give a weekday and a time, e.g. {EXAMPLES['digest']}")
-    weekday = WEEKDAYS[weekday_index(values[0])]
+    weekday = DAY_NAMES[weekday_index(values[0])]
     hour, minute = (int(part) for part in values[1].split(":"))
     return _set(current, digest_weekday=weekday, digest_time=time(hour, minute))
 

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.settings import default_settings
 from bot.core.labels import Label
 from bot.core.observation import Observation
-from bot.core.worktime import Band, iso_week
+from bot.core.worktime import Band, WorkingTime, iso_week
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def default_working_time(**changes: Any) -> WorkingTime:
+    """The settings' default working time with ``changes`` (``WorkingTime.from_strings`` names)."""
+    defaults = default_settings()
+    parts: dict[str, Any] = {
+        "timezone": defaults.timezone,
+        "hours": defaults.working_hours,
+        "calendar": defaults.calendar,
+        "quiet": defaults.quiet_hours,
+    }
+    return WorkingTime.from_strings(**(parts | changes))
 
 
 def observation(

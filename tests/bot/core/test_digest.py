@@ -7,16 +7,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.digest import DigestInput, Reason, Status, WeekDigest, build_digest
 from bot.core.labels import Label
 from bot.core.metrics import MetricId, MetricRuleOverride
 from bot.core.thresholds import Thresholds
-from bot.core.worktime import Band, WorkingTime
+from bot.core.worktime import Band
 
 WEEK = "2025-W39"
 AFTER_WEEK = datetime(2025, 10, 6, 1, 0, tzinfo=UTC)
-WORKING_TIME = WorkingTime.from_strings()
+DEFAULTS = default_settings()
+WORKING_TIME = DEFAULTS.working_time()
 
 
 def aggregate(
@@ -56,6 +58,8 @@ def digest(
         history=history or {},
         thresholds=thresholds or Thresholds.defaults(),
         working_time=WORKING_TIME,
+        language=DEFAULTS.language,
+        flag_min_members=DEFAULTS.flag_min_members,
     )
     return build_digest(source, now)
 

@@ -20,6 +20,7 @@ from bot.core.worktime import (
     previous_weeks,
     week_start,
 )
+from tests.support.builders import default_working_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -30,7 +31,7 @@ def at(text: str, zone: ZoneInfo = SHANGHAI) -> datetime:
 
 @pytest.fixture
 def default() -> WorkingTime:
-    return WorkingTime.from_strings()
+    return default_working_time()
 
 
 @pytest.mark.parametrize("day", ["2025-09-28", "2025-10-11"])
@@ -78,7 +79,7 @@ def test_bands_over_an_ordinary_monday(default: WorkingTime, clock: str, band: B
 
 
 def test_split_schedule_has_a_lunch_break() -> None:
-    split = WorkingTime.from_strings(hours="mon-fri 08:30-12:00,14:00-18:00")
+    split = default_working_time(hours="mon-fri 08:30-12:00,14:00-18:00")
     assert split.band(at("2025-09-23T11:59")) is Band.WORK
     assert split.band(at("2025-09-23T12:00")) is Band.AFTER_HOURS
     assert split.band(at("2025-09-23T13:59")) is Band.AFTER_HOURS
@@ -87,19 +88,19 @@ def test_split_schedule_has_a_lunch_break() -> None:
 
 
 def test_makeup_day_uses_the_first_working_weekday() -> None:
-    uneven = WorkingTime.from_strings(hours="mon 08:00-12:00; tue-fri 09:00-18:00")
+    uneven = default_working_time(hours="mon 08:00-12:00; tue-fri 09:00-18:00")
     assert uneven.band(at("2025-09-28T08:30")) is Band.WORK
     assert uneven.band(at("2025-09-28T13:00")) is Band.AFTER_HOURS
 
 
 def test_makeup_day_on_a_scheduled_saturday_is_a_plain_workday() -> None:
-    six_days = WorkingTime.from_strings(hours="mon-sat 09:00-12:00")
+    six_days = default_working_time(hours="mon-sat 09:00-12:00")
     assert six_days.day_kind(date(2025, 10, 11)) is DayKind.WORKDAY
     assert six_days.band(at("2025-10-11T10:00")) is Band.WORK
 
 
 def test_extra_holiday_and_workday_override_the_library() -> None:
-    custom = WorkingTime.from_strings(
+    custom = default_working_time(
         extra_holidays=[date(2025, 9, 22), date(2025, 9, 28)],
         extra_workdays=[date(2025, 9, 20), date(2025, 10, 8)],
     )
@@ -112,7 +113,7 @@ def test_extra_holiday_and_workday_override_the_library() -> None:
 
 
 def test_calendar_none_ignores_statutory_holidays() -> None:
-    plain = WorkingTime.from_strings(calendar="none")
+    plain = default_working_time(calendar="none")
     assert plain.band(at("2025-10-01T10:00")) is Band.WORK
     assert plain.band(at("2025-09-28T10:00")) is Band.AFTER_HOURS
 
@@ -127,21 +128,21 @@ def test_cn_falls_back_to_the_weekly_schedule_outside_its_years() -> None:
 
 
 def test_interval_ending_at_24_covers_the_last_minute() -> None:
-    all_day = WorkingTime.from_strings(hours="sun 00:00-24:00", calendar="none")
+    all_day = default_working_time(hours="sun 00:00-24:00", calendar="none")
     assert all_day.band(at("2025-09-21T23:59:59")) is Band.WORK
     assert all_day.band(at("2025-09-21T00:00")) is Band.WORK
     assert all_day.band(at("2025-09-22T00:00")) is Band.QUIET
 
 
 def test_new_york_dst_shifts_the_utc_start_of_work() -> None:
-    new_york = WorkingTime.from_strings(timezone="America/New_York", calendar="none")
+    new_york = default_working_time(timezone="America/New_York", calendar="none")
     # 13:30 UTC is 08:30 EST on Friday 2025-03-07 but 09:30 EDT on Monday 2025-03-10.
     assert new_york.band(datetime(2025, 3, 7, 13, 30, tzinfo=UTC)) is Band.AFTER_HOURS
     assert new_york.band(datetime(2025, 3, 10, 13, 30, tzinfo=UTC)) is Band.WORK
 
 
 def test_berlin_dst_end_shifts_the_utc_start_of_work() -> None:
-    berlin = WorkingTime.from_strings(timezone="Europe/Berlin", calendar="none")
+    berlin = default_working_time(timezone="Europe/Berlin", calendar="none")
     # 07:30 UTC is 09:30 CEST on Friday 2025-10-24 but 08:30 CET on Monday 2025-10-27.
     assert berlin.band(datetime(2025, 10, 24, 7, 30, tzinfo=UTC)) is Band.WORK
     assert berlin.band(datetime(2025, 10, 27, 7, 30, tzinfo=UTC)) is Band.AFTER_HOURS
@@ -171,18 +172,18 @@ def test_quiet_hours_forms() -> None:
 
 
 def test_quiet_off_leaves_only_work_and_after_hours() -> None:
-    loud = WorkingTime.from_strings(quiet="off")
+    loud = default_working_time(quiet="off")
     assert loud.band(at("2025-09-22T23:30")) is Band.AFTER_HOURS
 
 
 def test_describe_defaults() -> None:
-    assert WorkingTime.from_strings().describe() == (
+    assert default_working_time().describe() == (
         "Asia/Shanghai, mon-fri 09:00-18:00, calendar cn, quiet 22:00-07:00"
     )
 
 
 def test_describe_mentions_extra_days() -> None:
-    custom = WorkingTime.from_strings(
+    custom = default_working_time(
         hours="mon-fri 08:30-12:00,14:00-18:00; sat 09:00-12:00",
         calendar="none",
         quiet="off",
@@ -192,7 +193,7 @@ def test_describe_mentions_extra_days() -> None:
         "Asia/Shanghai, mon-fri 08:30-12:00,14:00-18:00; sat 09:00-12:00, "
         "calendar none (+2 holidays), quiet off"
     )
-    one_each = WorkingTime.from_strings(
+    one_each = default_working_time(
         extra_holidays=[date(2025, 12, 24)], extra_workdays=[date(2025, 12, 27)]
     )
     assert "calendar cn (+1 holiday, +1 working day)" in one_each.describe()
@@ -211,7 +212,7 @@ def test_clauses_for_the_same_day_add_up() -> None:
 
 
 def test_none_schedule_never_works() -> None:
-    idle = WorkingTime.from_strings(hours="none")
+    idle = default_working_time(hours="none")
     assert str(idle.schedule) == "none"
     assert idle.band(at("2025-09-28T10:00")) is Band.AFTER_HOURS  # make-up day with no hours
 
@@ -243,7 +244,7 @@ def test_bad_settings_raise_one_clear_sentence(
     kwargs: dict[str, object], fragments: list[str]
 ) -> None:
     with pytest.raises(WorkTimeError) as raised:
-        WorkingTime.from_strings(**kwargs)  # type: ignore[arg-type]
+        default_working_time(**kwargs)
     message = str(raised.value)
     for fragment in fragments:
         assert fragment in message

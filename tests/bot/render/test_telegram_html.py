@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.config.settings import default_settings
 from bot.core.aggregates import Evidence, FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.digest import DigestInput, build_digest
 from bot.core.labels import Label
 from bot.core.thresholds import Thresholds
-from bot.core.worktime import Band, WorkingTime
+from bot.core.worktime import Band
 from bot.render.telegram_html import TELEGRAM_LIMIT, digest_html, split_html
+from tests.support.builders import default_working_time
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 
@@ -39,7 +41,9 @@ def hostile_digest(evidence_count: int = 3) -> list[str]:
         current=current,
         history={},
         thresholds=Thresholds.defaults(),
-        working_time=WorkingTime.from_strings(),
+        working_time=default_working_time(),
+        language="en",
+        flag_min_members=default_settings().flag_min_members,
     )
     return digest_html(build_digest(source, datetime(2025, 10, 6, tzinfo=UTC)), "en")
 

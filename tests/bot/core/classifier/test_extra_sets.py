@@ -1,6 +1,6 @@
 """Quality bars on independently written labelled sets (each skipped when absent).
 
-All seven sets are now training data of the learned step (``bot/classifier/training.py``), and
+All seven sets are now training data of the learned step (``bot/core/classifier/training.py``), and
 the rules were tuned on ``fresh``, ``extra_a`` and ``extra_b``, so the figures measured here are
 regression guards, not estimates of accuracy on new messages; each bar sits below the figure
 measured at the end with a margin. The honest figures are the cross-validated ones printed by
