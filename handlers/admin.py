@@ -10,10 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from bot.config.group_settings import GroupSettings
-from bot.render.i18n import Translator
-from bot.render.names import weekday_name
-from bot.usecases.services import Services
+from bot.render.settings_html import settings_html
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery
 from handlers.common import group_translator, is_group_admin
@@ -37,43 +34,6 @@ async def _refuse_non_admin(update: Update, context: BotContext) -> bool:
     return True
 
 
-def settings_html(group: GroupSettings, found: Services, _: Translator) -> str:
-    """The group's effective settings as Telegram HTML."""
-    weekday, at = group.digest_moment(found.settings)
-    thresholds = group.thresholds_from(found.settings)
-    overridden = ", ".join(
-        f"{name} warn={rule.warn} alert={rule.alert}"
-        for name, rule in ((m, thresholds.rule(m)) for m in thresholds.rules)
-        if name in group.thresholds
-    )
-    lines = [
-        "<b>" + escape(_("Fingertip settings")) + "</b>",
-        escape(
-            _(
-                "Working time: {working_time}",
-                working_time=group.working_time(found.settings).describe(),
-            )
-        ),
-        escape(_("Language: {language}", language=group.language_or(found.settings))),
-        escape(
-            _(
-                "Weekly digest: {weekday} {time}, to {recipients}",
-                weekday=weekday_name(_, weekday),
-                time=at.strftime("%H:%M"),
-                recipients=(
-                    _("{count} subscribed leaders", count=len(group.digest_recipients))
-                    if group.digest_recipients
-                    else _("this group")
-                ),
-            )
-        ),
-        escape(_("Threshold overrides: {overrides}", overrides=overridden or "–")),
-        "",
-        escape(_("Change with:")) + "\n<code>" + escape(usage()) + "</code>",
-    ]
-    return "\n".join(lines)
-
-
 async def show_settings(update: Update, context: BotContext) -> None:
     """/settings: the group's effective settings (admins only)."""
     chat, message = update.effective_chat, update.effective_message
@@ -81,7 +41,7 @@ async def show_settings(update: Update, context: BotContext) -> None:
         return
     found = context.services
     _ = await group_translator(context, chat)
-    text = settings_html(await found.group(chat.id), found, _)
+    text = settings_html(await found.group(chat.id), found.settings, _, usage())
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -99,9 +59,9 @@ async def set_setting(update: Update, context: BotContext) -> None:
         await message.reply_text(_("Not changed: {reason}", reason=str(error)))
         return
     await found.save_group(chat.id, updated)
-    digest_delivery.schedule_group(context.job_queue, context.services, chat.id, updated)
+    digest_delivery.schedule_group(context.job_queue, found, chat.id, updated)
     _ = await group_translator(context, chat)
-    reply = escape(_("Saved.")) + "\n\n" + settings_html(updated, found, _)
+    reply = escape(_("Saved.")) + "\n\n" + settings_html(updated, found.settings, _, usage())
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 

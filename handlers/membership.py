@@ -32,7 +32,7 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
         await found.save_group(
             chat.id, group.model_copy(update={"active": True, "title": chat.title or ""})
         )
-        digest_delivery.schedule_group(context.job_queue, context.services, chat.id, group)
+        digest_delivery.schedule_group(context.job_queue, found, chat.id, group)
         if not was_in:
             log.info("added to group %s", chat.id)
             await _welcome(context, chat)
@@ -118,7 +118,5 @@ async def on_migrate(update: Update, context: BotContext) -> None:
     found.forget_group(old_id)
     found.forget_group(new_id)
     digest_delivery.unschedule_group(context.job_queue, old_id)
-    digest_delivery.schedule_group(
-        context.job_queue, context.services, new_id, await found.group(new_id)
-    )
+    digest_delivery.schedule_group(context.job_queue, found, new_id, await found.group(new_id))
     log.info("group %s migrated to %s", old_id, new_id)

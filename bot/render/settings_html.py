@@ -1,0 +1,47 @@
+"""A group's effective settings as Telegram HTML (``/settings`` and the reply to ``/set``)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.config.group_settings import GroupSettings
+from bot.config.settings import Settings
+from bot.render.i18n import Translator
+from bot.render.names import weekday_name
+
+
+def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage: str) -> str:
+    """The group's effective settings as Telegram HTML, ending with ``usage`` (how to change)."""
+    weekday, at = group.digest_moment(defaults)
+    thresholds = group.thresholds_from(defaults)
+    overridden = ", ".join(
+        f"{name} warn={rule.warn} alert={rule.alert}"
+        for name, rule in ((m, thresholds.rule(m)) for m in thresholds.rules)
+        if name in group.thresholds
+    )
+    lines = [
+        "<b>" + escape(_("Fingertip settings")) + "</b>",
+        escape(
+            _(
+                "Working time: {working_time}",
+                working_time=group.working_time(defaults).describe(),
+            )
+        ),
+        escape(_("Language: {language}", language=group.language_or(defaults))),
+        escape(
+            _(
+                "Weekly digest: {weekday} {time}, to {recipients}",
+                weekday=weekday_name(_, weekday),
+                time=at.strftime("%H:%M"),
+                recipients=(
+                    _("{count} subscribed leaders", count=len(group.digest_recipients))
+                    if group.digest_recipients
+                    else _("this group")
+                ),
+            )
+        ),
+        escape(_("Threshold overrides: {overrides}", overrides=overridden or "–")),
+        "",
+        escape(_("Change with:")) + "\n<code>" + escape(usage) + "</code>",
+    ]
+    return "\n".join(lines)
