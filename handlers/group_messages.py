@@ -16,10 +16,15 @@ log = logging.getLogger(__name__)
 # Runs before the command handlers (group 0) so that commands are counted as messages too.
 INGEST_GROUP = -1
 
+# ``/flag`` is not counted: its "seen" entry would keep the sender's pseudonym next to the moment
+# a member set out to flag.
+_FLAG_COMMAND = filters.Regex(r"^/flag(@\w+)?(\s|$)")
+
 _COUNTED = (
     filters.ChatType.GROUPS
     & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
     & ~filters.StatusUpdate.ALL
+    & ~_FLAG_COMMAND
 )
 
 

@@ -22,7 +22,7 @@ def run(
     port: Annotated[int, typer.Option(help="Port the webhook server binds.")] = 8080,
     metrics_port: Annotated[
         int | None,
-        typer.Option(help="When polling, serve /healthz and /metrics on this port."),
+        typer.Option(help="Serve /healthz and /metrics on this port (never on the webhook port)."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
+from bot.config.secrets import require_secret
 from bot.config.settings import Settings
 from bot.runtime.app import (
     build_application,
@@ -39,24 +40,26 @@ async def run_bot(
 ) -> None:
     """Run the bot until SIGINT/SIGTERM; errors in single updates are logged, never fatal.
 
-    With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and also serves
-    /healthz and /metrics; when polling, ``metrics_port`` serves those two alone.
+    With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and serves
+    /healthz; /metrics is served only on ``metrics_port`` (with /healthz), never on the webhook
+    listener.
     """
     token = telegram_token(settings.telegram_token)
+    require_secret(settings)
     store = await open_store(settings.redis_url, settings.data_dir, retention_from(settings))
     try:
         services = build_services(settings, store)
         application = build_application(services, token, base_url=settings.telegram_api_url)
         await start_application(application)
         try:
-            if webhook_url is None:
-                ops = ops_app(store.ping, services.metrics) if metrics_port else None
-                async with _serving(ops, listen, metrics_port or 0):
+            ops = ops_app(store.ping, services.metrics) if metrics_port else None
+            async with _serving(ops, listen, metrics_port or 0):
+                if webhook_url is None:
                     await _poll(application)
-            else:
-                secret = secrets.token_urlsafe(32)
-                app = webhook_app(application, secret, store.ping, metrics=services.metrics)
-                await _serve_webhook(application, app, secret, webhook_url, listen, port)
+                else:
+                    secret = secrets.token_urlsafe(32)
+                    app = webhook_app(application, secret, store.ping)
+                    await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)
     finally:
