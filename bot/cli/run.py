@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Annotated
 
 import typer
@@ -27,13 +26,10 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
+    from bot.runtime.logs import configure_logging
     from bot.runtime.runner import run_bot
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     if webhook is not None and not webhook.startswith(("https://", "http://")):
         fail(
             f"--webhook must be an http(s) URL such as https://bot.example.org/telegram: {webhook}"

@@ -19,9 +19,14 @@ if ARGV[4] ~= '' and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) then
     kept = 1
   end
 end
-for i = 1, 4 do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
-    redis.call('EXPIREAT', KEYS[i], ARGV[5])
+-- An expiry already past (a demo or test clock set in the past) would delete the flag at once;
+-- such keys are left without one instead. Live clocks always give a future expiry.
+local expire_at = tonumber(ARGV[5])
+if expire_at > tonumber(redis.call('TIME')[1]) then
+  for i = 1, 4 do
+    if redis.call('EXISTS', KEYS[i]) == 1 then
+      redis.call('EXPIREAT', KEYS[i], expire_at)
+    end
   end
 end
 return {1, kept}
