@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -46,6 +48,8 @@ async def run_bot(
     """
     token = telegram_token(settings.telegram_token)
     require_secret(settings)
+    if settings.redis_url is None:
+        keep_private(settings.data_dir)
     store = await open_store(settings.redis_url, settings.data_dir, retention_from(settings))
     try:
         services = build_services(settings, store)
@@ -64,6 +68,19 @@ async def run_bot(
             await stop_application(application)
     finally:
         await store.close()
+
+
+def keep_private(data_dir: Path) -> None:
+    """Make the data directory 0700 and its files 0600, and let this process (and the embedded
+    server it starts) create new files for its owner only."""
+    os.umask(0o077)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for path in data_dir.rglob("*"):
+        if path.is_dir():
+            path.chmod(0o700)
+        elif path.is_file():
+            path.chmod(0o600)
 
 
 async def _poll(application: App) -> None:
