@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     ConversationHandler,
@@ -29,18 +30,28 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.core.flags import FLAG_TEXT_MAX, mask_flag_text
+from bot.core.flags import FLAG_TEXT_MAX, mask_flag_text, newcomers_expire_at
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.worktime import iso_week
 from bot.render.i18n import Translator
 from bot.render.names import label_name
-from handlers.common import App, group_translator, is_member, private_translator, services
+from handlers.common import (
+    PRESENT,
+    App,
+    group_translator,
+    is_member,
+    private_translator,
+    services,
+)
 
 FLAG_PAYLOAD = "flag_"
 CALLBACK = "flag:"
 DRAFT = "fingertip.flag_draft"
 DIALOGUE_SECONDS = 15 * 60
 """A dialogue left alone this long ends, and its draft is dropped."""
+
+NEWCOMERS_GROUP = -2
+"""Joins are noted before any other handler sees the update."""
 
 PICK_GROUP, PICK_KIND, DESCRIBE, CONFIRM = range(4)
 _LABELS_BY_VALUE = {label.value: label for label in ALL_LABELS}
@@ -58,9 +69,17 @@ class Draft:
 
 
 def register(app: App) -> None:
-    """``/flag`` in groups (a deep link) and the private flag dialogue."""
+    """``/flag`` in groups (a deep link), the private flag dialogue, and newcomers (who may
+    flag from the week after they joined)."""
     app.add_handler(CommandHandler("flag", flag_in_group, filters=filters.ChatType.GROUPS))
     app.add_handler(dialogue())
+    app.add_handler(
+        ChatMemberHandler(on_member_change, ChatMemberHandler.CHAT_MEMBER), group=NEWCOMERS_GROUP
+    )
+    app.add_handler(
+        MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, on_new_members),
+        group=NEWCOMERS_GROUP,
+    )
 
 
 def dialogue() -> ConversationHandler[ContextTypes.DEFAULT_TYPE]:
@@ -136,8 +155,9 @@ async def start_from_link(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _ = private_translator(context, user)
     match = _START_FLAG.match(message.text)
     group_id = int(match[1]) if match else 0
-    if not await _may_flag(context, group_id, user.id):
-        await message.reply_text(_("You can only flag groups you belong to."))
+    refusal = await _refusal(context, group_id, user.id, _)
+    if refusal is not None:
+        await message.reply_text(refusal)
         return _end(context, user.id)
     draft = Draft(group_id=group_id, group_title=await _title(context, group_id))
     _save(context, draft)
@@ -156,7 +176,7 @@ async def flag_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _ = private_translator(context, user)
     buttons = []
     for group_id in await services(context).store.groups():
-        if await _may_flag(context, group_id, user.id):
+        if await _refusal(context, group_id, user.id, _) is None:
             title = await _title(context, group_id)
             buttons.append([InlineKeyboardButton(title, callback_data=f"{CALLBACK}g:{group_id}")])
     if not buttons:
@@ -177,8 +197,9 @@ async def pick_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await query.answer()
     _ = private_translator(context, user)
     group_id = int(query.data.removeprefix(f"{CALLBACK}g:"))
-    if not await _may_flag(context, group_id, user.id):
-        await query.edit_message_text(_("You can only flag groups you belong to."))
+    refusal = await _refusal(context, group_id, user.id, _)
+    if refusal is not None:
+        await query.edit_message_text(refusal)
         return _end(context, user.id)
     draft = Draft(group_id=group_id, group_title=await _title(context, group_id))
     _save(context, draft)
@@ -252,11 +273,12 @@ async def send_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     await query.answer()
     _ = private_translator(context, user)
-    if not await _may_flag(context, draft.group_id, user.id):
-        await query.edit_message_text(_("You can only flag groups you belong to."))
+    refusal = await _refusal(context, draft.group_id, user.id, _)
+    if refusal is not None:
+        await query.edit_message_text(refusal)
         return _end(context, user.id)
     found = services(context)
-    week = iso_week((await found.working_time(draft.group_id)).local(found.clock()).date())
+    week = await _current_week(context, draft.group_id)
     entry = found.flag_salts.entry(
         draft.group_id,
         week,
@@ -311,12 +333,59 @@ async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def _may_flag(context: ContextTypes.DEFAULT_TYPE, group_id: int, user_id: int) -> bool:
-    """A member may flag a group the bot joined and audits, while they belong to it."""
+async def on_member_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A ``chat_member`` update (the bot is an admin): note a member who just joined."""
+    change = update.chat_member
+    if change is None:
+        return
+    was = change.old_chat_member.status in PRESENT
+    if not was and change.new_chat_member.status in PRESENT:
+        await _note_newcomers(context, change.chat.id, [change.new_chat_member.user.id])
+
+
+async def on_new_members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "X joined" service message (seen without admin rights): note the newcomers."""
+    message = update.effective_message
+    if message is not None and message.new_chat_members:
+        users = [user.id for user in message.new_chat_members if not user.is_bot]
+        await _note_newcomers(context, message.chat.id, users)
+
+
+async def _note_newcomers(
+    context: ContextTypes.DEFAULT_TYPE, group_id: int, user_ids: list[int]
+) -> None:
+    found = services(context)
+    if not user_ids or not await found.joined(group_id):
+        return
+    week = await _current_week(context, group_id)
+    for user_id in user_ids:
+        token = found.newcomers.token(group_id, user_id)
+        await found.store.note_newcomer(group_id, week, token, newcomers_expire_at(week))
+
+
+async def _current_week(context: ContextTypes.DEFAULT_TYPE, group_id: int) -> str:
+    found = services(context)
+    return iso_week((await found.working_time(group_id)).local(found.clock()).date())
+
+
+async def _refusal(
+    context: ContextTypes.DEFAULT_TYPE, group_id: int, user_id: int, _: Translator
+) -> str | None:
+    """Why the member may not flag ``group_id`` now, or None when they may.
+
+    A member may flag a group the bot joined and audits, while they belong to it, and once the
+    week in which they joined is over: accounts added for the purpose cannot help reach the
+    minimum of members in the week they were added.
+    """
     found = services(context)
     if not await found.joined(group_id) or not (await found.group(group_id)).active:
-        return False
-    return await is_member(context, group_id, user_id)
+        return _("You can only flag groups you belong to.")
+    if not await is_member(context, group_id, user_id):
+        return _("You can only flag groups you belong to.")
+    week = await _current_week(context, group_id)
+    if await found.store.is_newcomer(group_id, week, found.newcomers.token(group_id, user_id)):
+        return _("Members who joined this week can flag this group from next week on.")
+    return None
 
 
 async def _title(context: ContextTypes.DEFAULT_TYPE, group_id: int) -> str:

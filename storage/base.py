@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum
 from typing import Protocol
 
@@ -92,6 +93,16 @@ class Store(Protocol):
 
         A flag that is not counted writes nothing. Nothing stored may be ordered by arrival.
         """
+        ...
+
+    async def note_newcomer(
+        self, group_id: int, week: str, token: str, expires_at: datetime
+    ) -> None:
+        """Remember that the member behind ``token`` joined ``group_id`` in ``week``."""
+        ...
+
+    async def is_newcomer(self, group_id: int, week: str, token: str) -> bool:
+        """True when the member behind ``token`` joined ``group_id`` in ``week``."""
         ...
 
     async def compact(self, *, wait: bool = False) -> None:

@@ -49,6 +49,11 @@ def week_flag_texts(group_id: int, week: str) -> str:
     return f"{_group(group_id)}:w:{week}:fl:texts"
 
 
+def week_newcomers(group_id: int, week: str) -> str:
+    """Set of keyed tokens of members who joined the group in ``week`` (expires after it)."""
+    return f"{_group(group_id)}:w:{week}:newcomers"
+
+
 def report_subjects(group_id: int) -> str:
     """Hash: normalised report subject -> recent requests (message, time, sender pseudonym)."""
     return f"{_group(group_id)}:subjects"

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -265,6 +266,21 @@ class RedisStore:
         if counted:
             await self.compact()
         return FlagReceipt(counted=bool(counted), text_kept=bool(kept))
+
+    async def note_newcomer(
+        self, group_id: int, week: str, token: str, expires_at: datetime
+    ) -> None:
+        """Remember a newcomer until the week is over; see ``Store.note_newcomer``."""
+        name = keys.week_newcomers(group_id, week)
+        await self._redis.sadd(name, token)
+        seconds, _ = await self._redis.time()
+        # As for flags: an expiry already past (a clock set in the past) would delete at once.
+        if expires_at.timestamp() > seconds:
+            await self._redis.expireat(name, expires_at)
+
+    async def is_newcomer(self, group_id: int, week: str, token: str) -> bool:
+        """Whether a member joined this week; see ``Store.is_newcomer``."""
+        return bool(await self._redis.sismember(keys.week_newcomers(group_id, week), token))
 
     async def compact(self, *, wait: bool = False) -> None:
         """Rewrite the append-only file, if the server keeps one, so that it holds the current

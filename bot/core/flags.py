@@ -122,6 +122,30 @@ class WeekSalts:
         return found
 
 
+class NewcomerTokens:
+    """Keyed tokens of members who joined a group this week: they may flag from next week on.
+
+    They name joiners (which every member of the group saw), never flaggers, and are only read
+    when someone flags, so nothing about a flag is written next to them.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the newcomer key must be at least 16 bytes long")
+        self._key = key
+
+    def token(self, group_id: int, user_id: int) -> str:
+        """The token of ``user_id`` in ``group_id``."""
+        return _mac(self._key, f"newcomer:{group_id}:{user_id}")
+
+
+def newcomers_expire_at(week: str) -> datetime:
+    """When the newcomers of ``week`` may flag: midnight UTC after the week's last day, plus a
+    day so that no time zone is left inside the week."""
+    end = week_start(week) + timedelta(days=8)
+    return datetime.combine(end, time(0, 0), tzinfo=UTC)
+
+
 def flags_expire_at(week: str, keep_weeks: int) -> datetime:
     """One fixed expiry for every flag key of ``week``: midnight UTC ``keep_weeks`` after the
     week's end. Never per flag, so expiry times say nothing about when a flag arrived."""

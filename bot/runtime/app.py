@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.config.secrets import configured_secret, derive_key, process_secret
 from bot.config.settings import Settings, SettingsError
 from bot.core.classifier import load_classifier
+from bot.core.flags import NewcomerTokens
 from bot.core.observation import SenderHasher
 from bot.usecases.services import Clock, Services, system_clock
 from handlers import (
@@ -58,6 +59,7 @@ def build_services(settings: Settings, store: Store, clock: Clock = system_clock
         store=store,
         classifier=load_classifier(settings.rules_files),
         hasher=SenderHasher(derive_key(secret, "sender")),
+        newcomers=NewcomerTokens(derive_key(secret, "newcomer")),
         clock=clock,
     )
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.classifier import Classifier
-from bot.core.flags import WeekSalts
+from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
 from bot.usecases.metrics import Metrics
@@ -56,6 +56,7 @@ class Services:
     store: Store
     classifier: Classifier
     hasher: SenderHasher
+    newcomers: NewcomerTokens
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
     flag_salts: WeekSalts = field(default_factory=WeekSalts)

@@ -366,3 +366,31 @@ async def test_a_chat_the_bot_never_joined_is_never_treated_as_a_group(
         await deliver_due_digest(playground.application.bot, playground.services, person.id) == 0
     )
     assert len(playground.sandbox.sent_to(person)) == before
+
+
+async def test_accounts_added_this_week_cannot_flag_until_next_week(
+    playground: Playground,
+) -> None:
+    group, boss, members = group_with_members(playground, 1)
+    sandbox = playground.sandbox
+    bot = sandbox.bot_state().id
+    # As an administrator the bot hears of every member who joins.
+    sandbox.set_status(group, bot, "administrator", by=boss)
+    puppets = [sandbox.add_user(f"puppet{i}", language_code="zh-hans") for i in range(2)]
+    for puppet in puppets:
+        sandbox.set_status(group, puppet, "member", by=boss)
+    await playground.drain()
+
+    refused = [await start_flagging(playground, group, puppet) for puppet in puppets]
+    assert all("下周起" in answer for answer in refused)
+    assert "哪类负担" in await start_flagging(playground, group, members[0])
+
+    playground.clock.set(NEXT_MONDAY_NINE)
+    assert "哪类负担" in await start_flagging(playground, group, puppets[0])
+
+
+async def start_flagging(ground: Playground, group: Chat, member: User) -> str:
+    """Follow the group's deep link in private; return the bot's first answer."""
+    ground.sandbox.private(member, f"/start flag_{group.id}")
+    await ground.drain()
+    return last_private(ground, member).plain_text or ""
