@@ -260,6 +260,11 @@ async def test_the_append_only_file_is_no_diary_of_flags(
     unique = "独一无二的负担描述"
     await flag(playground, group, members[0], unique)
     await flag(playground, group, members[1], None)
+    written = await aof_bytes(redis_client)
+    for member in members:
+        for token in guessed_tokens(attacker_keys(playground), group.id, member.id, MONDAY):
+            assert token.encode() not in written
+    assert b"flaglimit" not in written
     # The tokens the running bot derived for these members (it alone holds the salt).
     live = [
         playground.services.flag_salts.entry(
@@ -267,14 +272,9 @@ async def test_the_append_only_file_is_no_diary_of_flags(
         )
         for m in members
     ]
-    written = await aof_bytes(redis_client)
     for entry in live:
         assert entry.kind_token.encode() not in written
         assert entry.text_token.encode() not in written
-    for member in members:
-        for token in guessed_tokens(attacker_keys(playground), group.id, member.id, MONDAY):
-            assert token.encode() not in written
-    assert b"flaglimit" not in written
 
     playground.sandbox.command(group, boss, "/erase")
     await playground.drain()
