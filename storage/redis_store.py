@@ -42,6 +42,8 @@ class RedisStore:
         self._ingest = client.register_script(_load_script("ingest.lua"))
         self._record_flag = client.register_script(_load_script("record_flag.lua"))
         self._append_only: bool | None = None
+        self._rewriter: asyncio.Task[None] | None = None
+        self._rewrite_again = False
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []
 
@@ -284,18 +286,30 @@ class RedisStore:
 
     async def compact(self, *, wait: bool = False) -> None:
         """Rewrite the append-only file, if the server keeps one, so that it holds the current
-        data only: no order of past writes, nothing deleted. With ``wait``, return once done."""
+        data only: no order of past writes, nothing deleted. The rewrite runs in the
+        background (a member is not kept waiting); with ``wait``, return once it is done."""
+        self._rewrite_again = True
+        if self._rewriter is None or self._rewriter.done():
+            self._rewriter = asyncio.create_task(self._rewrite_until_current())
+        if wait:
+            await asyncio.shield(self._rewriter)
+
+    async def rewrites_settled(self) -> None:
+        """Wait until a rewrite started by ``compact`` has finished (shutdown, tests)."""
+        if self._rewriter is not None:
+            await asyncio.shield(self._rewriter)
+
+    async def _rewrite_until_current(self) -> None:
         try:
             if self._append_only is None:
                 config = _text_map(await self._redis.config_get("appendonly"))
                 self._append_only = config.get("appendonly") == "yes"
-            if not self._append_only:
-                return
-            # A rewrite already running would keep the newest writes in the next incremental
-            # file, so wait for it and start a fresh one.
-            await self._rewrite_done()
-            await self._redis.bgrewriteaof()
-            if wait:
+            # A write made while a rewrite runs lands in the next incremental file, so rewrite
+            # again until no write asked for one during the last rewrite.
+            while self._append_only and self._rewrite_again:
+                self._rewrite_again = False
+                await self._rewrite_done()
+                await self._redis.bgrewriteaof()
                 await self._rewrite_done()
         except RedisError:
             # Managed servers may refuse CONFIG or BGREWRITEAOF; their persistence is theirs.
@@ -338,7 +352,8 @@ class RedisStore:
         return total
 
     async def close(self) -> None:
-        """Close the connection pool, then run close callbacks."""
+        """Finish a pending rewrite, close the connection pool, then run close callbacks."""
+        await self.rewrites_settled()
         await self._redis.aclose()
         for callback in self._on_close:
             callback()

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot.core.excerpt import redact
 from bot.core.labels import Label
 from bot.core.masking import mask_names
-from bot.core.worktime import week_start
+from bot.core.worktime import previous_weeks, week_start
 
 FLAG_TEXT_MAX = 200
 FLAG_TEXTS_KEPT = 10
@@ -90,6 +90,7 @@ class WeekSalts:
     ) -> FlagEntry:
         """Turn a member's flag for the current ``week`` into what the store may see."""
         self.forget_all_but(group_id, week)
+        self._forget_closed_everywhere(week)
         epoch, salt = self._salt(group_id, week)
         kind_token = _mac(salt, f"kind:{group_id}:{label.value}:{user_id}")
         text_token = _mac(salt, f"text:{group_id}:{user_id}")
@@ -108,6 +109,13 @@ class WeekSalts:
         """Destroy the group's salts of every week other than ``week`` (flags only go to the
         current week, so an older salt could only serve someone trying to link its flags)."""
         for old in [key for key in self._salts if key[0] == group_id and key[1] != week]:
+            del self._salts[old]
+
+    def _forget_closed_everywhere(self, week: str) -> None:
+        # Groups in other time zones may still be in the previous week, never in an older one:
+        # salts older than that are destroyed even for groups that flag no more.
+        oldest_open = previous_weeks(week, 1)[0]
+        for old in [key for key in self._salts if key[1] < oldest_open]:
             del self._salts[old]
 
     def held(self) -> list[tuple[int, str]]:

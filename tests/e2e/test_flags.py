@@ -22,6 +22,7 @@ from bot.demo.playground import Playground
 from bot.demo.sandbox import SentMessage
 from bot.runtime.logs import QUIET_LOGGERS, quiet_third_party
 from handlers.digest_delivery import deliver_due_digest
+from storage.redis_store import RedisStore
 from tests.support.playground import SHANGHAI
 
 WEEK = "2025-W46"
@@ -240,8 +241,11 @@ def files_under(directory: Path) -> bytes | None:
     )
 
 
-async def aof_bytes(redis: Redis) -> bytes:
-    """Every byte of the server's persistence files, once no rewrite is running."""
+async def aof_bytes(ground: Playground, redis: Redis) -> bytes:
+    """Every byte of the server's persistence files, once the rewrites the bot started (and
+    any other) are done."""
+    assert isinstance(ground.store, RedisStore)
+    await ground.store.rewrites_settled()
     for _ in range(500):  # bounded wait for a running rewrite, not a timing assertion
         info = await redis.info("persistence")
         if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
@@ -260,7 +264,7 @@ async def test_the_append_only_file_is_no_diary_of_flags(
     unique = "独一无二的负担描述"
     await flag(playground, group, members[0], unique)
     await flag(playground, group, members[1], None)
-    written = await aof_bytes(redis_client)
+    written = await aof_bytes(playground, redis_client)
     for member in members:
         for token in guessed_tokens(attacker_keys(playground), group.id, member.id, MONDAY):
             assert token.encode() not in written
@@ -280,7 +284,7 @@ async def test_the_append_only_file_is_no_diary_of_flags(
     await playground.drain()
     playground.sandbox.press(boss, playground.sandbox.sent_to(group)[-1], "erase:yes")
     await playground.drain()
-    assert unique.encode() not in await aof_bytes(redis_client)
+    assert unique.encode() not in await aof_bytes(playground, redis_client)
 
 
 async def test_the_group_sees_no_sign_of_who_asked_to_flag(playground: Playground) -> None:

@@ -55,6 +55,15 @@ def test_a_weeks_salt_is_destroyed_when_the_group_moves_on() -> None:
     assert (renewed.epoch, renewed.kind_token) != (old.epoch, old.kind_token)
 
 
+def test_salts_of_closed_weeks_go_even_for_groups_that_no_longer_flag() -> None:
+    salts = WeekSalts()
+    salts.entry(-2002, "2025-W38", Label.PROOF_DEMAND, MEMBER, None, keep_weeks=8)
+    salts.entry(-3003, WEEK, Label.PROOF_DEMAND, MEMBER, None, keep_weeks=8)
+    salts.entry(GROUP, "2025-W40", Label.PROOF_DEMAND, MEMBER, None, keep_weeks=8)
+    # W39 may still be open in another time zone; W38 is closed everywhere.
+    assert salts.held() == [(-3003, WEEK), (GROUP, "2025-W40")]
+
+
 def test_every_flag_of_a_week_expires_at_the_same_midnight() -> None:
     salts = WeekSalts()
     entries = [
