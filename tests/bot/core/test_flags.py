@@ -7,6 +7,9 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.flags import (
     FLAG_TEXT_MAX,
     FlagText,
@@ -108,3 +111,11 @@ def test_text_order_depends_on_content_not_on_arrival() -> None:
     assert sorted(shuffled_texts(texts), key=lambda t: t.text) == sorted(
         texts, key=lambda t: t.text
     )
+
+
+@given(st.text(max_size=400), st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+@settings(max_examples=150, deadline=None)
+def test_masking_any_text_is_bounded_and_drops_phone_numbers(text: str, phone: str) -> None:
+    masked = mask_flag_text(f"{text} {phone} {text}")
+    assert len(masked) <= FLAG_TEXT_MAX
+    assert phone not in masked
