@@ -12,7 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.config.group_settings import GroupSettings
-from bot.core.digest import WeekDigest
+from bot.core.digest import WeekDigest, without_flags
 from bot.core.schedule import ptb_day
 from bot.core.worktime import iso_week
 from bot.render.chart import hour_heatmap_png
@@ -31,7 +31,7 @@ async def on_startup(app: App) -> None:
     found = app.bot_data.services
     for group_id in await found.store.groups():
         group = await found.group(group_id)
-        if group.active:
+        if group.active and await found.joined(group_id):
             schedule_group(app.job_queue, found, group_id, group)
     await catch_up(app.bot, found)
 
@@ -100,10 +100,13 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     delivery is released for a retry, unless the recipient blocked the bot.
     """
     group = await found.group(group_id)
-    if not group.active:
+    if not group.active or not await found.joined(group_id):
         return 0
     now = found.clock()
     week = await due_group_week(found, group_id, now)
+    working_time = await found.working_time(group_id)
+    # The week that just closed has no use for its flag salt any more.
+    found.flag_salts.forget_all_but(group_id, iso_week(working_time.local(now).date()))
     digest = await group_digest(found, group_id, week, now)
     if digest.messages == 0:
         return 0
@@ -112,7 +115,9 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
         if not await found.store.claim_digest(group_id, week, recipient):
             continue
         try:
-            await send_digest(bot, found, recipient, digest)
+            # Flags go to subscribed leaders only, never into the group chat.
+            shown = without_flags(digest) if recipient == group_id else digest
+            await send_digest(bot, found, recipient, shown)
         except Forbidden:
             log.warning("digest of group %s for %s: recipient unreachable", group_id, week)
         except TelegramError as error:
@@ -128,8 +133,10 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
 
 
 async def send_current_week(bot: Bot, found: Services, group_id: int) -> None:
-    """This week's digest so far, for the admin command ``/digest``, in the group."""
+    """This week's digest so far, for the admin command ``/digest``, in the group: never with
+    flags (the week is open, and the group is no place for them)."""
     now = found.clock()
     working_time = await found.working_time(group_id)
     week = iso_week(working_time.local(now).date())
-    await send_digest(bot, found, group_id, await group_digest(found, group_id, week, now))
+    digest = without_flags(await group_digest(found, group_id, week, now))
+    await send_digest(bot, found, group_id, digest)

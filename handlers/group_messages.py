@@ -13,10 +13,15 @@ from storage.base import IngestResult
 
 log = logging.getLogger(__name__)
 
+# ``/flag`` is not counted: its "seen" entry would keep the sender's pseudonym next to the moment
+# a member set out to flag.
+_FLAG_COMMAND = filters.Regex(r"^/flag(@\w+)?(\s|$)")
+
 COUNTED_MESSAGES = (
     filters.ChatType.GROUPS
     & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
     & ~filters.StatusUpdate.ALL
+    & ~_FLAG_COMMAND
 )
 """Every ordinary group message and edit (no service messages such as joins)."""
 

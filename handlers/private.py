@@ -31,19 +31,15 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start, /start flag_<group>, /start sub_<token>."""
+    """/start, /start sub_<token>, and a broken /start flag_… link."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     payload = context.args[0] if context.args else ""
     _ = private_translator(context, user)
     if payload.startswith(flags.FLAG_PAYLOAD):
-        try:
-            group_id = int(payload.removeprefix(flags.FLAG_PAYLOAD))
-        except ValueError:
-            await message.reply_text(_("This link is broken; send /flag in your group again."))
-            return
-        await flags.start_flag(update, context, group_id)
+        # A well-formed flag link starts the flag dialogue (``handlers.flags``) before this.
+        await message.reply_text(_("This link is broken; send /flag in your group again."))
     elif payload.startswith(SUBSCRIBE_PAYLOAD):
         found = context.services
         invited = await found.store.redeem_invite(payload.removeprefix(SUBSCRIBE_PAYLOAD))

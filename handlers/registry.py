@@ -3,10 +3,9 @@
 PTB tries the groups in ascending order and, within a group, the handlers in the order listed
 here; the first handler of a group whose filters match handles the update.
 
+* group -2: noting newcomers to a group (they may flag only from the week after they joined);
 * group -1: counting every group message, before any command (so commands are counted too);
 * group 0: commands, buttons and membership changes;
-* group 1: free text in a private chat (the optional description of a pending flag), which
-  must not shadow a command there.
 """
 
 from __future__ import annotations
@@ -38,9 +37,9 @@ from handlers import (
 from handlers import private as private_chat
 from handlers.context import App, BotContext
 
+NEWCOMERS_GROUP = -2
 COUNT_GROUP = -1
 COMMAND_GROUP = 0
-FREE_TEXT_GROUP = 1
 
 _GROUPS = filters.ChatType.GROUPS
 _PRIVATE = filters.ChatType.PRIVATE
@@ -75,14 +74,18 @@ def registrations() -> tuple[Registration, ...]:
         Registration(CommandHandler("digest", admin.digest_now, filters=_GROUPS)),
         Registration(CommandHandler("erase", admin.erase, filters=_GROUPS)),
         Registration(CallbackQueryHandler(admin.confirm_erase, pattern=f"^{admin.ERASE_PREFIX}")),
-        # anonymous flags
-        Registration(CommandHandler("flag", flags.flag_in_group, filters=_GROUPS)),
-        Registration(CommandHandler("flag", flags.flag_in_private, filters=_PRIVATE)),
-        Registration(CallbackQueryHandler(flags.on_button, pattern=f"^{flags.CALLBACK}")),
+        # anonymous flags: a deep link from the group, the private dialogue, and newcomers
+        # (noted before anything else sees the join; they may flag from the next week on)
         Registration(
-            MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, flags.on_private_text),
-            FREE_TEXT_GROUP,
+            ChatMemberHandler(flags.on_member_change, ChatMemberHandler.CHAT_MEMBER),
+            NEWCOMERS_GROUP,
         ),
+        Registration(
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, flags.on_new_members),
+            NEWCOMERS_GROUP,
+        ),
+        Registration(CommandHandler("flag", flags.flag_in_group, filters=_GROUPS)),
+        Registration(flags.dialogue()),
         # private chat
         Registration(CommandHandler("start", private_chat.start, filters=_PRIVATE)),
         Registration(CommandHandler("help", private_chat.help_command)),

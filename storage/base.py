@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from enum import IntEnum
 from typing import Protocol
 
 from bot.config.group_settings import GroupSettings
 from bot.core.aggregates import WeekAggregate
-from bot.core.labels import Label
+from bot.core.flags import FlagEntry, FlagReceipt
 from bot.core.observation import Observation
 
 
@@ -75,14 +76,27 @@ class Store(Protocol):
         """Undo a claim whose delivery failed, so a later run can retry it."""
         ...
 
-    async def add_flag(
-        self, group_id: int, week: str, label: Label, text: str | None, member_token: str
-    ) -> None:
-        """Count an anonymous flag. ``member_token`` must already be unlinkable to the member."""
+    async def record_flag(self, entry: FlagEntry) -> FlagReceipt:
+        """Record an anonymous flag: counted once per kind token, its text kept once per text
+        token (within ``FLAG_TEXTS_KEPT``), every key expiring at ``entry.expires_at``.
+
+        A flag that is not counted writes nothing. Nothing stored may be ordered by arrival.
+        """
         ...
 
-    async def flag_allowance(self, limiter_token: str, limit: int) -> bool:
-        """Count one flag against a daily, expiring limiter; False once ``limit`` is exceeded."""
+    async def note_newcomer(
+        self, group_id: int, week: str, token: str, expires_at: datetime
+    ) -> None:
+        """Remember that the member behind ``token`` joined ``group_id`` in ``week``."""
+        ...
+
+    async def is_newcomer(self, group_id: int, week: str, token: str) -> bool:
+        """True when the member behind ``token`` joined ``group_id`` in ``week``."""
+        ...
+
+    async def compact(self, *, wait: bool = False) -> None:
+        """Drop history from persistence (e.g. rewrite an append-only file); a no-op where the
+        server does not allow it."""
         ...
 
     async def create_invite(self, token: str, group_id: int, ttl_seconds: int) -> None:

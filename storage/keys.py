@@ -29,14 +29,29 @@ def week_evidence(group_id: int, week: str) -> str:
     return f"{_group(group_id)}:w:{week}:ev"
 
 
-def week_flags(group_id: int, week: str) -> str:
-    """Hash of anonymous flag counts and texts for one group-week."""
-    return f"{_group(group_id)}:w:{week}:flags"
+def week_flag_epochs(group_id: int, week: str) -> str:
+    """Set of the salt epochs that recorded flags in one group-week (one per process run)."""
+    return f"{_group(group_id)}:w:{week}:fl:epochs"
 
 
-def week_flag_members(group_id: int, week: str) -> str:
-    """HyperLogLog of unlinkable member tokens that flagged this group-week."""
-    return f"{_group(group_id)}:w:{week}:flaggers"
+def week_flag_kind(group_id: int, week: str, epoch: str, kind: str) -> str:
+    """HyperLogLog of salted kind tokens: distinct members who flagged ``kind`` in one epoch."""
+    return f"{_group(group_id)}:w:{week}:fl:{epoch}:{kind}"
+
+
+def week_flag_texters(group_id: int, week: str, epoch: str) -> str:
+    """HyperLogLog of salted text tokens: one free text per member and epoch."""
+    return f"{_group(group_id)}:w:{week}:fl:{epoch}:texts"
+
+
+def week_flag_texts(group_id: int, week: str) -> str:
+    """Sorted set of "<nonce>\t<kind>\t<text>" entries, all scored 0 (ordered by nonce)."""
+    return f"{_group(group_id)}:w:{week}:fl:texts"
+
+
+def week_newcomers(group_id: int, week: str) -> str:
+    """Set of keyed tokens of members who joined the group in ``week`` (expires after it)."""
+    return f"{_group(group_id)}:w:{week}:newcomers"
 
 
 def report_subjects(group_id: int) -> str:
@@ -64,14 +79,9 @@ def is_week_counters(key: str) -> bool:
     return ":w:" in key and key.count(":") == 3
 
 
-def is_week_flags(key: str) -> bool:
-    """True for a week's flag-counts hash."""
-    return key.endswith(":flags")
-
-
-def is_flag_members(key: str) -> bool:
-    """True for a flag-members HyperLogLog key."""
-    return key.endswith(":flaggers")
+def is_flag_counter(key: str) -> bool:
+    """True for a flag HyperLogLog (merged with PFMERGE when a group moves)."""
+    return ":fl:" in key and not key.endswith((":fl:epochs", ":fl:texts"))
 
 
 def is_group_settings(key: str) -> bool:
@@ -82,11 +92,6 @@ def is_group_settings(key: str) -> bool:
 def group_pattern(group_id: int) -> str:
     """A SCAN pattern matching every key of one group."""
     return f"{_group(group_id)}:*"
-
-
-def flag_limiter(day_token: str) -> str:
-    """Counter of flags per keyed, daily-rotated member token (expires within two days)."""
-    return f"{PREFIX}:flaglimit:{day_token}"
 
 
 def invite(token: str) -> str:

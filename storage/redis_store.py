@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -13,7 +16,8 @@ from redis.exceptions import RedisError
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, WeekAggregate
-from bot.core.labels import Label
+from bot.core.flags import FLAG_TEXTS_KEPT, FlagEntry, FlagReceipt, FlagText
+from bot.core.labels import ALL_LABELS, Label
 from bot.core.observation import Observation
 from bot.core.retention import Retention
 from bot.core.worktime import week_start
@@ -22,7 +26,8 @@ from storage.base import IngestResult, StoreError
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
 
 _WEEK_SECONDS = 7 * 24 * 3600
-_FLAG_TEXTS_KEPT = 20
+_REWRITE_POLL_SECONDS = 0.02
+_REWRITE_WAIT_SECONDS = 10.0
 _LABELS_BY_NAME = {label.value: label for label in Label}
 
 
@@ -37,6 +42,10 @@ class RedisStore:
         self._redis = client
         self._retention = retention or default_settings().retention()
         self._ingest = client.register_script(_load_script("ingest.lua"))
+        self._record_flag = client.register_script(_load_script("record_flag.lua"))
+        self._append_only: bool | None = None
+        self._rewriter: asyncio.Task[None] | None = None
+        self._rewrite_again = False
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []
 
@@ -110,13 +119,38 @@ class RedisStore:
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.hgetall(keys.week_counters(group_id, week))
                 pipe.hgetall(keys.week_evidence(group_id, week))
-                pipe.hgetall(keys.week_flags(group_id, week))
-                pipe.pfcount(keys.week_flag_members(group_id, week))
-                counters, evidence, flags, members = await pipe.execute()
+                pipe.smembers(keys.week_flag_epochs(group_id, week))
+                pipe.zrange(keys.week_flag_texts(group_id, week), 0, -1)
+                counters, evidence, epochs, texts = await pipe.execute()
+            flags = await self._flag_counts(group_id, week, sorted(map(_text, epochs)), texts)
         except RedisError as error:
             raise StoreError(f"could not read from Redis: {error}") from error
         aggregate = decode_week(week, _text_map(counters), _text_map(evidence))
-        return _with_flags(aggregate, _text_map(flags), int(members))
+        return replace(aggregate, flags=flags) if flags.by_label else aggregate
+
+    async def _flag_counts(
+        self, group_id: int, week: str, epochs: list[str], raw_texts: list[Any]
+    ) -> FlagCounts:
+        """Distinct members per kind: the largest count over salt epochs (a member who flagged
+        in two epochs must not count twice, so epochs are never added up)."""
+        if not epochs:
+            return FlagCounts()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for epoch in epochs:
+                for label in ALL_LABELS:
+                    pipe.pfcount(keys.week_flag_kind(group_id, week, epoch, label.value))
+            counts = [int(n) for n in await pipe.execute()]
+        by_label: dict[Label, int] = {}
+        for index, count in enumerate(counts):
+            label = ALL_LABELS[index % len(ALL_LABELS)]
+            if count > by_label.get(label, 0):
+                by_label[label] = count
+        texts = []
+        for raw in raw_texts:
+            parts = _text(raw).split("\t", 2)
+            if len(parts) == 3 and parts[1] in _LABELS_BY_NAME:
+                texts.append(FlagText(label=_LABELS_BY_NAME[parts[1]], text=parts[2]))
+        return FlagCounts(by_label=by_label, texts=tuple(texts))
 
     async def weeks(self, group_id: int) -> list[str]:
         """Return the weeks with data, oldest first; see ``Store.weeks``."""
@@ -155,6 +189,8 @@ class RedisStore:
             removed += await self._redis.delete(*batch)
         await self._redis.srem(keys.GROUPS, str(group_id))
         self._known_groups.discard(group_id)
+        # Deleted keys stay readable in the append-only file until it is rewritten.
+        await self.compact()
         return removed
 
     async def move_group(self, old_id: int, new_id: int) -> None:
@@ -177,9 +213,7 @@ class RedisStore:
     async def _merge_key(self, source: str, target: str) -> None:
         kind = _text(await self._redis.type(source))
         ttl = await self._redis.ttl(source)
-        if kind == "hash" and keys.is_week_flags(source):
-            await self._merge_flags(source, target)
-        elif kind == "hash":
+        if kind == "hash":
             values = _text_map(await self._redis.hgetall(source))
             counters = keys.is_week_counters(source)
             for field, value in values.items():
@@ -191,25 +225,13 @@ class RedisStore:
             await self._redis.sunionstore(target, [target, source])
         elif kind == "zset":
             await self._redis.zunionstore(target, [target, source], aggregate="MAX")
-        elif keys.is_flag_members(source):
+        elif keys.is_flag_counter(source):
             await self._redis.pfmerge(target, source)
         else:
             # Settings move as they are (admins chose them); anything else fills only a gap.
             await self._redis.copy(source, target, replace=keys.is_group_settings(source))
         if ttl > 0:
             await self._redis.expire(target, ttl)
-
-    async def _merge_flags(self, source: str, target: str) -> None:
-        for field, value in _text_map(await self._redis.hgetall(source)).items():
-            if field.startswith("n:"):
-                await self._redis.hincrby(target, field, int(value))
-            elif field.startswith("t:"):
-                await self._append_flag_text(target, value)
-
-    async def _append_flag_text(self, flags_key: str, line: str) -> None:
-        index = int(await self._redis.hincrby(flags_key, "texts", 1))
-        if index <= _FLAG_TEXTS_KEPT:
-            await self._redis.hset(flags_key, f"t:{index}", line)
 
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest sent; see ``Store.claim_digest``."""
@@ -222,32 +244,87 @@ class RedisStore:
         """Undo a digest claim; see ``Store.release_digest``."""
         await self._redis.srem(keys.digests_sent(group_id), f"{week}:{recipient}")
 
-    async def add_flag(
-        self, group_id: int, week: str, label: Label, text: str | None, member_token: str
-    ) -> None:
-        """Count an anonymous flag; see ``Store.add_flag``."""
-        flags = keys.week_flags(group_id, week)
-        members = keys.week_flag_members(group_id, week)
-        ttl = self._retention.evidence_weeks * _WEEK_SECONDS
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hincrby(flags, f"n:{label.value}", 1)
-            pipe.pfadd(members, member_token)
-            pipe.expire(flags, ttl)
-            pipe.expire(members, ttl)
-            await pipe.execute()
-        if text:
-            # Texts are numbered in arrival order, never stored next to a member token.
-            await self._append_flag_text(flags, f"{label.value}\t{text}")
-        await self.add_group(group_id)
+    async def record_flag(self, entry: FlagEntry) -> FlagReceipt:
+        """Record one anonymous flag atomically; see ``Store.record_flag``."""
+        g, w = entry.group_id, entry.week
+        text = f"{secrets.token_hex(8)}\t{entry.label.value}\t{entry.text}" if entry.text else ""
+        call_keys = [
+            keys.week_flag_epochs(g, w),
+            keys.week_flag_kind(g, w, entry.epoch, entry.label.value),
+            keys.week_flag_texters(g, w, entry.epoch),
+            keys.week_flag_texts(g, w),
+        ]
+        args: list[str | int] = [
+            entry.epoch,
+            entry.kind_token,
+            entry.text_token,
+            text,
+            int(entry.expires_at.timestamp()),
+            FLAG_TEXTS_KEPT,
+        ]
+        try:
+            counted, kept = await self._record_flag(keys=call_keys, args=args)
+        except RedisError as error:
+            raise StoreError(f"could not write to Redis: {error}") from error
+        await self.add_group(g)
+        if counted:
+            await self.compact()
+        return FlagReceipt(counted=bool(counted), text_kept=bool(kept))
 
-    async def flag_allowance(self, limiter_token: str, limit: int) -> bool:
-        """Count a flag against a daily limiter; see ``Store.flag_allowance``."""
-        name = keys.flag_limiter(limiter_token)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, 2 * 86400)
-            count, _ = await pipe.execute()
-        return int(count) <= limit
+    async def note_newcomer(
+        self, group_id: int, week: str, token: str, expires_at: datetime
+    ) -> None:
+        """Remember a newcomer until the week is over; see ``Store.note_newcomer``."""
+        name = keys.week_newcomers(group_id, week)
+        await self._redis.sadd(name, token)
+        seconds, _ = await self._redis.time()
+        # As for flags: an expiry already past (a clock set in the past) would delete at once.
+        if expires_at.timestamp() > seconds:
+            await self._redis.expireat(name, expires_at)
+
+    async def is_newcomer(self, group_id: int, week: str, token: str) -> bool:
+        """Whether a member joined this week; see ``Store.is_newcomer``."""
+        return bool(await self._redis.sismember(keys.week_newcomers(group_id, week), token))
+
+    async def compact(self, *, wait: bool = False) -> None:
+        """Rewrite the append-only file, if the server keeps one, so that it holds the current
+        data only: no order of past writes, nothing deleted. The rewrite runs in the
+        background (a member is not kept waiting); with ``wait``, return once it is done."""
+        self._rewrite_again = True
+        if self._rewriter is None or self._rewriter.done():
+            self._rewriter = asyncio.create_task(self._rewrite_until_current())
+        if wait:
+            await asyncio.shield(self._rewriter)
+
+    async def rewrites_settled(self) -> None:
+        """Wait until a rewrite started by ``compact`` has finished (shutdown, tests)."""
+        if self._rewriter is not None:
+            await asyncio.shield(self._rewriter)
+
+    async def _rewrite_until_current(self) -> None:
+        try:
+            if self._append_only is None:
+                config = _text_map(await self._redis.config_get("appendonly"))
+                self._append_only = config.get("appendonly") == "yes"
+            # A write made while a rewrite runs lands in the next incremental file, so rewrite
+            # again until no write asked for one during the last rewrite.
+            while self._append_only and self._rewrite_again:
+                self._rewrite_again = False
+                await self._rewrite_done()
+                await self._redis.bgrewriteaof()
+                await self._rewrite_done()
+        except RedisError:
+            # Managed servers may refuse CONFIG or BGREWRITEAOF; their persistence is theirs.
+            self._append_only = False
+
+    async def _rewrite_done(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _REWRITE_WAIT_SECONDS
+        while loop.time() < deadline:
+            info = await self._redis.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            await asyncio.sleep(_REWRITE_POLL_SECONDS)
 
     async def create_invite(self, token: str, group_id: int, ttl_seconds: int) -> None:
         """Store a subscription token; see ``Store.create_invite``."""
@@ -277,7 +354,8 @@ class RedisStore:
         return total
 
     async def close(self) -> None:
-        """Close the connection pool, then run close callbacks."""
+        """Finish a pending rewrite, close the connection pool, then run close callbacks."""
+        await self.rewrites_settled()
         await self._redis.aclose()
         for callback in self._on_close:
             callback()
@@ -289,20 +367,3 @@ def _text(value: Any) -> str:
 
 def _text_map(raw: dict[Any, Any]) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in raw.items()}
-
-
-def _with_flags(aggregate: WeekAggregate, flags: dict[str, str], members: int) -> WeekAggregate:
-    if not flags:
-        return aggregate
-    by_label = {
-        _LABELS_BY_NAME[name[2:]]: int(value)
-        for name, value in flags.items()
-        if name.startswith("n:") and name[2:] in _LABELS_BY_NAME
-    }
-    texts = tuple(
-        value.split("\t", 1)[1]
-        for name, value in sorted(flags.items())
-        if name.startswith("t:") and "\t" in value
-    )
-    counts = FlagCounts(by_label=by_label, members=members, texts=texts)
-    return replace(aggregate, flags=counts)

@@ -48,7 +48,15 @@ def audit(
     ] = OutputFormat.TEXT,
     lang: Annotated[LanguageChoice | None, typer.Option(help="Report language.")] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Keep the store here (default: a temporary one).")
+        Path | None,
+        typer.Option(help="Keep the store here (default: a private, temporary one)."),
+    ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Write into this Redis (default: a private, temporary store; "
+            "FINGERTIP_REDIS_URL is never used by audits)."
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -83,6 +91,7 @@ def audit(
                 effective,
                 now=datetime.now(UTC),
                 data_dir=data_dir,
+                redis_url=redis_url,
             )
         )
     if output is OutputFormat.JSON:

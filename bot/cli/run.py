@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Annotated
 
 import typer
@@ -22,18 +21,15 @@ def run(
     port: Annotated[int, typer.Option(help="Port the webhook server binds.")] = 8080,
     metrics_port: Annotated[
         int | None,
-        typer.Option(help="When polling, serve /healthz and /metrics on this port."),
+        typer.Option(help="Serve /healthz and /metrics on this port (never on the webhook port)."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
+    from bot.runtime.logs import configure_logging
     from bot.runtime.runner import run_bot
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     if webhook is not None and not webhook.startswith(("https://", "http://")):
         fail(
             f"--webhook must be an http(s) URL such as https://bot.example.org/telegram: {webhook}"

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
         default=None, description="Redis server URL; unset starts a private embedded Redis"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    secret: SecretStr | None = Field(
+        default=None,
+        description="Deployment secret for pseudonyms; keep it outside the data directory",
+    )
+    secret_file: Path | None = Field(
+        default=None, description="File holding the deployment secret (e.g. a mounted secret)"
+    )
     rules_files: list[Path] = Field(default_factory=list, description="extra classifier rules")
 
     timezone: str = "Asia/Shanghai"

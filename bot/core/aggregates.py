@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core.flags import FlagText
 from bot.core.labels import Label
 from bot.core.worktime import Band
 
@@ -32,11 +33,11 @@ class RepeatedReport:
 
 @dataclass(frozen=True, slots=True)
 class FlagCounts:
-    """Anonymous flags for one group-week: counts per label, distinct members, optional texts."""
+    """Anonymous flags for one group-week: distinct members per kind, and the members' texts
+    (at most one per member), in no particular order."""
 
     by_label: Mapping[Label, int] = field(default_factory=dict)
-    members: int = 0
-    texts: tuple[str, ...] = ()
+    texts: tuple[FlagText, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.core.flags import FlagText, shuffled_texts
 from bot.core.labels import ALL_LABELS, LABEL_TABLE, Label
 from bot.core.metrics import Measure, MetricId, MetricRule
 from bot.core.thresholds import DEFINITIONS, Thresholds
@@ -65,11 +66,12 @@ class TrendPoint:
 
 @dataclass(frozen=True, slots=True)
 class FlagSummary:
-    """Anonymous flags, shown only when enough different members flagged."""
+    """Anonymous flags of a closed week: only the kinds that at least ``minimum`` different
+    members flagged, and the texts sent with those kinds, shuffled."""
 
-    members_at_least: int
+    minimum: int
     by_label: Mapping[Label, int]
-    texts: tuple[str, ...]
+    texts: tuple[FlagText, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,6 @@ class WeekDigest:
     evidence: tuple[Evidence, ...]
     metrics: tuple[MetricResult, ...]
     flags: FlagSummary | None
-    flags_withheld: bool
 
     @property
     def after_hours_share(self) -> float:
@@ -143,7 +144,8 @@ class DigestInput:
 def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
     """Compute the digest of ``source.week``; ``now`` decides whether the week is complete.
 
-    Pure: the same input and clock always give the same digest.
+    Flags appear only once the week is over, so nobody can watch them change. Pure: the same
+    input and clock always give the same digest.
     """
     current = source.current
     start = week_start(source.week)
@@ -188,8 +190,7 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         routine=is_routine,
         evidence=current.evidence,
         metrics=metrics,
-        flags=_flags(current, source.flag_min_members),
-        flags_withheld=0 < current.flags.members < source.flag_min_members,
+        flags=_flags(current, source.flag_min_members) if local_now.date() > end else None,
     )
 
 
@@ -208,14 +209,18 @@ def _hour_matrix(hours: Mapping[int, int]) -> tuple[tuple[int, ...], ...]:
 
 
 def _flags(current: WeekAggregate, minimum: int) -> FlagSummary | None:
-    # Below the minimum, even counts could point at the one or two members who flagged.
-    if current.flags.members < minimum:
+    # A kind flagged by fewer than ``minimum`` members is left out without a word: saying that
+    # it was withheld would point at the one or two members who flagged it.
+    shown = {label: n for label, n in current.flags.by_label.items() if n >= minimum}
+    if not shown:
         return None
-    return FlagSummary(
-        members_at_least=minimum,
-        by_label=dict(current.flags.by_label),
-        texts=current.flags.texts,
-    )
+    texts = shuffled_texts(t for t in current.flags.texts if t.label in shown)
+    return FlagSummary(minimum=minimum, by_label=shown, texts=texts)
+
+
+def without_flags(digest: WeekDigest) -> WeekDigest:
+    """``digest`` for a group chat: flags are for the subscribed leaders only."""
+    return replace(digest, flags=None)
 
 
 def _metrics(source: DigestInput, routine: bool) -> tuple[MetricResult, ...]:

@@ -120,11 +120,11 @@ async def _flag(ground: Playground, group: Chat, member: User, text: str) -> Non
     sandbox = ground.sandbox
     sandbox.private(member, f"/start flag_{group.id}")
     await ground.drain()
-    sandbox.press(member, sandbox.sent_to(member)[-1], "flag:l:proof_demand")
+    sandbox.press(member, sandbox.sent_to(member)[-1], "flag:k:proof_demand")
     await ground.drain()
     sandbox.private(member, text)
     await ground.drain()
-    sandbox.press(member, sandbox.sent_to(member)[-1], "flag:ok")
+    sandbox.press(member, sandbox.sent_to(member)[-1], "flag:send")
     await ground.drain()
 
 

@@ -76,9 +76,9 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
             None
             if digest.flags is None
             else {
-                "members_at_least": digest.flags.members_at_least,
+                "minimum_members": digest.flags.minimum,
                 "labels": {k.value: v for k, v in digest.flags.by_label.items()},
-                "texts": list(digest.flags.texts),
+                "texts": [{"label": t.label.value, "text": t.text} for t in digest.flags.texts],
             }
         ),
     }

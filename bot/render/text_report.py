@@ -70,7 +70,15 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
     parts.append(_heatmap(digest, _))
     if digest.flags is not None:
         flags = ", ".join(f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items())
-        parts.append(Text(_("Anonymous flags: {flags}", flags=flags)))
+        parts.append(
+            Text(
+                _(
+                    "Anonymous flags (kinds flagged by at least {minimum} members): {flags}",
+                    minimum=digest.flags.minimum,
+                    flags=flags,
+                )
+            )
+        )
     if digest.evidence:
         parts.append(_evidence(digest, _))
     title = _(

@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import SecretStr
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.config.secrets import load_or_create_key
+from bot.config.secrets import configured_secret, derive_key, process_secret
 from bot.config.settings import Settings, SettingsError
 from bot.core.classifier import load_classifier
-from bot.core.flags import FlagKeys
+from bot.core.flags import NewcomerTokens
 from bot.core.observation import SenderHasher
 from bot.usecases.services import Clock, Services, system_clock
 from handlers.context import CONTEXT_TYPES, App
@@ -38,13 +38,16 @@ def telegram_token(secret: SecretStr | None) -> str:
 
 
 def build_services(settings: Settings, store: Store, clock: Clock = system_clock) -> Services:
-    """Create the shared services; pseudonym secrets live in the data directory, not Redis."""
+    """Create the shared services. The pseudonym key comes from the deployment secret (never
+    from the data directory or Redis); without one (demo, tests) a per-process secret is used,
+    while ``fingertip run`` refuses to start (``bot.config.secrets.require_secret``)."""
+    secret = configured_secret(settings) or process_secret()
     return Services(
         settings=settings,
         store=store,
         classifier=load_classifier(settings.rules_files),
-        hasher=SenderHasher(load_or_create_key(settings.data_dir, "sender")),
-        flag_keys=FlagKeys(load_or_create_key(settings.data_dir, "flags")),
+        hasher=SenderHasher(derive_key(secret, "sender")),
+        newcomers=NewcomerTokens(derive_key(secret, "newcomer")),
         clock=clock,
     )
 

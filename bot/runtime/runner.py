@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
 
+from bot.config.secrets import require_secret
 from bot.config.settings import Settings
 from bot.runtime.app import (
     build_application,
@@ -38,28 +41,45 @@ async def run_bot(
 ) -> None:
     """Run the bot until SIGINT/SIGTERM; errors in single updates are logged, never fatal.
 
-    With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and also serves
-    /healthz and /metrics; when polling, ``metrics_port`` serves those two alone.
+    With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and serves
+    /healthz; /metrics is served only on ``metrics_port`` (with /healthz), never on the webhook
+    listener.
     """
     token = telegram_token(settings.telegram_token)
+    require_secret(settings)
+    if settings.redis_url is None:
+        keep_private(settings.data_dir)
     store = await open_store(settings.redis_url, settings.data_dir, settings.retention())
     try:
         services = build_services(settings, store)
         application = build_application(services, token, base_url=settings.telegram_api_url)
         await start_application(application)
         try:
-            if webhook_url is None:
-                ops = ops_app(store.ping, services.metrics) if metrics_port else None
-                async with _serving(ops, listen, metrics_port or 0):
+            ops = ops_app(store.ping, services.metrics) if metrics_port else None
+            async with _serving(ops, listen, metrics_port or 0):
+                if webhook_url is None:
                     await _poll(application)
-            else:
-                secret = secrets.token_urlsafe(32)
-                app = webhook_app(application, secret, store.ping, metrics=services.metrics)
-                await _serve_webhook(application, app, secret, webhook_url, listen, port)
+                else:
+                    secret = secrets.token_urlsafe(32)
+                    app = webhook_app(application, secret, store.ping)
+                    await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)
     finally:
         await store.close()
+
+
+def keep_private(data_dir: Path) -> None:
+    """Make the data directory 0700 and its files 0600, and let this process (and the embedded
+    server it starts) create new files for its owner only."""
+    os.umask(0o077)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for path in data_dir.rglob("*"):
+        if path.is_dir():
+            path.chmod(0o700)
+        elif path.is_file():
+            path.chmod(0o600)
 
 
 async def _poll(application: App) -> None:

@@ -24,21 +24,28 @@ HealthCheck = Callable[[], Awaitable[bool]]
 Deliver = Callable[[Update], Awaitable[object]]
 
 
-def ops_app(healthy: HealthCheck, metrics: Metrics) -> web.Application:
-    """An aiohttp app serving /healthz and /metrics (used alone when long polling)."""
+def ops_app(healthy: HealthCheck, metrics: Metrics | None) -> web.Application:
+    """An aiohttp app serving /healthz, and /metrics when ``metrics`` is given.
+
+    /metrics is served only on the operator's own port (``--metrics-port``), never on the
+    public webhook listener: counters scraped by anyone would time what the bot does.
+    """
 
     async def health(_: web.Request) -> web.Response:
         ok = await healthy()
         return web.json_response({"ok": ok}, status=200 if ok else 503)
 
-    async def exposition(_: web.Request) -> web.Response:
-        response = web.Response(body=metrics.exposition())
-        response.headers["Content-Type"] = CONTENT_TYPE
-        return response
-
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app.router.add_get(HEALTH_PATH, health)
-    app.router.add_get(METRICS_PATH, exposition)
+    if metrics is not None:
+        served = metrics
+
+        async def exposition(_: web.Request) -> web.Response:
+            response = web.Response(body=served.exposition())
+            response.headers["Content-Type"] = CONTENT_TYPE
+            return response
+
+        app.router.add_get(METRICS_PATH, exposition)
     return app
 
 
@@ -47,9 +54,8 @@ def webhook_app(
     secret: str,
     healthy: HealthCheck,
     deliver: Deliver | None = None,
-    metrics: Metrics | None = None,
 ) -> web.Application:
-    """An aiohttp app that hands verified updates to ``deliver``, plus /healthz and /metrics.
+    """An aiohttp app that hands verified updates to ``deliver``, plus /healthz (no /metrics).
 
     ``deliver`` defaults to the application's update queue, so Telegram gets its answer at once.
     """
@@ -68,6 +74,6 @@ def webhook_app(
         await hand_over(update)
         return web.json_response({"ok": True})
 
-    app = ops_app(healthy, metrics or Metrics())
+    app = ops_app(healthy, None)
     app.router.add_post(UPDATE_PATH, receive)
     return app

@@ -39,19 +39,19 @@ class AuditResult:
 
 @contextlib.asynccontextmanager
 async def audit_store(
-    settings: Settings, data_dir: Path | None
+    settings: Settings, data_dir: Path | None, redis_url: str | None = None
 ) -> AsyncIterator[tuple[Store, Path]]:
-    """Open the audit's store and its key directory: ``data_dir`` if given, else a temporary one.
+    """Open the audit's store and its key directory.
 
-    A configured ``FINGERTIP_REDIS_URL`` is used as is.
+    An audit never writes into the live bot's store: ``FINGERTIP_REDIS_URL`` and
+    ``FINGERTIP_DATA_DIR`` (even from a ``.env``) are ignored, and only a ``data_dir`` or
+    ``redis_url`` passed explicitly is used. Otherwise a private, temporary store is started
+    and removed afterwards; the pseudonym key of a store reached by URL is temporary too.
     """
     with contextlib.ExitStack() as cleanup:
-        if data_dir is None and settings.redis_url is None:
-            data_dir = Path(
-                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="fingertip-"))
-            )
-        directory = data_dir or settings.data_dir
-        store = await open_store(settings.redis_url, directory, settings.retention())
+        scratch = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="fingertip-")))
+        directory = data_dir or scratch
+        store = await open_store(redis_url, directory, settings.retention())
         try:
             yield store, directory
         finally:
@@ -130,11 +130,15 @@ async def run_audit(
     thresholds: Thresholds,
     now: datetime,
     data_dir: Path | None = None,
+    redis_url: str | None = None,
 ) -> AuditResult:
-    """Audit one chat of a Telegram Desktop export and return its weekly digests."""
+    """Audit one chat of a Telegram Desktop export and return its weekly digests.
+
+    The store is private unless ``data_dir`` or ``redis_url`` is given (see ``audit_store``).
+    """
     working_time = settings.working_time()
     chat, messages = read_chat(export, chat_name, working_time.timezone)
-    async with audit_store(settings, data_dir) as (store, key_dir):
+    async with audit_store(settings, data_dir, redis_url) as (store, key_dir):
         hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
         count = await ingest_export(store, chat, messages, classifier, working_time, hasher)
         digests = await week_digests(

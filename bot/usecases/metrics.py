@@ -1,4 +1,5 @@
-"""Operational counters for Prometheus. Counts only: no group, member or message appears here."""
+"""Operational counters for Prometheus. Counts only: no group, member or message appears here,
+and nothing about flags at all (a counter scraped every few seconds would time-stamp each one)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ class Metrics:
         )
         self.digests = Counter(
             "fingertip_digests_delivered", "Weekly digests delivered", registry=self.registry
-        )
-        self.flags = Counter(
-            "fingertip_flags_recorded", "Anonymous flags recorded", registry=self.registry
         )
         self.errors = Counter(
             "fingertip_update_errors", "Updates whose handling failed", registry=self.registry

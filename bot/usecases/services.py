@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.classifier import Classifier
-from bot.core.flags import FlagKeys
+from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
 from bot.usecases.metrics import Metrics
@@ -56,9 +56,10 @@ class Services:
     store: Store
     classifier: Classifier
     hasher: SenderHasher
-    flag_keys: FlagKeys
+    newcomers: NewcomerTokens
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
+    flag_salts: WeekSalts = field(default_factory=WeekSalts)
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
@@ -87,6 +88,14 @@ class Services:
         await self.store.save_group_settings(group_id, settings)
         self._groups[group_id] = settings
         self._working_times.pop(group_id, None)
+
+    async def joined(self, group_id: int) -> bool:
+        """True when the bot was added to ``group_id`` (its membership handler saved settings).
+
+        Chats that only reached the store otherwise (an audit written into the live store)
+        are never treated as groups: no digest, no flags.
+        """
+        return await self.store.group_settings(group_id) is not None
 
     def forget_group(self, group_id: int) -> None:
         """Drop a group from the caches (after erasure or migration)."""

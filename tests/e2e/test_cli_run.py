@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -49,14 +50,18 @@ async def test_run_serves_a_group_until_interrupted(tmp_path: Path, mode: str) -
             "FINGERTIP_TELEGRAM_API_URL": server.base_url,
             "FINGERTIP_DATA_DIR": str(tmp_path / "data"),
             "FINGERTIP_LANGUAGE": "en",
+            "FINGERTIP_SECRET": "a-deployment-secret-kept-outside-the-data-dir",
             "PTB_TIMEDELTA": "1",
         }
-        port = free_port()
-        arguments = ["-m", "bot.cli", "run"]
+        port, webhook_port = free_port(), free_port()
+        arguments = ["-m", "bot.cli", "run", "--metrics-port", str(port)]
         if mode == "webhook":
-            arguments += ["--webhook", f"http://127.0.0.1:{port}/telegram", "--port", str(port)]
-        else:
-            arguments += ["--metrics-port", str(port)]
+            arguments += [
+                "--webhook",
+                f"http://127.0.0.1:{webhook_port}/telegram",
+                "--port",
+                str(webhook_port),
+            ]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             *arguments,
@@ -86,6 +91,11 @@ async def test_run_serves_a_group_until_interrupted(tmp_path: Path, mode: str) -
                 'fingertip_burden_labels_total{exempt="false",label="proof_demand"} 1.0' in metrics
             )
             assert (await scrape(f"http://127.0.0.1:{port}/healthz")) == '{"ok": true}'
+            if mode == "webhook":
+                # The public webhook listener serves no counters.
+                url = f"http://127.0.0.1:{webhook_port}/metrics"
+                async with closing_session() as session, session.get(url) as reply:
+                    assert reply.status == 404
         finally:
             process.send_signal(signal.SIGINT)
             _, errors = await asyncio.wait_for(process.communicate(), 30)
@@ -96,3 +106,30 @@ async def test_run_serves_a_group_until_interrupted(tmp_path: Path, mode: str) -
         assert "Traceback" not in log
         if mode == "webhook":
             assert sandbox.webhook()[0] is None
+        data = tmp_path / "data"
+        assert data.stat().st_mode & 0o777 == 0o700
+        files = [p for p in data.rglob("*") if p.is_file()]
+        assert files
+        assert {p.stat().st_mode & 0o777 for p in files} == {0o600}
+
+
+def test_run_without_a_deployment_secret_says_so_in_one_line(tmp_path: Path) -> None:
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
+        "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
+        "FINGERTIP_DATA_DIR": str(tmp_path / "data"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "FINGERTIP_SECRET" in lines[0]
+    assert not (tmp_path / "data").exists()

@@ -11,7 +11,8 @@ async def test_the_demo_leader_receives_the_weekly_digest() -> None:
     digest = result.leader_messages[0]
     assert "2025-W46" in digest
     assert "云溪街道网格工作群" in digest
-    assert f"匿名反映：留痕要求（截图、拍照） {len(FLAGS)}" in digest
+    assert "匿名反映（只列出至少3名成员反映过的类型）" in digest
+    assert f"留痕要求（截图、拍照） {len(FLAGS)}" in digest
     for _, text in FLAGS:
         assert text in digest
     assert "重复索要" in digest

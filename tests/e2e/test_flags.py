@@ -1,20 +1,38 @@
-"""Anonymous flags end to end, and proof of what is NOT stored."""
+"""Anonymous flags end to end, and proof of what can NOT be recovered: not from Redis, not from
+its append-only file (even with the deployment secret and the key files of the data directory),
+not from the logs, not from /metrics, not from a digest an admin can see."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import hashlib
+import hmac
+import logging
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from redis.asyncio import Redis
 from telegram import Chat, User
 
+from bot.config.secrets import process_secret
 from bot.core.labels import Label
+from bot.core.observation import IncomingMessage, observe
 from bot.demo.playground import Playground
 from bot.demo.sandbox import SentMessage
+from bot.runtime.logs import QUIET_LOGGERS, quiet_third_party
+from handlers.digest_delivery import deliver_due_digest
+from storage.redis_store import RedisStore
+from tests.support.playground import SHANGHAI
+
+WEEK = "2025-W46"
+MONDAY = date(2025, 11, 10)
+NEXT_MONDAY_NINE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
 
 
 def group_with_members(ground: Playground, count: int) -> tuple[Chat, User, list[User]]:
     sandbox = ground.sandbox
-    boss = sandbox.add_user("主任")
+    boss = sandbox.add_user("主任", language_code="zh-hans")
     members = [
         sandbox.add_user(f"member{i}", user_id=918_273_645 + i, language_code="zh-hans")
         for i in range(count)
@@ -24,11 +42,32 @@ def group_with_members(ground: Playground, count: int) -> tuple[Chat, User, list
     return group, boss, members
 
 
+async def subscribe_leader(ground: Playground, group: Chat, boss: User) -> User:
+    """A leader subscribed to the group's digest through the admin's one-time link."""
+    sandbox = ground.sandbox
+    leader = sandbox.add_user("区领导", language_code="zh-hans")
+    sandbox.private(boss, "/start")
+    sandbox.command(group, boss, "/subscribe")
+    await ground.drain()
+    link = next(
+        m.plain_text or "" for m in reversed(sandbox.sent_to(boss)) if "start=sub_" in m.text
+    )
+    sandbox.private(leader, f"/start {link.split('start=', 1)[1].split()[0]}")
+    await ground.drain()
+    return leader
+
+
 def last_private(ground: Playground, user: User) -> SentMessage:
     return ground.sandbox.sent_to(user)[-1]
 
 
-async def flag(ground: Playground, group: Chat, member: User, text: str | None) -> str:
+async def flag(
+    ground: Playground,
+    group: Chat,
+    member: User,
+    text: str | None,
+    kind: Label = Label.PROOF_DEMAND,
+) -> str:
     """Walk one member through the private flag dialogue; return the bot's last answer."""
     sandbox = ground.sandbox
     sandbox.command(group, member, "/flag")
@@ -36,15 +75,16 @@ async def flag(ground: Playground, group: Chat, member: User, text: str | None) 
     link_message = sandbox.sent_to(group)[-1]
     assert link_message.reply_markup is not None
     url = link_message.reply_markup.inline_keyboard[0][0].url or ""
-    payload = url.split("start=", 1)[1]
-    sandbox.private(member, f"/start {payload}")
+    sandbox.private(member, f"/start {url.split('start=', 1)[1]}")
     await ground.drain()
-    sandbox.press(member, last_private(ground, member), "flag:l:proof_demand")
+    sandbox.press(member, last_private(ground, member), f"flag:k:{kind.value}")
     await ground.drain()
-    if text is not None:
+    if text is None:
+        sandbox.press(member, last_private(ground, member), "flag:skip")
+    else:
         sandbox.private(member, text)
-        await ground.drain()
-    sandbox.press(member, last_private(ground, member), "flag:ok")
+    await ground.drain()
+    sandbox.press(member, last_private(ground, member), "flag:send")
     await ground.drain()
     return last_private(ground, member).plain_text or ""
 
@@ -68,42 +108,217 @@ async def everything_in(redis: Redis) -> str:
     return "\n".join(parts)
 
 
-async def test_three_members_flag_and_the_digest_counts_them(
-    playground: Playground, redis_client: Redis
+def attacker_keys(ground: Playground) -> list[bytes]:
+    """What a thief of the machine holds: the deployment secret in effect (the playground's
+    per-process one) and every key file of the data directory."""
+    keys = [process_secret()]
+    data_dir = ground.settings.data_dir
+    if data_dir.is_dir():
+        keys += [bytes.fromhex(p.read_text().strip()) for p in data_dir.glob("*.key")]
+    return keys
+
+
+def guessed_tokens(keys: list[bytes], group_id: int, member_id: int, day: date) -> set[str]:
+    """Member and limiter tokens an attacker derives from ``keys`` (the formulas of the old
+    design, which kept a member token per group-week and a daily limiter token)."""
+    tokens = set()
+    for key in keys:
+        for message in (f"member:{group_id}:{WEEK}:{member_id}", f"{member_id}"):
+            tokens.add(hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32])
+        day_key = hmac.new(key, f"day:{day.isoformat()}".encode(), hashlib.sha256).digest()
+        limit = hmac.new(day_key, f"limit:{member_id}".encode(), hashlib.sha256)
+        tokens.add(limit.hexdigest()[:32])
+    return tokens
+
+
+async def test_only_a_leader_reads_flags_and_only_after_the_week(
+    playground: Playground,
 ) -> None:
-    group, _, members = group_with_members(playground, 3)
-    answers = [await flag(playground, group, m, "每天都要截图打卡") for m in members]
+    group, boss, members = group_with_members(playground, 3)
+    leader = await subscribe_leader(playground, group, boss)
+    texts = ["王主任每天要我们截图打卡", "周末也要拍照留痕", "Boss Alice wants photos at 11pm"]
+    answers = [await flag(playground, group, m, t) for m, t in zip(members, texts, strict=True)]
     assert all("匿名" in answer for answer in answers)
-    week = await playground.store.week(group.id, "2025-W46")
-    assert week.flags.by_label == {Label.PROOF_DEMAND: 3}
-    assert week.flags.members == 3
-    assert week.flags.texts == ("每天都要截图打卡",) * 3
 
-    stored = await everything_in(redis_client)
+    before = len(playground.sandbox.sent_to(group))
+    playground.sandbox.command(group, boss, "/digest")
+    await playground.drain()
+    mid_week = playground.sandbox.sent_to(group)[before:]
+    assert mid_week
+    in_group = "\n".join(m.plain_text or "" for m in mid_week)
+    assert "匿名反映" not in in_group
+    assert "截图打卡" not in in_group
+
+    playground.clock.set(NEXT_MONDAY_NINE)
+    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
+    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    assert "匿名反映" in digest
+    assert "[name]主任每天要我们截图打卡" in digest
+    assert "周末也要拍照留痕" in digest
+    assert "Boss [name] wants photos" in digest
+    for name in ("王主任", "Alice"):
+        assert name not in digest
+
+
+async def test_fewer_than_three_members_leave_no_trace_in_the_digest(
+    playground: Playground,
+) -> None:
+    group, boss, members = group_with_members(playground, 2)
     for member in members:
-        assert str(member.id) not in stored
-        assert member.first_name not in stored
-    # The flag text was not taken in the group.
-    assert all("截图打卡" not in (m.plain_text or "") for m in playground.sandbox.sent_to(group))
+        await flag(playground, group, member, "太多了")
+    playground.sandbox.post(group, boss, "今晚10点前交台账")
+    await playground.drain()
+    playground.clock.set(NEXT_MONDAY_NINE)
+    before = len(playground.sandbox.sent_to(group))
+    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
+    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(group)[before:])
+    assert "2025-W46" in digest
+    for trace in ("太多了", "匿名反映", "人数不足", "too few"):
+        assert trace not in digest
 
 
-async def test_two_flags_of_one_member_on_different_days_cannot_be_linked(
-    playground: Playground, redis_client: Redis
+async def test_one_member_counts_once_per_kind_and_fills_one_text_slot(
+    playground: Playground,
 ) -> None:
     group, _, members = group_with_members(playground, 1)
     member = members[0]
-    await flag(playground, group, member, None)
-    first_day = await everything_in(redis_client)
-    playground.clock.advance(timedelta(days=1))
-    await flag(playground, group, member, None)
-    second_day = await everything_in(redis_client)
+    first = await flag(playground, group, member, "第一次")
+    again = await flag(playground, group, member, "第二次")
+    other_kind = await flag(playground, group, member, "第三次", kind=Label.ACK_DEMAND)
+    assert "匿名" in first
+    assert "只计一次" in again
+    assert "文字未保留" in other_kind
+    week = await playground.store.week(group.id, WEEK)
+    assert week.flags.by_label == {Label.PROOF_DEMAND: 1, Label.ACK_DEMAND: 1}
+    assert [t.text for t in week.flags.texts] == ["第一次"]
 
-    limiter_keys = {line for line in second_day.splitlines() if line.startswith("ft:flaglimit:")}
-    assert len(limiter_keys) == 2
-    week = await playground.store.week(group.id, "2025-W46")
-    assert week.flags.by_label == {Label.PROOF_DEMAND: 2}
-    assert week.flags.members == 1
-    assert str(member.id) not in first_day + second_day
+
+async def test_nothing_stored_links_a_flag_to_its_member_even_with_the_secret(
+    playground: Playground, redis_client: Redis
+) -> None:
+    group, _, members = group_with_members(playground, 3)
+    for member in members:
+        await flag(playground, group, member, "每天都要截图打卡")
+    await flag(playground, group, members[0], None, kind=Label.ACK_DEMAND)
+    playground.clock.advance(timedelta(days=1))
+    await flag(playground, group, members[1], None, kind=Label.REPORT_DEMAND)
+
+    stored = await everything_in(redis_client)
+    assert "flaglimit" not in stored
+    for member in members:
+        assert str(member.id) not in stored
+        assert member.first_name not in stored
+    keys = attacker_keys(playground)
+    for member in members:
+        for day in (date(2025, 11, 10), date(2025, 11, 11)):
+            assert not guessed_tokens(keys, group.id, member.id, day) & set(stored.split())
+    # Test-adding each member's guessed tokens to a copy of every HyperLogLog changes it: no
+    # member is found inside.
+    async for key in redis_client.scan_iter(match="*:fl:*"):
+        if (await redis_client.type(key)) != b"string":
+            continue
+        for member in members:
+            for token in guessed_tokens(keys, group.id, member.id, date(2025, 11, 10)):
+                await redis_client.copy(key, "probe", replace=True)
+                assert await redis_client.pfadd("probe", token) == 1
+    await redis_client.delete("probe")
+
+    # Once the week is over, even the running bot cannot link its flags any more.
+    assert (group.id, WEEK) in playground.services.flag_salts.held()
+    playground.clock.set(NEXT_MONDAY_NINE)
+    await deliver_due_digest(playground.application.bot, playground.services, group.id)
+    assert (group.id, WEEK) not in playground.services.flag_salts.held()
+
+
+def files_under(directory: Path) -> bytes | None:
+    """Every byte of the regular files under ``directory``, or None if it is not here."""
+    if not directory.is_dir():
+        return None
+    return b"".join(
+        path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and not path.is_socket()
+    )
+
+
+async def aof_bytes(ground: Playground, redis: Redis) -> bytes:
+    """Every byte of the server's persistence files, once the rewrites the bot started (and
+    any other) are done."""
+    assert isinstance(ground.store, RedisStore)
+    await ground.store.rewrites_settled()
+    for _ in range(500):  # bounded wait for a running rewrite, not a timing assertion
+        info = await redis.info("persistence")
+        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+            break
+        await asyncio.sleep(0.02)
+    found = await asyncio.to_thread(files_under, Path((await redis.config_get("dir"))["dir"]))
+    if found is None:
+        pytest.skip("the Redis under test keeps its files on another machine")
+    return found
+
+
+async def test_the_append_only_file_is_no_diary_of_flags(
+    playground: Playground, redis_client: Redis
+) -> None:
+    group, boss, members = group_with_members(playground, 2)
+    unique = "独一无二的负担描述"
+    await flag(playground, group, members[0], unique)
+    await flag(playground, group, members[1], None)
+    written = await aof_bytes(playground, redis_client)
+    for member in members:
+        for token in guessed_tokens(attacker_keys(playground), group.id, member.id, MONDAY):
+            assert token.encode() not in written
+    assert b"flaglimit" not in written
+    # The tokens the running bot derived for these members (it alone holds the salt).
+    live = [
+        playground.services.flag_salts.entry(
+            group.id, WEEK, Label.PROOF_DEMAND, m.id, None, keep_weeks=8
+        )
+        for m in members
+    ]
+    for entry in live:
+        assert entry.kind_token.encode() not in written
+        assert entry.text_token.encode() not in written
+
+    playground.sandbox.command(group, boss, "/erase")
+    await playground.drain()
+    playground.sandbox.press(boss, playground.sandbox.sent_to(group)[-1], "erase:yes")
+    await playground.drain()
+    assert unique.encode() not in await aof_bytes(playground, redis_client)
+
+
+async def test_the_group_sees_no_sign_of_who_asked_to_flag(playground: Playground) -> None:
+    group, _, members = group_with_members(playground, 1)
+    playground.sandbox.command(group, members[0], "/flag")
+    await playground.drain()
+    answer = playground.sandbox.sent_to(group)[-1]
+    assert answer.message.reply_to_message is None
+    # The /flag message is not counted: its "seen" entry would hold the sender's pseudonym.
+    assert (await playground.store.week(group.id, WEEK)).messages == 0
+
+
+async def test_flags_leave_no_log_line_and_no_metric(
+    playground: Playground, caplog: pytest.LogCaptureFixture
+) -> None:
+    group, _, members = group_with_members(playground, 3)
+    await playground.drain()
+    # The levels ``fingertip run`` sets, restored afterwards.
+    saved = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    quiet_third_party()
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    try:
+        for member in members:
+            await flag(playground, group, member, "太多截图")
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+    for record in caplog.records:
+        line = record.getMessage().lower()
+        assert "flag" not in line
+        assert str(group.id) not in line
+        assert all(str(m.id) not in line for m in members)
+    assert b"flag" not in playground.services.metrics.exposition()
 
 
 async def test_non_members_cannot_flag_a_group(playground: Playground) -> None:
@@ -111,20 +326,75 @@ async def test_non_members_cannot_flag_a_group(playground: Playground) -> None:
     stranger = playground.sandbox.add_user("Stranger")
     playground.sandbox.private(stranger, f"/start flag_{group.id}")
     await playground.drain()
-    assert "只能反映" in (last_private(playground, stranger).plain_text or "") or "only flag" in (
-        last_private(playground, stranger).plain_text or ""
-    )
-    assert (await playground.store.week(group.id, "2025-W46")).flags.members == 0
+    assert "只能反映" in (last_private(playground, stranger).plain_text or "")
+    assert (await playground.store.week(group.id, WEEK)).flags.by_label == {}
 
 
-async def test_flags_below_the_minimum_are_withheld_from_the_digest(
+async def test_the_dialogue_keeps_nothing_once_it_ends(playground: Playground) -> None:
+    group, _, members = group_with_members(playground, 1)
+    member = members[0]
+    await flag(playground, group, member, "一段文字")
+    app = playground.application
+    assert member.id not in app.user_data
+    playground.sandbox.private(member, "/flag")
+    await playground.drain()
+    playground.sandbox.press(member, last_private(playground, member), "flag:cancel")
+    await playground.drain()
+    assert "已取消" in (last_private(playground, member).plain_text or "")
+    assert member.id not in app.user_data
+
+
+async def test_a_chat_the_bot_never_joined_is_never_treated_as_a_group(
     playground: Playground,
 ) -> None:
-    group, boss, members = group_with_members(playground, 2)
-    for member in members:
-        await flag(playground, group, member, "太多了")
-    playground.sandbox.command(group, boss, "/digest")
+    # A user who talks to the bot, and whose personal chat an audit once wrote into the store.
+    person = playground.sandbox.add_user("Someone")
+    playground.sandbox.private(person, "/start")
     await playground.drain()
-    digest = playground.sandbox.sent_to(group)[-1].plain_text or ""
-    assert "太多了" not in digest
-    assert "人数不足" in digest
+    before = len(playground.sandbox.sent_to(person))
+    services = playground.services
+    message = IncomingMessage(
+        group_id=person.id,
+        message_id=1,
+        sent_at=datetime(2025, 11, 10, 23, 0, tzinfo=SHANGHAI),
+        text="今晚12点前把表交上来",
+        sender_id="user1",
+    )
+    working_time = await services.working_time(person.id)
+    await playground.store.ingest(
+        observe(message, services.classifier, working_time, services.hasher)
+    )
+    playground.clock.set(NEXT_MONDAY_NINE)
+    await playground.restart_bot()
+    assert (
+        await deliver_due_digest(playground.application.bot, playground.services, person.id) == 0
+    )
+    assert len(playground.sandbox.sent_to(person)) == before
+
+
+async def test_accounts_added_this_week_cannot_flag_until_next_week(
+    playground: Playground,
+) -> None:
+    group, boss, members = group_with_members(playground, 1)
+    sandbox = playground.sandbox
+    bot = sandbox.bot_state().id
+    # As an administrator the bot hears of every member who joins.
+    sandbox.set_status(group, bot, "administrator", by=boss)
+    puppets = [sandbox.add_user(f"puppet{i}", language_code="zh-hans") for i in range(2)]
+    for puppet in puppets:
+        sandbox.set_status(group, puppet, "member", by=boss)
+    await playground.drain()
+
+    refused = [await start_flagging(playground, group, puppet) for puppet in puppets]
+    assert all("下周起" in answer for answer in refused)
+    assert "哪类负担" in await start_flagging(playground, group, members[0])
+
+    playground.clock.set(NEXT_MONDAY_NINE)
+    assert "哪类负担" in await start_flagging(playground, group, puppets[0])
+
+
+async def start_flagging(ground: Playground, group: Chat, member: User) -> str:
+    """Follow the group's deep link in private; return the bot's first answer."""
+    ground.sandbox.private(member, f"/start flag_{group.id}")
+    await ground.drain()
+    return last_private(ground, member).plain_text or ""

@@ -13,7 +13,7 @@ from bot.core.metrics import MetricRuleOverride
 from bot.core.worktime import Band
 from storage.base import IngestResult
 from storage.redis_store import RedisStore
-from tests.support.builders import SHANGHAI, observation
+from tests.support.builders import SHANGHAI, flag_entry, observation
 
 GROUP = -1001
 WEEK = "2025-W39"
@@ -136,7 +136,7 @@ async def test_every_key_of_a_group_lives_in_one_cluster_slot(
     await store.ingest(observation(1, labels=report, subject="表"))
     await store.save_group_settings(GROUP, GroupSettings(title="t"))
     await store.claim_digest(GROUP, WEEK, 42)
-    await store.add_flag(GROUP, WEEK, Label.PROOF_DEMAND, "text", "token")
+    await store.record_flag(flag_entry(GROUP, "member", "text"))
     group_keys = [k async for k in redis_client.scan_iter(match=f"*{{g{GROUP}}}*")]
     assert len(group_keys) >= 6
     assert len({key_slot(key) for key in group_keys}) == 1
@@ -196,11 +196,6 @@ async def test_invites_are_single_use(store: RedisStore) -> None:
     assert await store.redeem_invite("tok") is None
 
 
-async def test_flag_limiter_allows_up_to_the_limit(store: RedisStore) -> None:
-    results = [await store.flag_allowance("day-token", 3) for _ in range(4)]
-    assert results == [True, True, True, False]
-
-
 async def test_ingest_many_matches_one_by_one(store: RedisStore) -> None:
     batch = [observation(i, labels=PUSH_PROOF if i % 2 else set()) for i in range(1, 21)]
     results = await store.ingest_many([*batch, batch[0]])
@@ -212,14 +207,13 @@ async def test_ingest_many_matches_one_by_one(store: RedisStore) -> None:
 
 async def test_moving_into_a_group_that_already_counted_merges(store: RedisStore) -> None:
     await store.ingest(observation(1, labels=PUSH_PROOF))
-    await store.add_flag(GROUP, WEEK, Label.PROOF_DEMAND, None, "member-a")
+    await store.record_flag(flag_entry(GROUP, "member-a"))
     await store.ingest(observation(1, group_id=-1009, labels={Label.TASK_PUSH}))
-    await store.add_flag(-1009, WEEK, Label.PROOF_DEMAND, None, "member-b")
+    await store.record_flag(flag_entry(-1009, "member-b"))
     await store.move_group(GROUP, -1009)
     week = await store.week(-1009, WEEK)
     assert week.messages == 2
     assert week.labelled == {Label.TASK_PUSH: 2, Label.PROOF_DEMAND: 1}
-    assert week.flags.members == 2
     assert week.flags.by_label == {Label.PROOF_DEMAND: 2}
     # Message ids restart in the new chat: a new message 1 is new, not an edit of the old one.
     assert await store.ingest(observation(2, group_id=-1009)) is IngestResult.NEW

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import default_settings
+from bot.core.flags import FlagEntry, flags_expire_at
 from bot.core.labels import Label
 from bot.core.observation import Observation
 from bot.core.worktime import Band, WorkingTime, iso_week
@@ -58,4 +59,27 @@ def observation(
         sender_key=sender,
         report_subject=subject if Label.REPORT_DEMAND in labels else None,
         excerpt=excerpt if excerpt is not None else ("excerpt" if labels else None),
+    )
+
+
+def flag_entry(
+    group_id: int,
+    kind_token: str,
+    text: str | None = None,
+    *,
+    week: str = "2025-W39",
+    label: Label = Label.PROOF_DEMAND,
+    epoch: str = "e0000001",
+    text_token: str | None = None,
+) -> FlagEntry:
+    """A flag as the store receives it (tokens chosen by the test, not derived from a member)."""
+    return FlagEntry(
+        group_id=group_id,
+        week=week,
+        label=label,
+        epoch=epoch,
+        kind_token=kind_token,
+        text_token=text_token or f"text-{kind_token}",
+        text=text,
+        expires_at=flags_expire_at(week, 8),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from redis import Redis
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -219,3 +220,28 @@ def test_a_kept_data_dir_does_not_double_count_a_second_run(tmp_path: Path) -> N
     assert first.exit_code == second.exit_code == 0
     assert json.loads(first.stdout)["weeks"][0]["messages"] == 7
     assert json.loads(second.stdout)["weeks"][0]["messages"] == 7
+
+
+def test_an_audit_never_writes_into_the_configured_live_store(
+    tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = Redis.from_url(redis_url)
+    live.flushdb()
+    live_dir = tmp_path / "live-data"
+    # The live bot's configuration, even from a .env in the working directory.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        f"FINGERTIP_REDIS_URL={redis_url}\nFINGERTIP_DATA_DIR={live_dir}\n", encoding="utf-8"
+    )
+    try:
+        private = run("audit", str(export(tmp_path)), "--format", "json")
+        assert private.exit_code == 0, private.output
+        assert json.loads(private.stdout)["weeks"][0]["messages"] == 7
+        assert live.dbsize() == 0
+        assert not live_dir.exists()
+        chosen = run("audit", str(export(tmp_path)), "--format", "json", "--redis-url", redis_url)
+        assert chosen.exit_code == 0, chosen.output
+        assert live.dbsize() > 0
+    finally:
+        live.flushdb()
+        live.close()

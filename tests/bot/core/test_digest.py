@@ -9,7 +9,15 @@ import pytest
 
 from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
-from bot.core.digest import DigestInput, Reason, Status, WeekDigest, build_digest
+from bot.core.digest import (
+    DigestInput,
+    Reason,
+    Status,
+    WeekDigest,
+    build_digest,
+    without_flags,
+)
+from bot.core.flags import FlagText
 from bot.core.labels import Label
 from bot.core.metrics import MetricId, MetricRuleOverride
 from bot.core.thresholds import Thresholds
@@ -171,16 +179,35 @@ def test_every_metric_cites_a_provision_and_the_worst_status_wins() -> None:
     assert result.status is Status.ALERT
 
 
-def test_flags_are_shown_only_from_the_minimum_number_of_members() -> None:
-    two = FlagCounts(by_label={Label.PROOF_DEMAND: 2}, members=2, texts=("太多截图",))
-    three = FlagCounts(by_label={Label.PROOF_DEMAND: 3}, members=3, texts=("太多截图",))
-    withheld = digest(aggregate(flags=two))
-    shown = digest(aggregate(flags=three))
-    assert withheld.flags is None
-    assert withheld.flags_withheld
-    assert shown.flags is not None
-    assert shown.flags.by_label == {Label.PROOF_DEMAND: 3}
-    assert shown.flags.texts == ("太多截图",)
+def test_a_kind_is_shown_only_when_enough_members_flagged_it() -> None:
+    flags = FlagCounts(
+        by_label={Label.PROOF_DEMAND: 3, Label.ACK_DEMAND: 2},
+        texts=(FlagText(Label.PROOF_DEMAND, "太多截图"), FlagText(Label.ACK_DEMAND, "天天接龙")),
+    )
+    shown = digest(aggregate(flags=flags)).flags
+    assert shown is not None
+    assert shown.by_label == {Label.PROOF_DEMAND: 3}
+    # The text of a kind below the minimum is left out with its count.
+    assert shown.texts == (FlagText(Label.PROOF_DEMAND, "太多截图"),)
+
+
+def test_fewer_than_the_minimum_says_nothing_at_all() -> None:
+    lone = FlagCounts(by_label={Label.PROOF_DEMAND: 1}, texts=(FlagText(Label.PROOF_DEMAND, "x"),))
+    result = digest(aggregate(flags=lone))
+    assert result.flags is None
+    assert not hasattr(result, "flags_withheld")
+
+
+def test_flags_of_a_week_in_progress_are_never_shown() -> None:
+    flags = FlagCounts(by_label={Label.PROOF_DEMAND: 5})
+    during = datetime(2025, 9, 26, 4, 0, tzinfo=UTC)
+    assert digest(aggregate(flags=flags), now=during).flags is None
+    assert digest(aggregate(flags=flags)).flags is not None
+
+
+def test_flags_are_removed_for_a_group_chat() -> None:
+    flags = FlagCounts(by_label={Label.PROOF_DEMAND: 5})
+    assert without_flags(digest(aggregate(flags=flags))).flags is None
 
 
 def test_a_week_in_progress_is_marked_incomplete() -> None:

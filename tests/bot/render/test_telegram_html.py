@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.config.settings import default_settings
 from bot.core.aggregates import Evidence, FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.digest import DigestInput, build_digest
+from bot.core.flags import FlagText
 from bot.core.labels import Label
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import Band
@@ -32,7 +33,7 @@ def hostile_digest(evidence_count: int = 3) -> list[str]:
         demands_by_band={Band.QUIET: 3},
         evidence=evidence,
         repeated_reports=(RepeatedReport(1, HOSTILE),),
-        flags=FlagCounts({Label.PROOF_DEMAND: 3}, members=3, texts=(HOSTILE,)),
+        flags=FlagCounts({Label.PROOF_DEMAND: 3}, texts=(FlagText(Label.PROOF_DEMAND, HOSTILE),)),
     )
     source = DigestInput(
         group_id=1,

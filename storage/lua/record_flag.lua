@@ -1,0 +1,32 @@
+-- Record one anonymous flag atomically.
+-- KEYS[1] set of salt epochs of the week, KEYS[2] HyperLogLog of the flag's kind in this epoch,
+-- KEYS[3] HyperLogLog of members who left a text in this epoch, KEYS[4] sorted set of texts.
+-- ARGV: epoch, kind token, text token, text entry ("" for none), expiry (unix seconds, the same
+-- for every flag of the week), most texts kept.
+-- Returns {counted, text_kept}. A member's second flag of one kind in one week changes nothing,
+-- so nothing at all is written for it.
+local counted = redis.call('PFADD', KEYS[2], ARGV[2])
+if counted == 0 then
+  return {0, 0}
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+local kept = 0
+if ARGV[4] ~= '' and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) then
+  if redis.call('PFADD', KEYS[3], ARGV[3]) == 1 then
+    -- Every text scores 0 and starts with a random nonce: the set orders texts by the nonce,
+    -- never by arrival.
+    redis.call('ZADD', KEYS[4], 0, ARGV[4])
+    kept = 1
+  end
+end
+-- An expiry already past (a demo or test clock set in the past) would delete the flag at once;
+-- such keys are left without one instead. Live clocks always give a future expiry.
+local expire_at = tonumber(ARGV[5])
+if expire_at > tonumber(redis.call('TIME')[1]) then
+  for i = 1, 4 do
+    if redis.call('EXISTS', KEYS[i]) == 1 then
+      redis.call('EXPIREAT', KEYS[i], expire_at)
+    end
+  end
+end
+return {1, kept}

@@ -1,0 +1,88 @@
+"""Flags in the store: counted once per member and kind, one text per member, a fixed expiry,
+nothing ordered by arrival, and nothing left behind by an erase."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from bot.core.flags import FLAG_TEXTS_KEPT, FlagText, flags_expire_at
+from bot.core.labels import Label
+from storage.redis_store import RedisStore
+from tests.support.builders import flag_entry
+
+GROUP, WEEK = -1001, "2025-W39"
+
+
+async def test_a_member_counts_once_per_kind_and_week(store: RedisStore) -> None:
+    first = await store.record_flag(flag_entry(GROUP, "a"))
+    again = await store.record_flag(flag_entry(GROUP, "a", "再来一次"))
+    await store.record_flag(flag_entry(GROUP, "b"))
+    await store.record_flag(flag_entry(GROUP, "a2", label=Label.ACK_DEMAND))
+    assert first.counted
+    assert not again.counted
+    assert not again.text_kept
+    week = await store.week(GROUP, WEEK)
+    assert week.flags.by_label == {Label.PROOF_DEMAND: 2, Label.ACK_DEMAND: 1}
+    assert week.flags.texts == ()
+
+
+async def test_one_text_per_member_and_a_bounded_number_per_week(store: RedisStore) -> None:
+    kept = await store.record_flag(flag_entry(GROUP, "a", "截图太多", text_token="ta"))
+    second = await store.record_flag(
+        flag_entry(GROUP, "a-ack", "接龙太多", label=Label.ACK_DEMAND, text_token="ta")
+    )
+    assert kept.text_kept
+    assert second.counted
+    assert not second.text_kept
+    for i in range(FLAG_TEXTS_KEPT + 3):
+        await store.record_flag(flag_entry(GROUP, f"m{i}", f"文本{i}", text_token=f"t{i}"))
+    texts = (await store.week(GROUP, WEEK)).flags.texts
+    assert len(texts) == FLAG_TEXTS_KEPT
+    assert FlagText(Label.PROOF_DEMAND, "截图太多") in texts
+
+
+async def test_epochs_are_never_added_up(store: RedisStore) -> None:
+    # The same member flagging before and after a restart has two unrelated tokens: counting the
+    # largest epoch can only under-count.
+    for member in ("a", "b"):
+        await store.record_flag(flag_entry(GROUP, member, epoch="e1"))
+    for member in ("a-again", "c", "d"):
+        await store.record_flag(flag_entry(GROUP, member, epoch="e2"))
+    assert (await store.week(GROUP, WEEK)).flags.by_label == {Label.PROOF_DEMAND: 3}
+
+
+async def test_every_flag_key_expires_at_the_same_fixed_moment(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # A week still ahead of the real clock, so that its expiry lies in the future.
+    ahead = "2099-W10"
+    await store.record_flag(flag_entry(GROUP, "a", "一", week=ahead))
+    await store.record_flag(flag_entry(GROUP, "b", "二", week=ahead, label=Label.ACK_DEMAND))
+    flag_keys = [k async for k in redis_client.scan_iter(match=f"*{{g{GROUP}}}*:fl:*")]
+    assert len(flag_keys) >= 4
+    # PEXPIRETIME is missing from older servers: rebuild it from the server's clock and PTTL.
+    seconds, micros = await redis_client.time()
+    now_ms = seconds * 1000 + micros // 1000
+    expected_ms = int(flags_expire_at(ahead, 8).timestamp()) * 1000
+    for key in flag_keys:
+        assert abs(now_ms + await redis_client.pttl(key) - expected_ms) < 2000
+
+
+async def test_texts_are_stored_without_arrival_numbers(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    for i in range(6):
+        await store.record_flag(flag_entry(GROUP, f"m{i}", f"文本{i}"))
+    key = f"ft:{{g{GROUP}}}:w:{WEEK}:fl:texts"
+    assert await redis_client.type(key) == b"zset"
+    scores = {score for _, score in await redis_client.zrange(key, 0, -1, withscores=True)}
+    assert scores == {0.0}
+    # No hash fields numbered in arrival order, nor a running text counter, anywhere.
+    async for name in redis_client.scan_iter(match=f"*{{g{GROUP}}}*"):
+        assert await redis_client.type(name) != b"hash"
+
+
+async def test_erase_removes_flags(store: RedisStore, redis_client: Redis) -> None:
+    await store.record_flag(flag_entry(GROUP, "a", "删掉我"))
+    await store.erase_group(GROUP)
+    assert [k async for k in redis_client.scan_iter(match="*:fl:*")] == []
