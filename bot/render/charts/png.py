@@ -1,0 +1,27 @@
+"""Figures to PNG bytes, drawn with the fonts the chart's language needs."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import matplotlib as mpl
+
+# The object-oriented Figure renders with the Agg canvas: no display, no pyplot state.
+from matplotlib.figure import Figure
+
+from bot.render.charts.fonts import font_families
+
+Draw = Callable[[Figure], None]
+
+
+def render_png(draw: Draw, language: str, size: tuple[float, float], dpi: int = 110) -> bytes:
+    """Create a figure of ``size`` inches, let ``draw`` fill it, and return it as PNG bytes."""
+    style = {"font.family": font_families(language), "axes.unicode_minus": False}
+    with mpl.rc_context(style):
+        figure = Figure(figsize=size, dpi=dpi, layout="constrained")
+        draw(figure)
+        buffer = io.BytesIO()
+        # No timestamp or version in the file: the same digest gives the same bytes.
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
