@@ -17,8 +17,7 @@ Draw = Callable[[Figure], None]
 
 def render_png(draw: Draw, language: str, size: tuple[float, float], dpi: int = 110) -> bytes:
     """Create a figure of ``size`` inches, let ``draw`` fill it, and return it as PNG bytes."""
-    style = {"font.family": font_families(language), "axes.unicode_minus": False}
-    with mpl.rc_context(style):
+    with mpl.rc_context({"font.family": font_families(language), "axes.unicode_minus": False}):
         figure = Figure(figsize=size, dpi=dpi, layout="constrained")
         draw(figure)
         buffer = io.BytesIO()
