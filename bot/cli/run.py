@@ -24,6 +24,10 @@ def run(
         int | None,
         typer.Option(help="When polling, serve /healthz and /metrics on this port."),
     ] = None,
+    web_port: Annotated[
+        int | None,
+        typer.Option(help="When polling, serve the digest pages (signed links) on this port."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
@@ -47,5 +51,6 @@ def run(
                 listen=listen,
                 port=port,
                 metrics_port=metrics_port,
+                web_port=web_port,
             )
         )

@@ -14,6 +14,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.config.settings import Settings
+from bot.core.page_links import PageKind
 from bot.runtime.app import (
     build_application,
     build_services,
@@ -21,8 +22,10 @@ from bot.runtime.app import (
     stop_application,
     telegram_token,
 )
+from bot.runtime.pages import add_page_routes, group_loader, pages_app
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
 from bot.usecases.audit import retention_from
+from bot.usecases.pages import page_key
 from handlers.common import App
 from storage.factory import open_store
 
@@ -36,11 +39,13 @@ async def run_bot(
     listen: str = "127.0.0.1",
     port: int = 8080,
     metrics_port: int | None = None,
+    web_port: int | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM; errors in single updates are logged, never fatal.
 
     With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and also serves
-    /healthz and /metrics; when polling, ``metrics_port`` serves those two alone.
+    /healthz and /metrics; when polling, ``metrics_port`` serves those two alone. The digest
+    pages are served on the webhook server, or when polling on ``web_port``.
     """
     token = telegram_token(settings.telegram_token)
     store = await open_store(settings.redis_url, settings.data_dir, retention_from(settings))
@@ -51,11 +56,21 @@ async def run_bot(
         try:
             if webhook_url is None:
                 ops = ops_app(store.ping, services.metrics) if metrics_port else None
-                async with _serving(ops, listen, metrics_port or 0):
+                pages = pages_app(services, page_key(settings)) if web_port else None
+                async with (
+                    _serving(ops, listen, metrics_port or 0),
+                    _serving(pages, listen, web_port or 0),
+                ):
                     await _poll(application)
             else:
                 secret = secrets.token_urlsafe(32)
                 app = webhook_app(application, secret, store.ping, metrics=services.metrics)
+                add_page_routes(
+                    app,
+                    page_key(settings),
+                    {PageKind.GROUP: group_loader(services)},
+                    services.clock,
+                )
                 await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)
@@ -82,11 +97,15 @@ async def _serving(app: web.Application | None, listen: str, port: int) -> Async
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
-    log.info("serving /healthz and /metrics on %s:%d", listen, port)
+    log.info("serving %s on %s:%d", ", ".join(_paths(app)), listen, port)
     try:
         yield
     finally:
         await runner.cleanup()
+
+
+def _paths(app: web.Application) -> list[str]:
+    return sorted({route.resource.canonical for route in app.router.routes() if route.resource})
 
 
 async def _serve_webhook(
