@@ -113,7 +113,7 @@ def audit(
         print_audit(
             console,
             result.chat.name,
-            result.working_time.describe(),
+            result.working_time,
             result.digests,
             settings.language,
         )

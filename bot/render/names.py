@@ -8,6 +8,7 @@ from bot.core.digest import MetricResult, Reason, Status, WeekDigest
 from bot.core.labels import Label
 from bot.core.thresholds import MetricId
 from bot.render.i18n import Translator
+from bot.render.wording import count_reason, joined
 
 LABEL_NAMES: Mapping[Label, str] = {
     Label.TASK_PUSH: "task pushes",
@@ -69,8 +70,15 @@ def threshold_text(result: MetricResult) -> str:
 
 
 def reasons_text(_: Translator, result: MetricResult) -> str:
-    """The translated reasons behind a non-ok status, joined."""
-    return "; ".join(_(REASON_NAMES[reason]) for reason in result.reasons)
+    """The translated reasons behind a non-ok status, joined ("reached" or "over" as it was)."""
+    return joined(
+        _,
+        (
+            count_reason(_, result) if reason is Reason.COUNT else _(REASON_NAMES[reason])
+            for reason in result.reasons
+        ),
+        strong=True,
+    )
 
 
 def headline(_: Translator, digest: WeekDigest) -> list[str]:
