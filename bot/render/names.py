@@ -103,7 +103,7 @@ def headline(_: Translator, digest: WeekDigest) -> list[str]:
         ),
     ]
     if digest.rest_day_demand_days:
-        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
+        days = joined(_, (day.isoformat() for day in digest.rest_day_demand_days))
         lines.append(_("Weekend/holiday days with demands: {days}", days=days))
     if digest.routine:
         lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))

@@ -115,7 +115,8 @@ def _provisions(digest: WeekDigest, _: Translator) -> Text:
     for result in digest.metrics:
         if result.status is Status.OK:
             continue
-        text.append(f"• {metric_name(_, result.id)}{_(': ')}", style=_STATUS_STYLE[result.status])
+        # No space after the bullet: a Chinese line has no other break, so it would wrap there.
+        text.append(f"•{metric_name(_, result.id)}{_(': ')}", style=_STATUS_STYLE[result.status])
         text.append(_("possible conflict with: {provision}", provision=result.provision) + "\n")
     text.rstrip()
     return text
