@@ -22,6 +22,7 @@ from bot.render.charts import (
     metric_trend_png,
 )
 from bot.render.i18n import Translator
+from bot.render.wording import describe_working_time
 from bot.render.names import (
     format_metric_number,
     headline,
@@ -132,6 +133,7 @@ def digest_page_html(page: DigestPage, language: str) -> str:
             _=_,
             d=digest,
             lang=HTML_LANG.get(_.language, "en"),
+            working_time=describe_working_time(_, page.working_time),
             charts=charts,
             provisions=provisions,
             trend=list(reversed(digest.trend)),

@@ -108,8 +108,13 @@ def _forbidden() -> web.Response:
     return web.Response(status=403, text="forbidden", headers=_HEADERS)
 
 
+def serve_pages(app: web.Application, found: Services, key: bytes) -> None:
+    """Add every kind of page the bot serves to ``app`` (the webhook server or its own)."""
+    add_page_routes(app, key, {PageKind.GROUP: group_loader(found)}, found.clock)
+
+
 def pages_app(found: Services, key: bytes) -> web.Application:
     """An aiohttp app serving only the pages (``fingertip run --web-port`` when polling)."""
     app = web.Application()
-    add_page_routes(app, key, {PageKind.GROUP: group_loader(found)}, found.clock)
+    serve_pages(app, found, key)
     return app

@@ -14,7 +14,6 @@ from aiohttp import web
 from telegram import Update
 
 from bot.config.settings import Settings
-from bot.core.page_links import PageKind
 from bot.runtime.app import (
     build_application,
     build_services,
@@ -22,7 +21,7 @@ from bot.runtime.app import (
     stop_application,
     telegram_token,
 )
-from bot.runtime.pages import add_page_routes, group_loader, pages_app
+from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
 from bot.usecases.audit import retention_from
 from bot.usecases.pages import page_key
@@ -65,12 +64,7 @@ async def run_bot(
             else:
                 secret = secrets.token_urlsafe(32)
                 app = webhook_app(application, secret, store.ping, metrics=services.metrics)
-                add_page_routes(
-                    app,
-                    page_key(settings),
-                    {PageKind.GROUP: group_loader(services)},
-                    services.clock,
-                )
+                serve_pages(app, services, page_key(settings))
                 await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)

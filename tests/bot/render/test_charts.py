@@ -9,6 +9,7 @@ import warnings
 import pytest
 from matplotlib.image import imread
 
+from bot.core.worktime import WorkingTime
 from bot.render.charts import (
     app_bars_png,
     chart_language,
@@ -18,7 +19,6 @@ from bot.render.charts import (
 )
 from bot.render.charts import fonts as chart_fonts
 from bot.render.charts.heatmap import REST_SHADE, WORK_SHADE
-from bot.core.worktime import WorkingTime
 from bot.render.i18n import Translator
 from bot.usecases.audit import AuditResult
 from tests.support.audits import audit_example
