@@ -96,7 +96,7 @@ async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDiges
     """Send a digest as HTML messages, then its hour chart when there were demands."""
     group = await found.group(digest.group_id)
     language = group.language_or(found.settings)
-    for text in digest_html(digest, language):
+    for text in digest_html(digest, language, await found.working_time(digest.group_id)):
         await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     _ = Translator(language)
     if found.settings.digest_chart and digest.demands:

@@ -22,7 +22,6 @@ from bot.render.charts import (
     metric_trend_png,
 )
 from bot.render.i18n import Translator
-from bot.render.wording import describe_working_time
 from bot.render.names import (
     format_metric_number,
     headline,
@@ -32,6 +31,7 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
+from bot.render.wording import describe_working_time
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 MEANINGS: Mapping[MetricId, str] = {
