@@ -38,8 +38,12 @@ def metric_trend_png(weeks: Sequence[WeekDigest], _: Translator) -> bytes:
         for index in range(len(metrics), rows * COLUMNS):
             grid[index // COLUMNS][index % COLUMNS].set_visible(False)
         figure.suptitle(_("Weekly trend per metric (dashed: warn and alert thresholds)"))
+        height = 2.0 * rows + 0.6
+        figure.subplots_adjust(
+            left=0.06, right=0.98, bottom=0.35 / height, top=1 - 0.6 / height, hspace=0.55
+        )
 
-    return render_png(draw, _.language, (8, 2.0 * rows + 0.6))
+    return render_png(draw, _.language, (8, 2.0 * rows + 0.6), constrained=False)
 
 
 def _panel(axes: Axes, weeks: Sequence[WeekDigest], metric: MetricId, _: Translator) -> None:
