@@ -68,3 +68,33 @@ async def test_the_leader_gets_a_working_link_and_the_group_none(ground: Playgro
     finally:
         await runner.cleanup()
     assert "云溪街道工作群" in page
+
+
+async def test_the_webhook_server_serves_the_pages_too(ground: Playground) -> None:
+    from bot.core.page_links import PageKind, PageRef, signed_path
+    from bot.runtime.pages import serve_pages
+    from bot.runtime.webhook import HEALTH_PATH, webhook_app
+
+    group, boss, member, _leader = subscribed_leader(ground)
+    post_week(ground, group, boss, member)
+    await ground.drain()
+    application = ground.application
+    app = webhook_app(application, "secret", ground.store.ping, application.process_update)
+    serve_pages(app, ground.services, page_key(ground.settings))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    ref = PageRef(PageKind.GROUP, str(group.id), "2025-W46")
+    path = signed_path(page_key(ground.settings), ref, ground.clock())
+    try:
+        async with closing_session() as session:
+            async with session.get(base + HEALTH_PATH) as reply:
+                assert reply.status == 200
+            async with session.get(base + path) as reply:
+                assert reply.status == 200
+                assert "云溪街道工作群" in await reply.text()
+            async with session.get(base + ref.path) as reply:
+                assert reply.status == 403
+    finally:
+        await runner.cleanup()
