@@ -62,7 +62,8 @@ def verify(key: bytes, ref: PageRef, expires: str, signature: str, now: datetime
 
     Compared in constant time; a malformed expiry is simply not valid.
     """
-    if not expires.isdigit() or len(expires) > 12:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (expires.isascii() and expires.isdigit()) or len(expires) > 12:
         return False
     expected = _signature(key, ref, int(expires))
     if not hmac.compare_digest(expected.encode(), signature.encode()):

@@ -152,6 +152,8 @@ async def test_a_tampered_or_expired_link_is_refused_and_reveals_nothing(
         f"{other_group}?{query}",  # another group, same signature
         path.replace(WEEK, "2025-W45") + "?" + query,  # another week
         path,  # no signature at all
+        f"{path}?expires=%C2%B2&sig=00",  # a non-ASCII digit as the expiry
+        path.replace("/group/", "/unit/") + "?" + query,  # another kind of page
         expired,
     ]
     async with closing_session() as session:
