@@ -8,6 +8,7 @@ gets the same bare 403 whatever the group, so a refusal reveals nothing. Each ki
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -65,7 +66,9 @@ def group_loader(found: Services) -> Loader:
         if loaded is None:
             return None
         page, language = loaded
-        return PageBody(digest_page_html(page, language), "text/html")
+        # Drawing the charts takes a second or two: off the event loop, so updates keep flowing.
+        body = await asyncio.to_thread(digest_page_html, page, language)
+        return PageBody(body, "text/html")
 
     return load
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 
 import matplotlib as mpl
@@ -13,6 +14,8 @@ from matplotlib.figure import Figure
 from bot.render.charts.fonts import font_families
 
 Draw = Callable[[Figure], None]
+# rc_context changes matplotlib's global settings: one drawing at a time, whichever thread.
+_DRAWING = threading.Lock()
 
 
 def render_png(
@@ -28,7 +31,10 @@ def render_png(
     ``constrained`` lays the figure out automatically; a drawing that sets its own margins
     passes False (automatic layout measures every text twice, half the time of a grid).
     """
-    with mpl.rc_context({"font.family": font_families(language), "axes.unicode_minus": False}):
+    with (
+        _DRAWING,
+        mpl.rc_context({"font.family": font_families(language), "axes.unicode_minus": False}),
+    ):
         figure = Figure(figsize=size, dpi=dpi, layout="constrained" if constrained else None)
         draw(figure)
         buffer = io.BytesIO()
