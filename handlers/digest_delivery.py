@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 from typing import Any
@@ -15,10 +16,11 @@ from bot.config.group_settings import GroupSettings
 from bot.core.digest import WeekDigest, without_flags
 from bot.core.schedule import ptb_day
 from bot.core.worktime import iso_week
-from bot.render.chart import hour_heatmap_png
+from bot.render.charts import chart_language, hour_heatmap_png
 from bot.render.i18n import Translator
 from bot.render.telegram_html import digest_html
 from bot.usecases.digests import DigestRequest, due_group_week, load_digest
+from bot.usecases.pages import group_page_link
 from bot.usecases.services import Services
 from handlers.context import App, BotContext
 
@@ -85,12 +87,24 @@ async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDiges
     """Send a digest as HTML messages, then its hour chart when there were demands."""
     group = await found.group(digest.group_id)
     language = group.language_or(found.settings)
-    for text in digest_html(digest, language):
+    for text in digest_html(digest, language, await found.working_time(digest.group_id)):
         await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    _ = Translator(language)
     if found.settings.digest_chart and digest.demands:
-        chart = hour_heatmap_png(digest, await found.working_time(digest.group_id))
-        caption = Translator(language)("Demands by hour (00–23, local time):")
+        chart = hour_heatmap_png(
+            digest, await found.working_time(digest.group_id), Translator(chart_language(language))
+        )
+        caption = _("Demands by hour (00–23, local time):")
         await bot.send_photo(chat_id, chart, caption=caption)
+    # Subscribers (private chats) get the signed page link; a group never does.
+    link = group_page_link(found.settings, digest.group_id, digest.week, found.clock())
+    if link is not None and chat_id != digest.group_id:
+        text = _("Full digest page with charts and export (link valid for 30 days)")
+        await bot.send_message(
+            chat_id,
+            f'<a href="{html.escape(link)}">{html.escape(text)}</a>',
+            parse_mode=ParseMode.HTML,
+        )
 
 
 async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:

@@ -7,6 +7,7 @@ import os
 # under our warnings-as-errors policy) never fires.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from tests.support.browser import chromium  # noqa: F401
 from tests.support.playground import playground  # noqa: F401
 from tests.support.redis import (  # noqa: F401  (re-exported fixtures)
     data_dir,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import audit, classify, demo, evaluate, run, train
+from bot.cli import audit, classify, demo, evaluate, export, run, train
 
 app = typer.Typer(
     name="fingertip",
@@ -14,6 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("audit")(audit.audit)
+app.command("export")(export.export)
 app.command("classify")(classify.classify)
 app.command("eval")(evaluate.evaluate_command)
 app.command("train")(train.train)

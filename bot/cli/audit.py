@@ -7,17 +7,20 @@ import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from bot.cli.errors import clear_errors
+from bot.cli.errors import clear_errors, fail
 from bot.cli.options import ConfigOption, LanguageChoice
 from bot.config.settings import load_settings
 from bot.core.classifier import load_classifier
 from bot.core.thresholds import load_threshold_file
 from bot.sources.telegram_export import ChatSummary, list_chats
+
+if TYPE_CHECKING:
+    from bot.usecases.audit import AuditResult
 
 
 class OutputFormat(StrEnum):
@@ -25,6 +28,7 @@ class OutputFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    CSV = "csv"
 
 
 def audit(
@@ -44,7 +48,7 @@ def audit(
         Path | None, typer.Option(help="TOML file with threshold overrides.")
     ] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="text or json.")
+        OutputFormat, typer.Option("--format", help="text, json or csv.")
     ] = OutputFormat.TEXT,
     lang: Annotated[LanguageChoice | None, typer.Option(help="Report language.")] = None,
     data_dir: Annotated[
@@ -57,6 +61,10 @@ def audit(
             help="Write into this Redis (default: a private, temporary store; "
             "FINGERTIP_REDIS_URL is never used by audits)."
         ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Also write the digest page of the last week to this HTML file."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -94,7 +102,13 @@ def audit(
                 redis_url=redis_url,
             )
         )
-    if output is OutputFormat.JSON:
+    if html is not None and result.digests:
+        _write_page(html, result, settings.language)
+    if output is OutputFormat.CSV:
+        from bot.render.table_export import rows_csv, weekly_rows
+
+        typer.echo(rows_csv(weekly_rows(result.digests)), nl=False)
+    elif output is OutputFormat.JSON:
         document = audit_to_dict(
             result.chat.id,
             result.chat.name,
@@ -108,7 +122,7 @@ def audit(
         print_audit(
             console,
             result.chat.name,
-            result.working_time.describe(),
+            result.working_time,
             result.digests,
             settings.language,
         )
@@ -117,6 +131,26 @@ def audit(
             f"fingertip: skipped {result.skipped} malformed message entries in the export",
             err=True,
         )
+
+
+def _write_page(path: Path, result: AuditResult, language: str) -> None:
+    """The last week's page, with every week's figures embedded as its CSV download."""
+    import base64
+
+    from bot.render.table_export import rows_csv, weekly_rows
+    from bot.render.web_page import DigestPage, digest_page_html
+
+    figures = rows_csv(weekly_rows(result.digests)).encode("utf-8")
+    page = DigestPage(
+        digest=result.digests[-1],
+        history=result.digests[-8:],
+        working_time=result.working_time,
+        download_href="data:text/csv;charset=utf-8;base64," + base64.b64encode(figures).decode(),
+    )
+    try:
+        path.write_text(digest_page_html(page, language), encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror}")
 
 
 def _print_chat_list(chats: list[ChatSummary]) -> None:

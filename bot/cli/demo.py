@@ -22,22 +22,33 @@ def demo(
 ) -> None:
     """Play a scripted week against a local Telegram double and print the leader's digest."""
     from bot.demo.week import run_demo
+    from bot.render.i18n import Translator
 
     with clear_errors():
         result = asyncio.run(run_demo(lang.value))
+    _ = Translator(lang.value)
     typer.echo(
-        f"Demo: {result.group_messages} messages over one week in a sandboxed work group, "
-        f"{result.flags} anonymous flags; the weekly digest fired on Monday 09:00 "
-        "(Asia/Shanghai). The leader received:\n"
+        _(
+            "Demo: {messages} messages over one week in a sandboxed work group, {flags} "
+            "anonymous flags; the weekly digest fired on Monday 09:00 (Asia/Shanghai). "
+            "The leader received:",
+            messages=result.group_messages,
+            flags=result.flags,
+        )
+        + "\n"
     )
     for message in result.leader_messages:
         typer.echo(message)
         typer.echo("")
     if result.chart_png is not None:
-        where = "use --chart FILE to save it"
+        where = _("use --chart FILE to save it")
         if chart is not None:
             chart.write_bytes(result.chart_png)
-            where = f"saved to {chart}"
+            where = _("saved to {path}", path=str(chart))
         typer.echo(
-            f"[and a chart of demands by hour: PNG, {len(result.chart_png):,} bytes; {where}]"
+            _(
+                "[and a chart of demands by hour: PNG, {size} bytes; {where}]",
+                size=f"{len(result.chart_png):,}",
+                where=where,
+            )
         )

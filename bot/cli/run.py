@@ -23,6 +23,10 @@ def run(
         int | None,
         typer.Option(help="Serve /healthz and /metrics on this port (never on the webhook port)."),
     ] = None,
+    web_port: Annotated[
+        int | None,
+        typer.Option(help="When polling, serve the digest pages (signed links) on this port."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
@@ -43,5 +47,6 @@ def run(
                 listen=listen,
                 port=port,
                 metrics_port=metrics_port,
+                web_port=web_port,
             )
         )

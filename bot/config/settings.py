@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     repeat_window_days: int = Field(default=30, ge=1, le=365)
     flag_min_members: int = Field(default=3, ge=2)
     digest_chart: bool = Field(default=True, description="send an hour-by-weekday chart too")
+    pages_url: str | None = Field(
+        default=None,
+        description="public http(s) base URL of the digest pages; digests then carry a link",
+    )
     digest_weekday: str = "mon"
     digest_time: time = time(9, 0)
 
@@ -102,6 +106,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be an http(s) URL ending in /bot, e.g. http://127.0.0.1:8081/bot"
             )
+        return value.rstrip("/")
+
+    @field_validator("pages_url")
+    @classmethod
+    def _check_pages_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. https://bot.example.org")
         return value.rstrip("/")
 
     @field_validator("digest_weekday")

@@ -71,6 +71,11 @@ class DayKind(StrEnum):
     HOLIDAY = "holiday"
     MAKEUP_WORKDAY = "makeup_workday"
 
+    @property
+    def is_working(self) -> bool:
+        """True for a day people are expected at work (a make-up workday 调休 included)."""
+        return self in (DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY)
+
 
 def _minute_of(t: time) -> int:
     return t.hour * 60 + t.minute

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from babel.messages.pofile import read_po
+from babel.messages.mofile import read_mo
 
 DOMAIN = "fingertip"
 LOCALES = {"zh": "zh_CN", "en": "en"}
@@ -16,13 +16,14 @@ def _translations(language: str) -> dict[str, str]:
     locale = LOCALES.get(language)
     if locale is None or locale == "en":
         return {}
-    path = resources.files("bot.render").joinpath("locale", locale, "LC_MESSAGES", f"{DOMAIN}.po")
+    # The compiled catalogue (bot.render.catalogues writes it; a test keeps it current).
+    path = resources.files("bot.render").joinpath("locale", locale, "LC_MESSAGES", f"{DOMAIN}.mo")
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+        catalog = read_mo(handle)
     return {
         str(message.id): str(message.string)
         for message in catalog
-        if message.id and message.string and not message.fuzzy
+        if message.id and message.string
     }
 
 

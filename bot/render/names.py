@@ -10,6 +10,7 @@ from bot.core.metrics import MetricId
 from bot.core.thresholds import DEFINITIONS
 from bot.core.worktime import DAY_NAMES
 from bot.render.i18n import Translator
+from bot.render.wording import count_reason, joined
 
 LABEL_NAMES: Mapping[Label, str] = {spec.label: spec.name for spec in LABEL_TABLE}
 METRIC_NAMES: Mapping[MetricId, str] = {
@@ -63,8 +64,15 @@ def threshold_text(result: MetricResult) -> str:
 
 
 def reasons_text(_: Translator, result: MetricResult) -> str:
-    """The translated reasons behind a non-ok status, joined."""
-    return "; ".join(_(REASON_NAMES[reason]) for reason in result.reasons)
+    """The translated reasons behind a non-ok status, joined ("reached" or "over" as it was)."""
+    return joined(
+        _,
+        (
+            count_reason(_, result) if reason is Reason.COUNT else _(REASON_NAMES[reason])
+            for reason in result.reasons
+        ),
+        strong=True,
+    )
 
 
 def headline(_: Translator, digest: WeekDigest) -> list[str]:
@@ -89,7 +97,7 @@ def headline(_: Translator, digest: WeekDigest) -> list[str]:
         ),
     ]
     if digest.rest_day_demand_days:
-        days = ", ".join(day.isoformat() for day in digest.rest_day_demand_days)
+        days = joined(_, (day.isoformat() for day in digest.rest_day_demand_days))
         lines.append(_("Weekend/holiday days with demands: {days}", days=days))
     if digest.routine:
         lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))

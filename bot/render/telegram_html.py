@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.core.digest import Status, WeekDigest
 from bot.core.labels import ALL_LABELS
-from bot.core.worktime import Band
+from bot.core.worktime import Band, WorkingTime
 from bot.render.i18n import Translator
 from bot.render.names import (
     format_metric_number,
@@ -20,6 +20,7 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
+from bot.render.wording import describe_working_time, joined, week_figure
 
 TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"</?[bi]>")
@@ -70,8 +71,13 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
-def digest_html(digest: WeekDigest, language: str) -> list[str]:
-    """Return the digest as one or more Telegram HTML messages, each within the length limit."""
+def digest_html(
+    digest: WeekDigest, language: str, working_time: WorkingTime | None = None
+) -> list[str]:
+    """Return the digest as one or more Telegram HTML messages, each within the length limit.
+
+    With ``working_time`` the assumed working time is worded in ``language``.
+    """
     _ = Translator(language)
     flag_counts = ""
     if digest.flags is not None:
@@ -82,8 +88,17 @@ def digest_html(digest: WeekDigest, language: str) -> list[str]:
         "digest.html.jinja",
         language,
         d=digest,
-        subjects="; ".join(f"“{r.subject}”" for r in digest.repeated_reports),
-        trend=", ".join(f"{p.week}: {p.after_hours_task_push}" for p in reversed(digest.trend)),
+        subjects=joined(_, (f"“{r.subject}”" for r in digest.repeated_reports)),
+        trend=joined(
+            _,
+            (
+                f"{p.week}{_(': ')}{week_figure(_, p.messages, p.after_hours_task_push)}"
+                for p in reversed(digest.trend)
+            ),
+        ),
+        working_time=(
+            digest.working_time if working_time is None else describe_working_time(_, working_time)
+        ),
         flag_counts=flag_counts,
     )
 

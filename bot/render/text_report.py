@@ -11,7 +11,7 @@ from rich.text import Text
 
 from bot.core.digest import Status, WeekDigest
 from bot.core.labels import ALL_LABELS
-from bot.core.worktime import Band
+from bot.core.worktime import Band, WorkingTime
 from bot.render.i18n import Translator
 from bot.render.names import (
     WEEKDAY_NAMES,
@@ -23,6 +23,7 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
+from bot.render.wording import describe_working_time, joined, week_figure
 
 _STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.ALERT: "bold red"}
 _SHADES = " ░▒▓█"
@@ -31,14 +32,19 @@ _SHADES = " ░▒▓█"
 def print_audit(
     console: Console,
     group_name: str,
-    working_time: str,
+    working_time: WorkingTime,
     digests: Sequence[WeekDigest],
     language: str,
 ) -> None:
     """Print every week's digest of an audit, with the assumptions it was computed under."""
     _ = Translator(language)
     console.print(Text(_("Fingertip audit: {group}", group=group_name), style="bold"))
-    console.print(_("Assumed working time: {working_time}", working_time=working_time))
+    console.print(
+        _(
+            "Assumed working time: {working_time}",
+            working_time=describe_working_time(_, working_time),
+        )
+    )
     if not digests:
         console.print(_("No messages found in this chat."))
         return
@@ -64,12 +70,12 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
         parts.append(_provisions(digest, _))
     parts.append(_labels_table(digest, _))
     if digest.repeated_reports:
-        subjects = "; ".join(f"“{r.subject}”" for r in digest.repeated_reports)
+        subjects = joined(_, (f"“{r.subject}”" for r in digest.repeated_reports))
         parts.append(Text(_("Asked for again: {subjects}", subjects=subjects)))
     parts.append(_trend_text(digest, _))
     parts.append(_heatmap(digest, _))
     if digest.flags is not None:
-        flags = ", ".join(f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items())
+        flags = joined(_, (f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items()))
         parts.append(
             Text(
                 _(
@@ -92,15 +98,16 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
 
 
 def _metrics_table(digest: WeekDigest, _: Translator) -> Table:
+    # "fold" wraps Chinese (which has no spaces to break at) instead of cutting it to "…".
     table = Table(show_header=True, header_style="bold")
-    table.add_column(_("metric"))
-    table.add_column(_("value"), justify="right")
+    table.add_column(_("metric"), overflow="fold", ratio=3)
+    table.add_column(_("value"), justify="right", no_wrap=True)
     table.add_column(_("warn / alert"), justify="right", no_wrap=True)
-    table.add_column(_("status"))
+    table.add_column(_("status"), overflow="fold", ratio=4)
     for result in digest.metrics:
         status = Text(status_name(_, result.status), style=_STATUS_STYLE[result.status])
         if result.reasons and result.status is not Status.OK:
-            status.append(f" ({reasons_text(_, result)})", style="dim")
+            status.append(_(" ({reasons})", reasons=reasons_text(_, result)), style="dim")
         table.add_row(
             metric_name(_, result.id),
             format_metric_number(result.id, result.value),
@@ -116,7 +123,8 @@ def _provisions(digest: WeekDigest, _: Translator) -> Text:
     for result in digest.metrics:
         if result.status is Status.OK:
             continue
-        text.append(f"• {metric_name(_, result.id)}: ", style=_STATUS_STYLE[result.status])
+        # No space after the bullet: a Chinese line has no other break, so it would wrap there.
+        text.append(f"•{metric_name(_, result.id)}{_(': ')}", style=_STATUS_STYLE[result.status])
         text.append(_("possible conflict with: {provision}", provision=result.provision) + "\n")
     text.rstrip()
     return text
@@ -124,17 +132,21 @@ def _provisions(digest: WeekDigest, _: Translator) -> Text:
 
 def _labels_table(digest: WeekDigest, _: Translator) -> Table:
     table = Table(show_header=True, header_style="bold", box=None)
-    table.add_column(_("label"))
-    table.add_column(_("messages"), justify="right")
-    table.add_column(_("of which exempt"), justify="right")
+    table.add_column(_("label"), overflow="fold")
+    table.add_column(_("messages"), justify="right", overflow="fold")
+    table.add_column(_("of which exempt"), justify="right", overflow="fold")
     for label in ALL_LABELS:
         table.add_row(label_name(_, label), str(digest.labels[label]), str(digest.exempt[label]))
     return table
 
 
 def _trend_text(digest: WeekDigest, _: Translator) -> Text:
-    points = ", ".join(
-        f"{point.week}: {point.after_hours_task_push}" for point in reversed(digest.trend)
+    points = joined(
+        _,
+        (
+            f"{point.week}{_(': ')}" + week_figure(_, point.messages, point.after_hours_task_push)
+            for point in reversed(digest.trend)
+        ),
     )
     return Text(
         _(
@@ -158,9 +170,10 @@ def _heatmap(digest: WeekDigest, _: Translator) -> Text:
 
 def _evidence(digest: WeekDigest, _: Translator) -> Text:
     text = Text(_("excerpt") + "\n", style="bold")
+    text.append(_("☾ = sent outside working time") + "\n", style="dim")
     for item in digest.evidence:
         when = item.local_time + (" ☾" if item.band is not Band.WORK else "")
-        labels = ", ".join(label_name(_, label) for label in item.labels)
+        labels = joined(_, (label_name(_, label) for label in item.labels))
         if item.exempt:
             labels += " " + _("(exempt)")
         text.append(f"{when}  ", style="bold")

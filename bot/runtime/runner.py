@@ -24,7 +24,9 @@ from bot.runtime.app import (
     stop_application,
     telegram_token,
 )
+from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
+from bot.usecases.pages import page_key
 from handlers.context import App
 from storage.factory import open_store
 
@@ -38,12 +40,14 @@ async def run_bot(
     listen: str = "127.0.0.1",
     port: int = 8080,
     metrics_port: int | None = None,
+    web_port: int | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM; errors in single updates are logged, never fatal.
 
     With ``webhook_url`` the aiohttp server on ``listen:port`` takes updates and serves
     /healthz; /metrics is served only on ``metrics_port`` (with /healthz), never on the webhook
     listener.
+    The digest pages are served on the webhook server, or when polling on ``web_port``.
     """
     token = telegram_token(settings.telegram_token)
     require_secret(settings)
@@ -58,10 +62,13 @@ async def run_bot(
             ops = ops_app(store.ping, services.metrics) if metrics_port else None
             async with _serving(ops, listen, metrics_port or 0):
                 if webhook_url is None:
-                    await _poll(application)
+                    pages = pages_app(services, page_key(settings)) if web_port else None
+                    async with _serving(pages, listen, web_port or 0):
+                        await _poll(application)
                 else:
                     secret = secrets.token_urlsafe(32)
                     app = webhook_app(application, secret, store.ping)
+                    serve_pages(app, services, page_key(settings))
                     await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)
@@ -101,11 +108,15 @@ async def _serving(app: web.Application | None, listen: str, port: int) -> Async
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
-    log.info("serving /healthz and /metrics on %s:%d", listen, port)
+    log.info("serving %s on %s:%d", ", ".join(_paths(app)), listen, port)
     try:
         yield
     finally:
         await runner.cleanup()
+
+
+def _paths(app: web.Application) -> list[str]:
+    return sorted({route.resource.canonical for route in app.router.routes() if route.resource})
 
 
 async def _serve_webhook(

@@ -1,0 +1,71 @@
+"""Signed, expiring links to digest pages: an HMAC over what the page shows and until when.
+
+A link names the kind of page (a group, later a unit roll-up), its subject, the ISO week and an
+expiry; the signature covers all four with the deployment's secret, so no part can be changed
+and nothing can be guessed. Pure: the caller passes the key and the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlencode
+
+LINK_LIFETIME = timedelta(days=30)
+PAGE_ROOT = "/pages"
+
+
+class PageKind(StrEnum):
+    """What a page summarises: one group's week, or (to come) a unit's roll-up of groups."""
+
+    GROUP = "group"
+    UNIT = "unit"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """One page: its kind, subject (a group id, or a unit name) and ISO week."""
+
+    kind: PageKind
+    subject: str
+    week: str
+
+    @property
+    def path(self) -> str:
+        """The page's path without the signature, e.g. ``/pages/group/-100123/2025-W39``."""
+        return f"{PAGE_ROOT}/{self.kind.value}/{self.subject}/{self.week}"
+
+
+def _signature(key: bytes, ref: PageRef, expires: int) -> str:
+    message = "\n".join((ref.kind.value, ref.subject, ref.week, str(expires))).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def sign(key: bytes, ref: PageRef, expires_at: datetime) -> str:
+    """Return the query string (``expires=…&sig=…``) that opens ``ref`` until ``expires_at``."""
+    expires = int(expires_at.timestamp())
+    return urlencode({"expires": expires, "sig": _signature(key, ref, expires)})
+
+
+def signed_path(
+    key: bytes, ref: PageRef, now: datetime, lifetime: timedelta = LINK_LIFETIME
+) -> str:
+    """Return ``ref``'s path with a signature valid from ``now`` for ``lifetime``."""
+    return f"{ref.path}?{sign(key, ref, now + lifetime)}"
+
+
+def verify(key: bytes, ref: PageRef, expires: str, signature: str, now: datetime) -> bool:
+    """True when ``signature`` was made with ``key`` for ``ref`` and ``expires`` is still ahead.
+
+    Compared in constant time; a malformed expiry is simply not valid.
+    """
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (expires.isascii() and expires.isdigit()) or len(expires) > 12:
+        return False
+    expected = _signature(key, ref, int(expires))
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        return False
+    return int(expires) > now.timestamp()
