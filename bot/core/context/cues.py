@@ -1,0 +1,51 @@
+"""The cue lexicon of conversation context (``data/cues.toml``), compiled once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.core.labels import Label
+
+_CUES = Path(__file__).parent / "data" / "cues.toml"
+_KINDS = (Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """One regular expression per cue; ``kinds`` per demand kind a chase can name."""
+
+    chase: re.Pattern[str]
+    complete: re.Pattern[str]
+    address: re.Pattern[str]
+    question: re.Pattern[str]
+    chain: re.Pattern[str]
+    urgent: re.Pattern[str]
+    kinds: tuple[tuple[Label, re.Pattern[str]], ...]
+
+    def named_kinds(self, text: str) -> frozenset[Label]:
+        """The demand kinds ``text`` names ("还有4个村的没截图" names proof_demand)."""
+        return frozenset(label for label, pattern in self.kinds if pattern.search(text))
+
+
+def _join(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def shipped_cues() -> Cues:
+    """The shipped cue lexicon."""
+    data = tomllib.loads(_CUES.read_text(encoding="utf-8"))
+    cue, kind = data["cue"], data["kind"]
+    return Cues(
+        chase=_join(cue["chase"]),
+        complete=_join(cue["complete"]),
+        address=_join(cue["address"]),
+        question=_join(cue["question"]),
+        chain=_join(cue["chain"]),
+        urgent=_join(cue["urgent"]),
+        kinds=tuple((label, _join(kind[label.value])) for label in _KINDS),
+    )

@@ -1,0 +1,222 @@
+"""Labels in context: one message, its own classification and the group's recent history.
+
+The rules follow LABELS.md "In a conversation": a terse chase inherits the kinds of the demand it
+chases (never its deadline; a chase of a bare acknowledgement stays an acknowledgement); a reply
+can complete a demand (a deadline, a destination, a way to install the app); members answering a
+demand (files, photos, progress, questions, 接龙 lines) demand nothing. Who asks and who answers
+is learned from the group's own traffic, never from names or titles.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.classifier.model import Classification, Hit
+from bot.core.context.cues import Cues, shipped_cues
+from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
+from bot.core.labels import Label
+
+# A chase without a reply follows its demand: the sender's own within days, anyone's sooner.
+FOLLOW_WINDOW = timedelta(hours=72)
+OWN_FOLLOW_WINDOW = timedelta(days=30)
+# Chases and completing replies are terse; a longer message stands on its own words.
+_TERSE = 80
+_REPLY_TERSE = 140
+_ANSWER_TERSE = 40
+_SPECIFIC = frozenset(
+    {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND}
+)
+_WEAK = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
+_NONE: frozenset[Label] = frozenset()
+
+
+def _target(message: ContextMessage, state: ConversationState) -> tuple[Demand | None, str]:
+    """The demand ``message`` may chase or complete, and how it reaches it: ``reply`` (replies to
+    the demand), ``answer`` (replies to an answer to it) or ``follows``."""
+    if message.reply_to is not None:
+        demand = state.demand(message.reply_to)
+        if demand is not None:
+            return demand, "reply"
+        seen = state.seen_message(message.reply_to)
+        if seen is not None and seen.answers is not None:
+            answered = state.demand(seen.answers)
+            if answered is not None:
+                return answered, "answer"
+    own: list[Demand] = []
+    recent: list[Demand] = []
+    for d in state.demands:
+        age = message.sent_at - d.sent_at
+        if d.message_id == message.message_id or age < timedelta(0):
+            continue
+        mine = d.sender_key is not None and d.sender_key == message.sender_key
+        if mine and age <= OWN_FOLLOW_WINDOW:
+            own.append(d)
+        if age <= FOLLOW_WINDOW:
+            recent.append(d)
+    chosen = own or recent
+    return (chosen[-1], "follows") if chosen else (None, "follows")
+
+
+def _open_demand_of_others(message: ContextMessage, state: ConversationState) -> Demand | None:
+    for demand in reversed(state.demands):
+        if demand.sender_key == message.sender_key or demand.message_id == message.message_id:
+            continue
+        if timedelta(0) <= message.sent_at - demand.sent_at <= FOLLOW_WINDOW:
+            return demand
+    return None
+
+
+def _role(message: ContextMessage, state: ConversationState) -> str:
+    if message.sender_key is None:
+        return "unknown"
+    history = state.history(message.sender_key)
+    if history.asks > 0 and history.asks >= history.answers:
+        return "asker"
+    if history.answers > 0 or history.asks == 0:
+        return "member"
+    return "unknown"
+
+
+def _context_hit(label: Label, rule: str, match: str, text: str) -> Hit:
+    return Hit(label, rule, match, 0, len(text))
+
+
+def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> frozenset[Label]:
+    """What a chase of ``target`` asks for: the kinds it names, else all the target's kinds."""
+    kinds = target.labels & _SPECIFIC
+    if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
+        return frozenset({Label.ACK_DEMAND})
+    named = (cues.named_kinds(text) | (own & _SPECIFIC)) & kinds
+    if Label.REPORT_DEMAND in named and Label.APP_DEMAND in named and "报" in text:
+        named -= {Label.APP_DEMAND}
+    chosen = named or kinds
+    return chosen | {Label.TASK_PUSH}
+
+
+def decide(
+    message: ContextMessage,
+    own: Classification,
+    state: ConversationState,
+    cues: Cues | None = None,
+) -> InContext:
+    """Decide the labels of ``message`` in its conversation; pure and deterministic.
+
+    ``own`` is the message's classification on its own words (``Classifier.classify``),
+    ``state`` what the group's recent traffic left (see :func:`bot.core.context.advance`).
+    """
+    cues = cues or shipped_cues()
+    text = message.text.strip()
+    role = _role(message, state)
+    base = InContext(
+        labels=own.labels,
+        exempt=own.exempt,
+        hits=own.hits,
+        role=role,
+        acknowledgement=own.acknowledgement,
+        report_subject=own.report_subject,
+    )
+    if message.forwarded:
+        # A forwarded directive counts as it stands; forwarded news asks nothing.
+        return base
+    answered = _open_demand_of_others(message, state)
+    if role == "member" and answered is not None:
+        return _as_answer(message, own, base, answered, cues, text)
+    target, how = _target(message, state)
+    if target is not None and role != "member":
+        chased = _as_chase(message, own, base, target, how, cues, text)
+        if chased is not None:
+            return chased
+    if own.labels == {Label.URGENT_DEADLINE}:
+        # Immediacy on its own words ("马上把单元门围起来") still sets someone to work.
+        hit = _context_hit(Label.TASK_PUSH, "context.urgent_order", text[:40], text)
+        return _replace(base, own.labels | {Label.TASK_PUSH}, (*own.hits, hit), "own")
+    return base
+
+
+def _replace(
+    base: InContext,
+    labels: frozenset[Label],
+    hits: tuple[Hit, ...],
+    reason: str,
+    chases: int | None = None,
+    answers: int | None = None,
+    exempt: bool | None = None,
+) -> InContext:
+    return InContext(
+        labels=labels,
+        exempt=(base.exempt if exempt is None else exempt) and bool(labels),
+        hits=hits,
+        role=base.role,
+        chases=chases,
+        answers=answers,
+        reason=reason,
+        acknowledgement=base.acknowledgement,
+        report_subject=base.report_subject,
+    )
+
+
+def _as_answer(
+    message: ContextMessage,
+    own: Classification,
+    base: InContext,
+    answered: Demand,
+    cues: Cues,
+    text: str,
+) -> InContext:
+    """A member's message while someone else's demand is open: an answer, unless it clearly
+    addresses the group with a demand of its own (a second asker's first notice)."""
+    addresses = cues.address.search(text) is not None
+    keeps_own = (
+        own.labels
+        and addresses
+        and message.attachment is None
+        and cues.question.search(text) is None
+        and cues.chain.search(text) is None
+        and len(text) > _ANSWER_TERSE
+    )
+    if keeps_own:
+        return base
+    return _replace(base, _NONE, (), "answer", answers=answered.message_id)
+
+
+def _as_chase(
+    message: ContextMessage,
+    own: Classification,
+    base: InContext,
+    target: Demand,
+    how: str,
+    cues: Cues,
+    text: str,
+) -> InContext | None:
+    """A chase of ``target`` or a reply completing it, or None when the message is neither.
+
+    An answer to a member's question about the demand completes it only by setting a deadline
+    or a destination; its other words explain how to do the task.
+    """
+    if own.labels & _SPECIFIC and not own.labels <= target.labels | _WEAK:
+        return None
+    if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
+        return None
+    chases = how != "answer" and cues.chase.search(text) is not None
+    completes = cues.complete.search(text) is not None
+    if not (chases or completes):
+        if how != "follows" and own.labels <= {Label.TASK_PUSH}:
+            # An asker's answer about how to do the task adds no demand.
+            return _replace(base, _NONE, (), "explains", answers=target.message_id)
+        return None
+    labels = _inherited(target, text, own.labels, cues)
+    # The chased deadline is never inherited; the chase's own words may set one.
+    labels |= own.labels & {Label.URGENT_DEADLINE}
+    if cues.urgent.search(text) and labels != {Label.ACK_DEMAND}:
+        labels |= {Label.URGENT_DEADLINE}
+    rule = "context.chase" if chases else "context.completes"
+    match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
+    added = tuple(
+        _context_hit(label, rule, match, text) for label in sorted(labels - own.labels)
+    )
+    kept = tuple(hit for hit in own.hits if hit.label in labels)
+    exempt = own.exempt or (target.exempt and labels <= target.labels | _WEAK)
+    return _replace(
+        base, labels, (*kept, *added), rule.removeprefix("context."), target.message_id,
+        exempt=exempt,
+    )
