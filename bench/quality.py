@@ -75,7 +75,9 @@ def score(pairs: Iterable[tuple[Path, Path]], classifier: Classifier) -> Quality
     tp = fp = fn = 0
     for export, gold_path in pairs:
         gold = read_gold(gold_path)
-        decided = {item.message_id: item.decided for item in classify_export(export, None, classifier)}
+        decided = {
+            item.message_id: item.decided for item in classify_export(export, None, classifier)
+        }
         for message_id, (labels, exempt) in gold.items():
             found = decided.get(message_id)
             predicted = found.labels if found is not None else frozenset()

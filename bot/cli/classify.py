@@ -34,14 +34,16 @@ def classify(
     ] = "-",
     export: Annotated[
         Path | None,
-        typer.Option(help="Telegram Desktop export (result.json or its folder): decide in context."),
+        typer.Option(
+            help="Telegram Desktop export (result.json or its folder): decide in context."
+        ),
     ] = None,
     chat: Annotated[
         str | None, typer.Option(help="Chat name or id in a full-account export.")
     ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
-    """Label every message of a JSON Lines file, or of a chat export in context; one JSON line each."""
+    """Label every message of a JSON Lines file or a chat export; print one JSON line each."""
     classifier = classifier_or_exit(rules)
     if export is not None:
         _classify_export(export, chat, classifier)

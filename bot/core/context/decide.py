@@ -211,12 +211,14 @@ def _as_chase(
         labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
-    added = tuple(
-        _context_hit(label, rule, match, text) for label in sorted(labels - own.labels)
-    )
+    added = tuple(_context_hit(label, rule, match, text) for label in sorted(labels - own.labels))
     kept = tuple(hit for hit in own.hits if hit.label in labels)
     exempt = own.exempt or (target.exempt and labels <= target.labels | _WEAK)
     return _replace(
-        base, labels, (*kept, *added), rule.removeprefix("context."), target.message_id,
+        base,
+        labels,
+        (*kept, *added),
+        rule.removeprefix("context."),
+        target.message_id,
         exempt=exempt,
     )

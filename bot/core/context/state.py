@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.context.model import (
@@ -84,7 +84,12 @@ def state_to_dict(state: ConversationState) -> dict[str, Any]:
             for d in state.demands
         ],
         "seen": [
-            {"id": s.message_id, "sender": s.sender_key, "at": _time(s.sent_at), "answers": s.answers}
+            {
+                "id": s.message_id,
+                "sender": s.sender_key,
+                "at": _time(s.sent_at),
+                "answers": s.answers,
+            }
             for s in state.seen
         ],
         "senders": [[key, h.asks, h.answers] for key, h in state.senders],
@@ -94,7 +99,6 @@ def state_to_dict(state: ConversationState) -> dict[str, Any]:
 
 def state_from_dict(data: dict[str, Any]) -> ConversationState:
     """Rebuild a state written by :func:`state_to_dict`; raises ``ValueError`` when damaged."""
-    from datetime import UTC
 
     try:
         return ConversationState(
