@@ -22,7 +22,6 @@ OWN_FOLLOW_WINDOW = timedelta(days=30)
 # Chases and completing replies are terse; a longer message stands on its own words.
 _TERSE = 80
 _REPLY_TERSE = 140
-_ANSWER_TERSE = 40
 _SPECIFIC = frozenset(
     {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND}
 )
@@ -172,7 +171,6 @@ def _as_answer(
         and message.attachment is None
         and cues.question.search(text) is None
         and cues.chain.search(text) is None
-        and len(text) > _ANSWER_TERSE
     )
     if keeps_own:
         return base
