@@ -34,7 +34,8 @@ class ContextMessage:
 
 @dataclass(frozen=True, slots=True)
 class Demand:
-    """A recent demand of the group: what it asked for, of whom, when. Never its text."""
+    """A recent demand of the group: what it asked for, of whom, when. Never its text: the
+    subject is a short key of the report subject, the sender a pseudonym."""
 
     message_id: int
     labels: frozenset[Label]
