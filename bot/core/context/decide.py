@@ -22,6 +22,7 @@ OWN_FOLLOW_WINDOW = timedelta(days=30)
 # Chases and completing replies are terse; a longer message stands on its own words.
 _TERSE = 80
 _REPLY_TERSE = 140
+_COMPLETE_TERSE = 40
 _SPECIFIC = frozenset(
     {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND}
 )
@@ -60,7 +61,7 @@ def _open_demand_of_others(message: ContextMessage, state: ConversationState) ->
     for demand in reversed(state.demands):
         if demand.sender_key == message.sender_key or demand.message_id == message.message_id:
             continue
-        if timedelta(0) <= message.sent_at - demand.sent_at <= FOLLOW_WINDOW:
+        if timedelta(0) <= message.sent_at - demand.sent_at <= OWN_FOLLOW_WINDOW:
             return demand
     return None
 
@@ -74,6 +75,15 @@ def _role(message: ContextMessage, state: ConversationState) -> str:
     if history.answers > 0 or history.asks == 0:
         return "member"
     return "unknown"
+
+
+def _asks_after(text: str, target: Demand, cues: Cues) -> bool:
+    """A short question naming what the demand asked for ("下午的照片？", "photos?")."""
+    return (
+        len(text) <= 25
+        and cues.question.search(text) is not None
+        and bool(cues.named_kinds(text) & target.labels)
+    )
 
 
 def _context_hit(label: Label, rule: str, match: str, text: str) -> Hit:
@@ -195,8 +205,13 @@ def _as_chase(
         return None
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return None
-    chases = how != "answer" and cues.chase.search(text) is not None
+    chases = how != "answer" and (
+        cues.chase.search(text) is not None or _asks_after(text, target, cues)
+    )
     completes = cues.complete.search(text) is not None
+    if completes and not chases and how == "follows" and len(text) > _COMPLETE_TERSE:
+        # Without a reply, only a terse message completes the demand before it.
+        completes = False
     if not (chases or completes):
         if how != "follows" and own.labels <= {Label.TASK_PUSH}:
             # An asker's answer about how to do the task adds no demand.
