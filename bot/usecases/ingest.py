@@ -31,7 +31,8 @@ async def ingest_message(
     state = None
     if not incoming.is_command:
         state = await store.conversation(incoming.group_id)
-        decided = decide(context, classifier.classify(incoming.text), state)
+        own = classifier.classify(incoming.text)
+        decided = decide(context, own, state, classifier.normalise(incoming.text))
     observation = observe(incoming, classifier, working_time, hasher, decided)
     result = await store.ingest(observation)
     if decided is not None and state is not None and result is IngestResult.NEW:

@@ -17,6 +17,8 @@ class Conversation:
 
     def decide(self, message: ContextMessage) -> InContext:
         """Decide ``message`` in context and remember it for the messages that follow."""
-        decided = decide(message, self._classifier.classify(message.text), self.state)
+        own = self._classifier.classify(message.text)
+        folded = self._classifier.normalise(message.text)
+        decided = decide(message, own, self.state, folded)
         self.state = advance(self.state, message, decided)
         return decided

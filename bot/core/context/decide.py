@@ -98,6 +98,9 @@ def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> 
     named = (cues.named_kinds(text) | (own & _SPECIFIC)) & kinds
     if Label.REPORT_DEMAND in named and Label.APP_DEMAND in named and "报" in text:
         named -= {Label.APP_DEMAND}
+    if Label.REPORT_DEMAND in named and Label.ACK_DEMAND in kinds:
+        # a data 接龙 collects by replies: chasing its data chases the chain too
+        named |= {Label.ACK_DEMAND}
     chosen = named or kinds
     return chosen | {Label.TASK_PUSH}
 
@@ -106,15 +109,18 @@ def decide(
     message: ContextMessage,
     own: Classification,
     state: ConversationState,
+    folded: str | None = None,
     cues: Cues | None = None,
 ) -> InContext:
     """Decide the labels of ``message`` in its conversation; pure and deterministic.
 
     ``own`` is the message's classification on its own words (``Classifier.classify``),
-    ``state`` what the group's recent traffic left (see :func:`bot.core.context.advance`).
+    ``state`` what the group's recent traffic left (see :func:`bot.core.context.advance`),
+    ``folded`` the text as ``Classifier.normalise`` folds it (simplified Chinese, lower case),
+    so the cues read traditional and simplified alike.
     """
     cues = cues or shipped_cues()
-    text = message.text.strip()
+    text = (message.text if folded is None else folded).strip()
     role = _role(message, state)
     base = InContext(
         labels=own.labels,
