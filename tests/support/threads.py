@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 _TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _export_message(message: dict[str, Any], offset: int) -> dict[str, Any]:
+def _export_message(message: dict[str, Any], offset: int, thread: int) -> dict[str, Any]:
     sent = datetime.fromisoformat(message["time"]).replace(tzinfo=_TZ)
     entry: dict[str, Any] = {
         "id": offset + int(message["id"]),
@@ -25,7 +25,8 @@ def _export_message(message: dict[str, Any], offset: int) -> dict[str, Any]:
         "from": message["sender"],
         "text": message["text"],
     }
-    entry["from_id"] = "user" + "".join(str(ord(c)) for c in message["sender"])
+    # senders are pseudonyms inside their thread only: s1 of one thread is not s1 of the next
+    entry["from_id"] = f"user{thread}{''.join(str(ord(c)) for c in message['sender'])}"
     if message.get("reply_to") is not None:
         entry["reply_to_message_id"] = offset + int(message["reply_to"])
     if message.get("forwarded"):
@@ -45,7 +46,7 @@ def _export_message(message: dict[str, Any], offset: int) -> dict[str, Any]:
 def thread_export(threads: list[dict[str, Any]], gap: int = 1000) -> dict[str, Any]:
     """One single-chat export holding ``threads`` one after another (ids offset by ``gap``)."""
     messages = [
-        _export_message(message, index * gap)
+        _export_message(message, index * gap, index)
         for index, thread in enumerate(threads)
         for message in thread["messages"]
     ]

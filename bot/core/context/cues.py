@@ -22,7 +22,9 @@ class Cues:
     complete: re.Pattern[str]
     address: re.Pattern[str]
     question: re.Pattern[str]
-    chain: re.Pattern[str]
+    entry: re.Pattern[str]
+    own_part: re.Pattern[str]
+    chain_request: re.Pattern[str]
     urgent: re.Pattern[str]
     kinds: tuple[tuple[Label, re.Pattern[str]], ...]
 
@@ -45,7 +47,9 @@ def shipped_cues() -> Cues:
         complete=_join(cue["complete"]),
         address=_join(cue["address"]),
         question=_join(cue["question"]),
-        chain=_join(cue["chain"]),
+        entry=_join(cue["entry"]),
+        own_part=_join(cue["own_part"]),
+        chain_request=_join(cue["chain_request"]),
         urgent=_join(cue["urgent"]),
         kinds=tuple((label, _join(kind[label.value])) for label in _KINDS),
     )

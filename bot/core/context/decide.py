@@ -23,6 +23,7 @@ OWN_FOLLOW_WINDOW = timedelta(days=30)
 _TERSE = 80
 _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
+_MEMBER_TERSE = 12
 _SPECIFIC = frozenset(
     {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND}
 )
@@ -58,6 +59,10 @@ def _target(message: ContextMessage, state: ConversationState) -> tuple[Demand |
 
 
 def _open_demand_of_others(message: ContextMessage, state: ConversationState) -> Demand | None:
+    if message.reply_to is not None:
+        replied = state.demand(message.reply_to)
+        if replied is not None and replied.sender_key != message.sender_key:
+            return replied
     for demand in reversed(state.demands):
         if demand.sender_key == message.sender_key or demand.message_id == message.message_id:
             continue
@@ -84,6 +89,11 @@ def _asks_after(text: str, target: Demand, cues: Cues) -> bool:
         and cues.question.search(text) is not None
         and bool(cues.named_kinds(text) & target.labels)
     )
+
+
+def _continues_chain(text: str, cues: Cues) -> bool:
+    """A 接龙 list with names added, not a request to start one."""
+    return cues.entry.search(text) is not None and cues.chain_request.search(text) is None
 
 
 def _context_hit(label: Label, rule: str, match: str, text: str) -> Hit:
@@ -178,17 +188,20 @@ def _as_answer(
     cues: Cues,
     text: str,
 ) -> InContext:
-    """A member's message while someone else's demand is open: an answer, unless it clearly
-    addresses the group with a demand of its own (a second asker's first notice)."""
-    addresses = cues.address.search(text) is not None
-    keeps_own = (
-        own.labels
-        and addresses
-        and message.attachment is None
-        and cues.question.search(text) is None
-        and cues.chain.search(text) is None
+    """A member's message while someone else's demand is open: an answer when it carries a file
+    or photo, asks a question, continues a 接龙 or is a terse request to the asker ("链接发一下");
+    otherwise its own words stand (a second asker's first notice)."""
+    same_kinds = own.labels & _SPECIFIC <= answered.labels
+    relates = (
+        message.reply_to is not None
+        or message.attachment is not None
+        or cues.own_part.search(text) is not None
+        or (same_kinds and cues.question.search(text) is not None)
+        or (Label.ACK_DEMAND in answered.labels and _continues_chain(text, cues))
+        or (same_kinds and len(text) <= _MEMBER_TERSE and cues.address.search(text) is None)
     )
-    if keeps_own:
+    if not relates:
+        # Not visibly about the open demand: its own words stand, and it answers nothing.
         return base
     return _replace(base, _NONE, (), "answer", answers=answered.message_id)
 
