@@ -142,19 +142,41 @@ def decide(
     )
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
-        return base
+        return _urgent_order(base, text)
+    return _urgent_order(_in_conversation(message, own, base, state, cues, text), text)
+
+
+def _urgent_order(decided: InContext, text: str) -> InContext:
+    """Immediacy alone ("马上把单元门围起来") still sets someone to work."""
+    if decided.labels != {Label.URGENT_DEADLINE}:
+        return decided
+    hit = _context_hit(Label.TASK_PUSH, "context.urgent_order", text[:40], text)
+    return _replace(
+        decided,
+        decided.labels | {Label.TASK_PUSH},
+        (*decided.hits, hit),
+        decided.reason,
+        decided.chases,
+        decided.answers,
+    )
+
+
+def _in_conversation(
+    message: ContextMessage,
+    own: Classification,
+    base: InContext,
+    state: ConversationState,
+    cues: Cues,
+    text: str,
+) -> InContext:
     answered = _open_demand_of_others(message, state)
-    if role == "member" and answered is not None:
-        return _as_answer(message, own, base, answered, cues, text)
     target, how = _target(message, state)
-    if target is not None and role != "member":
+    if base.role == "member" and answered is not None:
+        return _as_answer(message, own, base, answered, cues, text)
+    if target is not None and base.role != "member":
         chased = _as_chase(message, own, base, target, how, cues, text)
         if chased is not None:
             return chased
-    if own.labels == {Label.URGENT_DEADLINE}:
-        # Immediacy on its own words ("马上把单元门围起来") still sets someone to work.
-        hit = _context_hit(Label.TASK_PUSH, "context.urgent_order", text[:40], text)
-        return _replace(base, own.labels | {Label.TASK_PUSH}, (*own.hits, hit), "own")
     return base
 
 
