@@ -214,13 +214,15 @@ def _as_answer(
     or photo, asks a question, continues a 接龙 or is a terse request to the asker ("链接发一下");
     otherwise its own words stand (a second asker's first notice)."""
     same_kinds = own.labels & _SPECIFIC <= answered.labels
+    addresses = cues.address.search(text) is not None
     relates = (
         message.reply_to is not None
-        or message.attachment is not None
+        # a file or photo addressed to the whole group is a notice, not a submission
+        or (message.attachment is not None and not addresses)
         or cues.own_part.search(text) is not None
         or (same_kinds and cues.question.search(text) is not None)
         or (Label.ACK_DEMAND in answered.labels and _continues_chain(text, cues))
-        or (same_kinds and len(text) <= _MEMBER_TERSE and cues.address.search(text) is None)
+        or (same_kinds and len(text) <= _MEMBER_TERSE and not addresses)
     )
     if not relates:
         # Not visibly about the open demand: its own words stand, and it answers nothing.
