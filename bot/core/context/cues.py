@@ -26,11 +26,16 @@ class Cues:
     own_part: re.Pattern[str]
     chain_request: re.Pattern[str]
     urgent: re.Pattern[str]
-    kinds: tuple[tuple[Label, re.Pattern[str]], ...]
+    kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
+    kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
 
     def named_kinds(self, text: str) -> frozenset[Label]:
-        """The demand kinds ``text`` names ("还有4个村的没截图" names proof_demand)."""
-        return frozenset(label for label, pattern in self.kinds if pattern.search(text))
+        """The demand kinds ``text`` names ("还有4个村的照片没交" names proof_demand): by its
+        nouns, else by its verbs."""
+        nouns = frozenset(label for label, pattern in self.kind_nouns if pattern.search(text))
+        if nouns:
+            return nouns
+        return frozenset(label for label, pattern in self.kind_verbs if pattern.search(text))
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
@@ -51,5 +56,6 @@ def shipped_cues() -> Cues:
         own_part=_join(cue["own_part"]),
         chain_request=_join(cue["chain_request"]),
         urgent=_join(cue["urgent"]),
-        kinds=tuple((label, _join(kind[label.value])) for label in _KINDS),
+        kind_nouns=tuple((label, _join(kind[label.value]["nouns"])) for label in _KINDS),
+        kind_verbs=tuple((label, _join(kind[label.value]["verbs"])) for label in _KINDS),
     )

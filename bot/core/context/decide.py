@@ -106,11 +106,12 @@ def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> 
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
     named = (cues.named_kinds(text) | (own & _SPECIFIC)) & kinds
-    if Label.REPORT_DEMAND in named and Label.APP_DEMAND in named and "报" in text:
-        named -= {Label.APP_DEMAND}
-    if Label.REPORT_DEMAND in named and Label.ACK_DEMAND in kinds:
-        # a data 接龙 collects by replies: chasing its data chases the chain too
-        named |= {Label.ACK_DEMAND}
+    if named & {Label.REPORT_DEMAND, Label.ACK_DEMAND} and {
+        Label.REPORT_DEMAND,
+        Label.ACK_DEMAND,
+    } <= kinds:
+        # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
+        named |= {Label.REPORT_DEMAND, Label.ACK_DEMAND}
     chosen = named or kinds
     return chosen | {Label.TASK_PUSH}
 
