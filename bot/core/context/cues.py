@@ -23,6 +23,9 @@ class Cues:
     address: re.Pattern[str]
     question: re.Pattern[str]
     entry: re.Pattern[str]
+    immediacy: re.Pattern[str]
+    danger: re.Pattern[str]
+    past: re.Pattern[str]
     own_part: re.Pattern[str]
     chain_request: re.Pattern[str]
     urgent: re.Pattern[str]
@@ -53,6 +56,9 @@ def shipped_cues() -> Cues:
         address=_join(cue["address"]),
         question=_join(cue["question"]),
         entry=_join(cue["entry"]),
+        immediacy=_join(cue["immediacy"]),
+        danger=_join(cue["danger"]),
+        past=_join(cue["past"]),
         own_part=_join(cue["own_part"]),
         chain_request=_join(cue["chain_request"]),
         urgent=_join(cue["urgent"]),

@@ -29,6 +29,11 @@ _SPECIFIC = frozenset(
 )
 _WEAK = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
 _NONE: frozenset[Label] = frozenset()
+_PAPERWORK = frozenset({Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND})
+# "立即报告" in an emergency order asks to raise the alarm, not for paperwork.
+_NOTIFY = frozenset({"报告", "report", "report back"})
+# Orders that follow an exempt order this closely direct the same response.
+EMERGENCY_FOLLOW_UP = timedelta(hours=6)
 
 
 def _target(message: ContextMessage, state: ConversationState) -> tuple[Demand | None, str]:
@@ -106,10 +111,14 @@ def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> 
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
     named = (cues.named_kinds(text) | (own & _SPECIFIC)) & kinds
-    if named & {Label.REPORT_DEMAND, Label.ACK_DEMAND} and {
-        Label.REPORT_DEMAND,
-        Label.ACK_DEMAND,
-    } <= kinds:
+    if (
+        named & {Label.REPORT_DEMAND, Label.ACK_DEMAND}
+        and {
+            Label.REPORT_DEMAND,
+            Label.ACK_DEMAND,
+        }
+        <= kinds
+    ):
         # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
         named |= {Label.REPORT_DEMAND, Label.ACK_DEMAND}
     chosen = named or kinds
@@ -143,8 +152,73 @@ def decide(
     )
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
-        return _urgent_order(base, text)
-    return _urgent_order(_in_conversation(message, own, base, state, cues, text), text)
+        return _exemption(_urgent_order(base, text), message, state)
+    decided = _in_conversation(message, own, base, state, cues, text)
+    if decided.reason == "own" and decided.labels <= _WEAK and decided.role != "member":
+        decided = _emergency_order(decided, cues, text)
+    return _exemption(_urgent_order(decided, text), message, state)
+
+
+def _emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
+    """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
+    did not read as a demand: work, urgent and exempt."""
+    if not (cues.immediacy.search(text) and cues.danger.search(text)) or cues.past.search(text):
+        return decided
+    labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
+    match = cues.immediacy.search(text)
+    hits = decided.hits + tuple(
+        _context_hit(label, "context.emergency_order", match.group(0) if match else "", text)
+        for label in sorted(labels - decided.labels)
+    )
+    return _replace(decided, labels, hits, "emergency_order", exempt=True)
+
+
+def _is_paperwork(hit: Hit) -> bool:
+    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告)
+    nor only the learned step's guess."""
+    return (
+        hit.label in _PAPERWORK
+        and not hit.rule.startswith("model.")
+        and hit.match.strip().casefold() not in _NOTIFY
+    )
+
+
+def _exemption(decided: InContext, message: ContextMessage, state: ConversationState) -> InContext:
+    """Exempt only while directing the response to the danger.
+
+    Paperwork, photos or app use asked for in the same breath are the burden itself, so they
+    are never exempt; an asker's further orders (only work, maybe urgent) shortly after their
+    own exempt order belong to the same response.
+    """
+    if not decided.labels:
+        return decided
+    if any(_is_paperwork(hit) for hit in decided.hits):
+        return _replace(
+            decided,
+            decided.labels,
+            decided.hits,
+            decided.reason,
+            decided.chases,
+            decided.answers,
+            exempt=False,
+        )
+    if decided.exempt or decided.role == "member":
+        return decided
+    for demand in reversed(state.demands):
+        age = message.sent_at - demand.sent_at
+        if age > EMERGENCY_FOLLOW_UP or age < timedelta(0):
+            break
+        if demand.exempt and demand.sender_key == message.sender_key:
+            return _replace(
+                decided,
+                decided.labels,
+                decided.hits,
+                decided.reason,
+                decided.chases,
+                decided.answers,
+                exempt=True,
+            )
+    return decided
 
 
 def _urgent_order(decided: InContext, text: str) -> InContext:
