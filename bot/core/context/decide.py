@@ -80,7 +80,8 @@ def _role(message: ContextMessage, state: ConversationState) -> str:
     if message.sender_key is None:
         return "unknown"
     history = state.history(message.sender_key)
-    if history.asks > 0 and history.asks >= history.answers:
+    # An asker also answers members' questions; only someone who mostly answers is a member.
+    if history.asks > 0 and history.answers <= 2 * history.asks:
         return "asker"
     if history.answers > 0 or history.asks == 0:
         return "member"
