@@ -29,6 +29,7 @@ class Cues:
     own_part: re.Pattern[str]
     chain_request: re.Pattern[str]
     urgent: re.Pattern[str]
+    remains: re.Pattern[str]
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
 
@@ -62,6 +63,7 @@ def shipped_cues() -> Cues:
         own_part=_join(cue["own_part"]),
         chain_request=_join(cue["chain_request"]),
         urgent=_join(cue["urgent"]),
+        remains=_join(cue["remains"]),
         kind_nouns=tuple((label, _join(kind[label.value]["nouns"])) for label in _KINDS),
         kind_verbs=tuple((label, _join(kind[label.value]["verbs"])) for label in _KINDS),
     )

@@ -322,6 +322,15 @@ def _as_chase(
     """
     if own.labels & _SPECIFIC and not own.labels <= target.labels | _WEAK:
         return None
+    remaining = cues.named_kinds(text) & target.labels
+    if not own.labels and remaining and cues.remains.search(text):
+        # a partial cancellation: what it says still stands is still demanded
+        labels = remaining | {Label.TASK_PUSH}
+        match = f"still stands from message {target.message_id}"
+        hits = tuple(
+            _context_hit(label, "context.remains", match, text) for label in sorted(labels)
+        )
+        return _replace(base, labels, hits, "remains", target.message_id)
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return None
     chases = how != "answer" and (
