@@ -296,7 +296,7 @@ def _as_answer(
         # a file or photo addressed to the whole group is a notice, not a submission
         or (message.attachment is not None and not addresses)
         or cues.own_part.search(text) is not None
-        or (same_kinds and cues.question.search(text) is not None)
+        or (cues.question.search(text) is not None and (same_kinds or not addresses))
         or (Label.ACK_DEMAND in answered.labels and _continues_chain(text, cues))
         or (same_kinds and len(text) <= _MEMBER_TERSE and not addresses)
     )
