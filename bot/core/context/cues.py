@@ -33,6 +33,14 @@ class Cues:
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
 
+    def named_nouns(self, text: str) -> frozenset[Label]:
+        """The demand kinds ``text`` names by a noun ("照片", "forms")."""
+        return frozenset(label for label, pattern in self.kind_nouns if pattern.search(text))
+
+    def named_verbs(self, text: str) -> frozenset[Label]:
+        """The demand kinds ``text`` names by a verb ("没报", "没回")."""
+        return frozenset(label for label, pattern in self.kind_verbs if pattern.search(text))
+
     def named_kinds(self, text: str) -> frozenset[Label]:
         """The demand kinds ``text`` names ("还有4个村的照片没交" names proof_demand): by its
         nouns, else by its verbs."""

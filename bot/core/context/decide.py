@@ -88,12 +88,13 @@ def _role(message: ContextMessage, state: ConversationState) -> str:
     return "unknown"
 
 
-def _asks_after(text: str, target: Demand, cues: Cues) -> bool:
-    """A short question naming what the demand asked for ("下午的照片？", "photos?")."""
+def _asks_after(text: str, target: Demand, how: str, cues: Cues) -> bool:
+    """A short question after the demand: naming what it asked for ("下午的照片？", "photos?"),
+    or any short question replying to the demand itself ("Crews 2, 4 and 5?")."""
     return (
         len(text) <= 25
         and cues.question.search(text) is not None
-        and bool(cues.named_kinds(text) & target.labels)
+        and (how == "reply" or bool(cues.named_kinds(text) & target.labels))
     )
 
 
@@ -107,13 +108,27 @@ def _context_hit(label: Label, rule: str, match: str, text: str) -> Hit:
 
 
 def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> frozenset[Label]:
-    """What a chase of ``target`` asks for: the kinds it names, else all the target's kinds."""
+    """What a chase of ``target`` asks for.
+
+    The kinds it names by a noun ("回执照片还差…" is a photo chase), else the target's kinds its
+    verbs name (a bare "没报" chases everything submitted, not the app use behind it), else all
+    the target's kinds. A chase of a bare acknowledgement stays one.
+    """
     kinds = target.labels & _SPECIFIC
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
-    named = (cues.named_kinds(text) | (own & _SPECIFIC)) & kinds
+    nouns = cues.named_nouns(text) | (own & _SPECIFIC)
+    verbs = cues.named_verbs(text) & kinds
+    if nouns:
+        chosen = set(nouns)
+    elif Label.REPORT_DEMAND in verbs:
+        chosen = set(kinds - {Label.APP_DEMAND}) or set(verbs)
+    elif verbs:
+        chosen = set(verbs)
+    else:
+        chosen = set(kinds)
     if (
-        named & {Label.REPORT_DEMAND, Label.ACK_DEMAND}
+        chosen & {Label.REPORT_DEMAND, Label.ACK_DEMAND}
         and {
             Label.REPORT_DEMAND,
             Label.ACK_DEMAND,
@@ -121,9 +136,8 @@ def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> 
         <= kinds
     ):
         # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
-        named |= {Label.REPORT_DEMAND, Label.ACK_DEMAND}
-    chosen = named or kinds
-    return chosen | {Label.TASK_PUSH}
+        chosen |= {Label.REPORT_DEMAND, Label.ACK_DEMAND}
+    return frozenset(chosen | {Label.TASK_PUSH})
 
 
 def decide(
@@ -334,7 +348,7 @@ def _as_chase(
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return None
     chases = how != "answer" and (
-        cues.chase.search(text) is not None or _asks_after(text, target, cues)
+        cues.chase.search(text) is not None or _asks_after(text, target, how, cues)
     )
     completes = cues.complete.search(text) is not None
     if completes and not chases and how == "follows" and len(text) > _COMPLETE_TERSE:
