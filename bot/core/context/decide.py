@@ -20,7 +20,7 @@ from bot.core.labels import Label
 FOLLOW_WINDOW = timedelta(hours=72)
 OWN_FOLLOW_WINDOW = timedelta(days=30)
 # Chases and completing replies are terse; a longer message stands on its own words.
-_TERSE = 80
+_TERSE = 120
 _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
 _MEMBER_TERSE = 12
@@ -169,9 +169,25 @@ def decide(
         # A forwarded directive counts as it stands; forwarded news asks nothing.
         return _exemption(_urgent_order(base, text), message, state)
     decided = _in_conversation(message, own, base, state, cues, text)
+    if decided.labels == {Label.ACK_DEMAND} and decided.reason == "own":
+        decided = _data_chain(decided, cues, text)
     if decided.reason == "own" and decided.labels <= _WEAK and decided.role != "member":
         decided = _emergency_order(decided, cues, text)
     return _exemption(_urgent_order(decided, text), message, state)
+
+
+def _data_chain(decided: InContext, cues: Cues, text: str) -> InContext:
+    """A 接龙 started with fields to fill in ("格式：单位+姓名") collects data: a report demand
+    and a task, besides the chain."""
+    if not (cues.chain_request.search(text) and cues.chain_data.search(text)):
+        return decided
+    added = (Label.TASK_PUSH, Label.REPORT_DEMAND)
+    match = cues.chain_data.search(text)
+    hits = decided.hits + tuple(
+        _context_hit(label, "context.data_chain", match.group(0) if match else "", text)
+        for label in added
+    )
+    return _replace(decided, decided.labels | frozenset(added), hits, decided.reason)
 
 
 def _emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
