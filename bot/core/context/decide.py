@@ -23,6 +23,7 @@ OWN_FOLLOW_WINDOW = timedelta(days=30)
 _TERSE = 120
 _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
+_OWN_DEMAND = 40
 _MEMBER_TERSE = 12
 _SPECIFIC = frozenset(
     {Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND}
@@ -36,7 +37,9 @@ _NOTIFY = frozenset({"报告", "report", "report back"})
 EMERGENCY_FOLLOW_UP = timedelta(hours=6)
 
 
-def _target(message: ContextMessage, state: ConversationState) -> tuple[Demand | None, str]:
+def _target(
+    message: ContextMessage, state: ConversationState, cues: Cues, text: str
+) -> tuple[Demand | None, str]:
     """The demand ``message`` may chase or complete, and how it reaches it: ``reply`` (replies to
     the demand), ``answer`` (replies to an answer to it) or ``follows``."""
     if message.reply_to is not None:
@@ -60,7 +63,11 @@ def _target(message: ContextMessage, state: ConversationState) -> tuple[Demand |
         if age <= FOLLOW_WINDOW:
             recent.append(d)
     chosen = own or recent
-    return (chosen[-1], "follows") if chosen else (None, "follows")
+    if not chosen:
+        return None, "follows"
+    named = cues.named_nouns(text)
+    fitting = [d for d in chosen if d.labels & named]
+    return (fitting or chosen)[-1], "follows"
 
 
 def _open_demand_of_others(message: ContextMessage, state: ConversationState) -> Demand | None:
@@ -276,7 +283,7 @@ def _in_conversation(
     text: str,
 ) -> InContext:
     answered = _open_demand_of_others(message, state)
-    target, how = _target(message, state)
+    target, how = _target(message, state, cues, text)
     if base.role == "member" and answered is not None:
         return _as_answer(message, own, base, answered, cues, text)
     if target is not None and base.role != "member":
@@ -336,6 +343,15 @@ def _as_answer(
     return _replace(base, _NONE, (), "answer", answers=answered.message_id)
 
 
+def _terse_follow_up(own: Classification, how: str, cues: Cues, text: str) -> bool:
+    """Short enough to chase, not a demand in its own right, not a cancellation."""
+    if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
+        return False
+    if Label.TASK_PUSH in own.labels and len(text) > _OWN_DEMAND:
+        return False
+    return cues.cancel.search(text) is None
+
+
 def _as_chase(
     message: ContextMessage,
     own: Classification,
@@ -361,7 +377,7 @@ def _as_chase(
             _context_hit(label, "context.remains", match, text) for label in sorted(labels)
         )
         return _replace(base, labels, hits, "remains", target.message_id)
-    if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
+    if not _terse_follow_up(own, how, cues, text):
         return None
     chases = how != "answer" and (
         cues.chase.search(text) is not None or _asks_after(text, target, how, cues)
