@@ -23,6 +23,7 @@ class Cues:
     address: re.Pattern[str]
     question: re.Pattern[str]
     entry: re.Pattern[str]
+    campaign: re.Pattern[str]
     cancel: re.Pattern[str]
     chain_data: re.Pattern[str]
     immediacy: re.Pattern[str]
@@ -67,6 +68,7 @@ def shipped_cues() -> Cues:
         address=_join(cue["address"]),
         question=_join(cue["question"]),
         entry=_join(cue["entry"]),
+        campaign=_join(cue["campaign"]),
         cancel=_join(cue["cancel"]),
         chain_data=_join(cue["chain_data"]),
         immediacy=_join(cue["immediacy"]),

@@ -126,6 +126,9 @@ def _inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> 
         return frozenset({Label.ACK_DEMAND})
     nouns = cues.named_nouns(text) | (own & _SPECIFIC)
     verbs = cues.named_verbs(text) & kinds
+    if Label.PROOF_DEMAND in nouns:
+        # "积分截图", "加好友截圖": the app names what the screenshot shows
+        nouns -= {Label.APP_DEMAND}
     if nouns:
         chosen = set(nouns)
     elif Label.REPORT_DEMAND in verbs:
@@ -290,7 +293,29 @@ def _in_conversation(
         chased = _as_chase(message, own, base, target, how, cues, text)
         if chased is not None:
             return chased
+        return _app_campaign(base, target, cues, text)
     return base
+
+
+def _app_campaign(base: InContext, target: Demand, cues: Cues, text: str) -> InContext:
+    """A further demand of an app campaign ("各村把目标数报上来" after an app quota) is app use
+    demanded too, when it speaks of the campaign's counts, rates or app actions."""
+    if (
+        Label.TASK_PUSH not in base.labels
+        or Label.APP_DEMAND in base.labels
+        or Label.APP_DEMAND not in target.labels
+        or not (cues.campaign.search(text) or Label.APP_DEMAND in cues.named_kinds(text))
+    ):
+        return base
+    match = f"app campaign of message {target.message_id}"
+    hit = _context_hit(Label.APP_DEMAND, "context.app_campaign", match, text)
+    return _replace(
+        base,
+        base.labels | {Label.APP_DEMAND},
+        (*base.hits, hit),
+        "app_campaign",
+        target.message_id,
+    )
 
 
 def _replace(
