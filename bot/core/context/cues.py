@@ -23,6 +23,8 @@ class Cues:
     address: re.Pattern[str]
     question: re.Pattern[str]
     entry: re.Pattern[str]
+    recurring: re.Pattern[str]
+    sameday: re.Pattern[str]
     campaign: re.Pattern[str]
     cancel: re.Pattern[str]
     chain_data: re.Pattern[str]
@@ -68,6 +70,8 @@ def shipped_cues() -> Cues:
         address=_join(cue["address"]),
         question=_join(cue["question"]),
         entry=_join(cue["entry"]),
+        recurring=_join(cue["recurring"]),
+        sameday=_join(cue["sameday"]),
         campaign=_join(cue["campaign"]),
         cancel=_join(cue["cancel"]),
         chain_data=_join(cue["chain_data"]),

@@ -178,12 +178,25 @@ def decide(
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
         return _exemption(_urgent_order(base, text), message, state)
-    decided = _in_conversation(message, own, base, state, cues, text)
+    decided = _habit(_in_conversation(message, own, base, state, cues, text), cues, text)
     if decided.labels == {Label.ACK_DEMAND} and decided.reason == "own":
         decided = _data_chain(decided, cues, text)
     if decided.reason == "own" and decided.labels <= _WEAK and decided.role != "member":
         decided = _emergency_order(decided, cues, text)
     return _exemption(_urgent_order(decided, text), message, state)
+
+
+def _habit(decided: InContext, cues: Cues, text: str) -> InContext:
+    """A recurring time ("每天晚上8点前发群里") is a habit, not an urgent deadline, unless the
+    deadline itself is today's."""
+    if Label.URGENT_DEADLINE not in decided.labels or not cues.recurring.search(text):
+        return decided
+    urgent = [h for h in decided.hits if h.label is Label.URGENT_DEADLINE]
+    if any(cues.sameday.search(h.match) for h in urgent):
+        return decided
+    labels = decided.labels - {Label.URGENT_DEADLINE}
+    hits = tuple(h for h in decided.hits if h.label is not Label.URGENT_DEADLINE)
+    return _replace(decided, labels, hits, decided.reason, decided.chases, decided.answers)
 
 
 def _data_chain(decided: InContext, cues: Cues, text: str) -> InContext:
