@@ -181,7 +181,7 @@ def decide(
     decided = _habit(_in_conversation(message, own, base, state, cues, text), cues, text)
     if decided.labels == {Label.ACK_DEMAND} and decided.reason == "own":
         decided = _data_chain(decided, cues, text)
-    if decided.reason == "own" and decided.labels <= _WEAK and decided.role != "member":
+    if decided.reason == "own" and decided.labels <= _WEAK and not cues.own_part.search(text):
         decided = _emergency_order(decided, cues, text)
     return _exemption(_urgent_order(decided, text), message, state)
 

@@ -216,3 +216,62 @@ def test_directing_the_response_to_a_present_danger_is_exempt(text: str) -> None
     decided = run(Line("boss", text))[0]
     assert decided.labels
     assert decided.exempt
+
+
+def test_an_order_to_respond_to_a_danger_is_work_urgent_and_exempt() -> None:
+    decided = run(Line("boss", "滨江路地下通道已经进水，城管中队马上去两头设卡封路，不许车辆进入。"))
+    assert decided[0].labels == {T, U}
+    assert decided[0].exempt
+    assert any(h.rule == "context.emergency_order" for h in decided[0].hits)
+
+
+def test_paperwork_about_an_emergency_is_not_exempt_even_right_after_one() -> None:
+    decided = run(
+        Line("boss", "燃气泄漏！3号楼的住户立即撤离到楼下空地，网格员马上到现场。"),
+        Line("boss", "今天下班前把撤离人数和现场照片报街道。", minutes=180),
+    )
+    assert decided[0].exempt
+    assert {R, P} <= decided[1].labels
+    assert not decided[1].exempt
+
+
+def test_further_orders_of_the_same_response_are_exempt() -> None:
+    decided = run(
+        Line("boss", "燃气泄漏！3号楼的住户立即撤离到楼下空地，网格员马上到现场。"),
+        Line("boss", "请各网格员马上到3号楼楼下集合。", minutes=15),
+    )
+    assert decided[1].labels
+    assert decided[1].exempt
+
+
+def test_a_daily_time_is_a_habit_not_an_urgent_deadline() -> None:
+    decided = run(Line("boss", "从本周起各网格每天晚上8点前把巡查照片发群里。"))
+    assert P in decided[0].labels
+    assert U not in decided[0].labels
+
+
+def test_a_cancellation_chases_nothing_and_what_still_stands_is_kept() -> None:
+    decided = run(
+        Line("boss", "各科室本周在“云城学堂”App完成安全课程学习，并把学习截图发群里。"),
+        Line("boss", "截图不用发了，后台能看到", minutes=60),
+        Line("boss", "课程学习照常", minutes=60),
+    )
+    assert {APP, P} <= decided[0].labels
+    assert decided[1].labels == frozenset()
+    assert decided[2].labels == {T, APP}
+
+
+def test_a_chain_with_fields_to_fill_collects_data() -> None:
+    text = "下周三义务植树，请各支部接龙报名：\n【接龙】植树报名\n格式：支部+姓名+电话\n1. 一支部 李一 139****0001"
+    decided = run(Line("boss", text))
+    assert decided[0].labels == {T, R, A}
+
+
+def test_a_further_demand_of_an_app_campaign_is_an_app_demand() -> None:
+    decided = run(
+        Line("boss", "本月各村要完成“云城通”App注册推广，每村不少于200户。"),
+        Line("boss", "各村把本周新增注册户数周五前报上来。", minutes=1440),
+    )
+    assert APP in decided[0].labels
+    assert {T, R, APP} <= decided[1].labels
+    assert decided[1].chases == 1
