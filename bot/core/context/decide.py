@@ -311,12 +311,14 @@ def _in_conversation(
 
 
 def _app_campaign(base: InContext, target: Demand, cues: Cues, text: str) -> InContext:
-    """A further demand of an app campaign ("各村把目标数报上来" after an app quota) is app use
-    demanded too, when it speaks of the campaign's counts, rates or app actions."""
+    """A further push of an app campaign ("Leaderboard: … Green, tomorrow please" after an app
+    quota) is app use demanded too, when it speaks of the campaign's counts, rates or app actions
+    and asks for nothing else (a count to report stands on its own words)."""
     if (
         Label.TASK_PUSH not in base.labels
-        or Label.APP_DEMAND in base.labels
+        or not base.labels <= _WEAK
         or Label.APP_DEMAND not in target.labels
+        or cues.cancel.search(text)
         or not (cues.campaign.search(text) or Label.APP_DEMAND in cues.named_kinds(text))
     ):
         return base
