@@ -64,12 +64,14 @@ def test_the_script_refuses_missing_inputs_in_one_line(capsys: pytest.CaptureFix
     assert "give a directory" in capsys.readouterr().out
 
 
-# Floors a little below what the held-out exports measured (see the report in the branch's
-# last commit); a regression below them fails.
-MACRO_FLOOR = 0.80
-LABEL_FLOOR = 0.65
-CLEAN_FLOOR = 0.93
-EXEMPT_FLOOR = 0.60
+# Floors a little below what the held-out exports measured when this test was written (macro F1
+# 0.808, weakest label app_demand 0.704, label-free kept clean 97.9%, exempt precision 0.909 and
+# recall 0.714 on 14 exempt messages); a regression below them fails.
+MACRO_FLOOR = 0.78
+LABEL_FLOOR = 0.66
+CLEAN_FLOOR = 0.96
+EXEMPT_PRECISION_FLOOR = 0.80
+EXEMPT_RECALL_FLOOR = 0.60
 
 
 @pytest.mark.skipif(not pairs_in(HELDOUT), reason="held-out exports not present")
@@ -78,5 +80,5 @@ def test_quality_on_the_held_out_exports_stays_above_its_floor() -> None:
     assert report.labels.macro_f1 >= MACRO_FLOOR
     assert min(s.f1 for s in report.labels.scores if s.support) >= LABEL_FLOOR
     assert report.labels.label_free_share >= CLEAN_FLOOR
-    assert report.exempt_precision >= EXEMPT_FLOOR
-    assert report.exempt_recall >= EXEMPT_FLOOR
+    assert report.exempt_precision >= EXEMPT_PRECISION_FLOOR
+    assert report.exempt_recall >= EXEMPT_RECALL_FLOOR
