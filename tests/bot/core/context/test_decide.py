@@ -219,7 +219,8 @@ def test_directing_the_response_to_a_present_danger_is_exempt(text: str) -> None
 
 
 def test_an_order_to_respond_to_a_danger_is_work_urgent_and_exempt() -> None:
-    decided = run(Line("boss", "滨江路地下通道已经进水，城管中队马上去两头设卡封路，不许车辆进入。"))
+    order = "滨江路地下通道已经进水，城管中队马上去两头设卡封路，不许车辆进入。"
+    decided = run(Line("boss", order))
     assert decided[0].labels == {T, U}
     assert decided[0].exempt
     assert any(h.rule == "context.emergency_order" for h in decided[0].hits)
@@ -262,7 +263,10 @@ def test_a_cancellation_chases_nothing_and_what_still_stands_is_kept() -> None:
 
 
 def test_a_chain_with_fields_to_fill_collects_data() -> None:
-    text = "下周三义务植树，请各支部接龙报名：\n【接龙】植树报名\n格式：支部+姓名+电话\n1. 一支部 李一 139****0001"
+    text = (
+        "下周三义务植树，请各支部接龙报名：\n【接龙】植树报名\n"
+        "格式：支部+姓名+电话\n1. 一支部 李一 139****0001"
+    )
     decided = run(Line("boss", text))
     assert decided[0].labels == {T, R, A}
 
