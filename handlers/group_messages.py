@@ -7,7 +7,10 @@ import logging
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.core.observation import IncomingMessage, observe
+from bot.core.context import Attachment
+from bot.core.observation import IncomingMessage
+from bot.usecases.context import context_message
+from bot.usecases.ingest import ingest_message
 from handlers.context import BotContext
 from storage.base import IngestResult
 
@@ -49,6 +52,19 @@ def incoming(message: Message) -> IncomingMessage:
     )
 
 
+def attachment(message: Message) -> Attachment | None:
+    """The kind of what ``message`` carries besides text (context reads only the kind)."""
+    if message.photo:
+        return Attachment.PHOTO
+    if message.video or message.video_note or message.animation:
+        return Attachment.VIDEO
+    if message.document is not None:
+        return Attachment.FILE
+    if message.effective_attachment is not None:
+        return Attachment.OTHER
+    return None
+
+
 async def on_group_message(update: Update, context: BotContext) -> None:
     """Observe and count one message; an edit re-labels it (the store moves its counts)."""
     message = update.effective_message
@@ -59,8 +75,17 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if not group.active:
         return
     working_time = await found.working_time(message.chat.id)
-    observation = observe(incoming(message), found.classifier, working_time, found.hasher)
-    result = await found.store.ingest(observation)
+    seen = incoming(message)
+    in_context = context_message(
+        seen,
+        found.hasher,
+        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+        attachment=attachment(message),
+        forwarded=message.forward_origin is not None,
+    )
+    observation, result = await ingest_message(
+        found.store, seen, in_context, found.classifier, working_time, found.hasher
+    )
     found.metrics.messages.labels(result.name.lower()).inc()
     if result is not IngestResult.DUPLICATE:
         for label in observation.labels:

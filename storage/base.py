@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.config.group_settings import GroupSettings
 from bot.core.aggregates import WeekAggregate
+from bot.core.context import ConversationState
 from bot.core.flags import FlagEntry, FlagReceipt
 from bot.core.observation import Observation
 
@@ -42,6 +43,16 @@ class Store(Protocol):
 
     async def weeks(self, group_id: int) -> list[str]:
         """Return the ISO weeks with data for ``group_id``, oldest first."""
+        ...
+
+    async def conversation(self, group_id: int) -> ConversationState:
+        """Return the group's conversation state (empty when none is stored or it expired)."""
+        ...
+
+    async def save_conversation(
+        self, group_id: int, state: ConversationState, ttl_seconds: int
+    ) -> None:
+        """Replace the group's conversation state; it expires after ``ttl_seconds`` of silence."""
         ...
 
     async def add_group(self, group_id: int) -> None:

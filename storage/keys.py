@@ -74,6 +74,17 @@ def digests_sent(group_id: int) -> str:
     return f"{_group(group_id)}:sent"
 
 
+def conversation(group_id: int) -> str:
+    """String: the group's conversation state as JSON (labels, ids, sender pseudonyms, times;
+    never a message text), expiring when the group falls silent."""
+    return f"{_group(group_id)}:context"
+
+
+def is_conversation(key: str) -> bool:
+    """True for a group's conversation-state key."""
+    return key.endswith(":context")
+
+
 def is_week_counters(key: str) -> bool:
     """True for a week-counters key (whose fields are integers to add when merging)."""
     return ":w:" in key and key.count(":") == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +17,7 @@ from redis.exceptions import RedisError
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, WeekAggregate
+from bot.core.context import ConversationState, state_from_dict, state_to_dict
 from bot.core.flags import FLAG_TEXTS_KEPT, FlagEntry, FlagReceipt, FlagText
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.observation import Observation
@@ -166,6 +168,30 @@ class RedisStore:
         """Return all known group ids; see ``Store.groups``."""
         return sorted(int(_text(member)) for member in await self._redis.smembers(keys.GROUPS))
 
+    async def conversation(self, group_id: int) -> ConversationState:
+        """Return a group's conversation state; see ``Store.conversation``.
+
+        A damaged state is dropped rather than trusted: context only sharpens labels.
+        """
+        raw = await self._redis.get(keys.conversation(group_id))
+        if raw is None:
+            return ConversationState()
+        try:
+            data = json.loads(raw)
+            return state_from_dict(data) if isinstance(data, dict) else ConversationState()
+        except ValueError:
+            return ConversationState()
+
+    async def save_conversation(
+        self, group_id: int, state: ConversationState, ttl_seconds: int
+    ) -> None:
+        """Replace a group's conversation state; see ``Store.save_conversation``."""
+        await self._redis.set(
+            keys.conversation(group_id),
+            json.dumps(state_to_dict(state), separators=(",", ":")),
+            ex=max(1, ttl_seconds),
+        )
+
     async def group_settings(self, group_id: int) -> GroupSettings | None:
         """Return a group's settings; see ``Store.group_settings``."""
         raw = await self._redis.get(keys.group_settings(group_id))
@@ -204,7 +230,8 @@ class RedisStore:
         new_prefix = keys.group_pattern(new_id)[:-1]
         async for key in self._redis.scan_iter(match=keys.group_pattern(old_id), count=500):
             name = _text(key)
-            if name.endswith(":seen"):
+            if name.endswith(":seen") or keys.is_conversation(name):
+                # message ids restart in the new chat, so old ids would collide with new ones
                 continue
             await self._merge_key(name, new_prefix + name[len(old_prefix) :])
         await self.erase_group(old_id)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.classifier import Classification, Classifier
+from bot.core.context import InContext
 from bot.core.excerpt import make_excerpt
 from bot.core.labels import Label
 from bot.core.worktime import Band, DayKind, WorkingTime, iso_week
@@ -86,13 +87,28 @@ def observe(
     classifier: Classifier,
     working_time: WorkingTime,
     hasher: SenderHasher,
+    decided: InContext | None = None,
 ) -> Observation:
     """Classify ``message`` and place it in the group's working time; pure and deterministic.
 
-    Bot commands are counted as messages but never as burdens.
+    ``decided`` carries the labels decided in conversation context (``bot.core.context``);
+    without it the message is classified on its own words. Bot commands are counted as
+    messages but never as burdens.
     """
     local = working_time.local(message.sent_at)
-    result = _NOT_CLASSIFIED if message.is_command else classifier.classify(message.text)
+    if message.is_command:
+        result = _NOT_CLASSIFIED
+    elif decided is not None:
+        result = Classification(
+            labels=decided.labels,
+            exempt=decided.exempt,
+            hits=decided.hits,
+            exempt_rule="context" if decided.exempt else None,
+            acknowledgement=decided.acknowledgement,
+            report_subject=decided.report_subject,
+        )
+    else:
+        result = classifier.classify(message.text)
     kind = working_time.day_kind(local.date())
     rest_day = local.date() if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None
     excerpt = None

@@ -13,11 +13,13 @@ from pathlib import Path
 from bot.config.secrets import load_or_create_key
 from bot.config.settings import Settings
 from bot.core.classifier import Classifier
+from bot.core.context import Conversation
 from bot.core.digest import WeekDigest
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
 from bot.sources.telegram_export import ChatSummary, ExportedMessage, read_chat
+from bot.usecases.context import exported_context_message
 from bot.usecases.digests import DigestRequest, load_digest
 from storage.base import Store
 from storage.factory import open_store
@@ -82,13 +84,21 @@ async def ingest_export(
     working_time: WorkingTime,
     hasher: SenderHasher,
 ) -> int:
-    """Observe and store every ordinary message of ``messages``; return how many were read."""
+    """Observe and store every ordinary message of ``messages``; return how many were read.
+
+    Labels are decided in conversation context, in file order, as the live bot decides them.
+    """
     count = 0
     batch: list[Observation] = []
+    conversation = Conversation(classifier)
     for message in messages:
         if message.kind != "message":
             continue
-        batch.append(observe(to_incoming(chat.id, message), classifier, working_time, hasher))
+        incoming = to_incoming(chat.id, message)
+        decided = None
+        if not incoming.is_command:
+            decided = conversation.decide(exported_context_message(incoming, message, hasher))
+        batch.append(observe(incoming, classifier, working_time, hasher, decided))
         count += 1
         if len(batch) >= BATCH:
             await store.ingest_many(batch)

@@ -217,3 +217,36 @@ async def test_moving_into_a_group_that_already_counted_merges(store: RedisStore
     assert week.flags.by_label == {Label.PROOF_DEMAND: 2}
     # Message ids restart in the new chat: a new message 1 is new, not an edit of the old one.
     assert await store.ingest(observation(2, group_id=-1009)) is IngestResult.NEW
+
+
+async def test_the_conversation_state_round_trips_expires_and_is_erased(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    from bot.core.context import ConversationState, Demand, SenderHistory
+
+    assert await store.conversation(GROUP) == ConversationState()
+    state = ConversationState(
+        demands=(
+            Demand(
+                4711, frozenset({Label.TASK_PUSH}), "k1", datetime(2025, 9, 22, 9, tzinfo=SHANGHAI)
+            ),
+        ),
+        senders=(("k1", SenderHistory(asks=1)),),
+        handled=(4711,),
+    )
+    await store.save_conversation(GROUP, state, ttl_seconds=3600)
+    assert await store.conversation(GROUP) == state
+    assert 0 < await redis_client.ttl(f"ft:{{g{GROUP}}}:context") <= 3600
+    await store.erase_group(GROUP)
+    assert await store.conversation(GROUP) == ConversationState()
+
+
+async def test_a_damaged_conversation_state_reads_as_empty(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    from bot.core.context import ConversationState
+
+    await redis_client.set(f"ft:{{g{GROUP}}}:context", '{"demands": [{"id": "x"}]}')
+    assert await store.conversation(GROUP) == ConversationState()
+    await redis_client.set(f"ft:{{g{GROUP}}}:context", "not json")
+    assert await store.conversation(GROUP) == ConversationState()

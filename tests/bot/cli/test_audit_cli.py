@@ -245,3 +245,25 @@ def test_an_audit_never_writes_into_the_configured_live_store(
     finally:
         live.flushdb()
         live.close()
+
+
+def test_the_audit_decides_labels_in_the_conversation(tmp_path: Path) -> None:
+    # A duty-photo rule over the holiday is counted (not exempt), a member's file answers it,
+    # and the terse chase that replies to it counts as the proof demand it chases.
+    messages = [
+        entry(
+            1,
+            local(1, 9, month=10),
+            BOSS,
+            "国庆值班期间，值班人员每天早晚在群里各发一张在岗照片。",
+        ),
+        entry(2, local(1, 20, month=10), MEMBER, "", photo="photos/duty.jpg"),
+        entry(3, local(2, 21, month=10), BOSS, "@李强 晚上的在岗照呢", reply_to_message_id=1),
+    ]
+    result = run("audit", str(export(tmp_path, messages)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    (week,) = json.loads(result.stdout)["weeks"]
+    assert week["messages"] == 3
+    assert week["exempt"] == 0
+    assert week["labels"]["proof_demand"] == 2
+    assert week["demand_senders"] == 1

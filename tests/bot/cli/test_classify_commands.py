@@ -76,3 +76,65 @@ def test_eval_rejects_unknown_gold_label(tmp_path: Path) -> None:
     code, _out, err = _run("eval", str(data))
     assert code == 2
     assert "unknown label 'busywork'" in err
+
+
+def _export(tmp_path: Path) -> Path:
+    """A small single-chat export: a form demand, a member's file, a chase replying to it."""
+    messages = [
+        {
+            "id": 4711,
+            "type": "message",
+            "date_unixtime": "1757379600",
+            "date": "2025-09-09T09:00:00",
+            "from": "主任",
+            "from_id": "user1",
+            "text": "请各村今天下午5点前把秋粮收购情况统计表填好发我。",
+        },
+        {
+            "id": 4712,
+            "type": "message",
+            "date_unixtime": "1757383200",
+            "date": "2025-09-09T10:00:00",
+            "from": "村干部",
+            "from_id": "user2",
+            "text": "东岭村",
+            "file": "files/东岭村秋粮统计表.xlsx",
+            "file_name": "东岭村秋粮统计表.xlsx",
+        },
+        {
+            "id": 4713,
+            "type": "message",
+            "date_unixtime": "1757394000",
+            "date": "2025-09-09T13:00:00",
+            "from": "主任",
+            "from_id": "user1",
+            "reply_to_message_id": 4711,
+            "text": "还差西岭、南岭",
+        },
+    ]
+    path = tmp_path / "result.json"
+    chat = {"name": "乡镇工作群", "type": "private_supergroup", "id": 77, "messages": messages}
+    path.write_text(json.dumps(chat, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_classify_export_decides_every_message_in_context(tmp_path: Path) -> None:
+    code, out, _err = _run("classify", "--export", str(_export(tmp_path)))
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == [4711, 4712, 4713]
+    assert lines[0]["labels"] == ["task_push", "report_demand", "urgent_deadline"]
+    assert lines[1]["labels"] == []
+    assert lines[1]["context"]["answers"] == 4711
+    assert lines[2]["labels"] == ["task_push", "report_demand"]
+    assert lines[2]["context"]["chases"] == 4711
+    assert {"rule": "context.chase", "match": "chase of message 4711"}.items() <= lines[2]["hits"][
+        0
+    ].items()
+
+
+def test_classify_export_with_an_unknown_chat_says_so_in_one_line(tmp_path: Path) -> None:
+    code, _out, err = _run("classify", "--export", str(_export(tmp_path)), "--chat", "nope")
+    assert code == 2
+    assert "no chat 'nope'" in err
+    assert "Traceback" not in err

@@ -105,10 +105,17 @@ def test_a_demand_is_not_an_acknowledgement() -> None:
 
 
 def test_emergency_keeps_labels_but_is_exempt() -> None:
-    result = classify("防汛紧急：请各村今晚八点前上报转移群众人数。")
-    assert {Label.TASK_PUSH, Label.REPORT_DEMAND, Label.URGENT_DEADLINE} <= result.labels
+    result = classify("山洪来了，请各村立即组织低洼地带群众撤离到村小学。")
+    assert {Label.TASK_PUSH, Label.URGENT_DEADLINE} <= result.labels
     assert result.exempt
     assert result.exempt_rule is not None
+
+
+def test_a_count_form_about_an_emergency_is_not_exempt() -> None:
+    # Exempt only while directing the response; the count form is the 填表报数 burden itself.
+    result = classify("防汛紧急：请各村今晚八点前上报转移群众人数。")
+    assert {Label.TASK_PUSH, Label.REPORT_DEMAND, Label.URGENT_DEADLINE} <= result.labels
+    assert not result.exempt
 
 
 def test_ordinary_demand_is_not_exempt() -> None:

@@ -1,0 +1,154 @@
+"""Chases and completing replies: a terse follow-up is a demand of the kind it follows up."""
+
+from __future__ import annotations
+
+from bot.core.classifier.model import Classification
+from bot.core.context.cues import Cues
+from bot.core.context.model import Demand, InContext
+from bot.core.context.verdict import NO_LABELS, SPECIFIC, WEAK, context_hit, revise
+from bot.core.labels import Label
+
+# Chases and completing replies are terse; a longer message stands on its own words.
+_TERSE = 120
+_REPLY_TERSE = 140
+_COMPLETE_TERSE = 40
+_OWN_DEMAND = 40
+_SHORT_QUESTION = 25
+
+
+def _asks_after(text: str, target: Demand, how: str, cues: Cues) -> bool:
+    """A short question after the demand: naming what it asked for ("下午的照片？", "photos?"),
+    or any short question replying to the demand itself ("Crews 2, 4 and 5?")."""
+    return (
+        len(text) <= _SHORT_QUESTION
+        and cues.question.search(text) is not None
+        and (how == "reply" or bool(cues.named_kinds(text) & target.labels))
+    )
+
+
+def inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> frozenset[Label]:
+    """What a chase of ``target`` asks for.
+
+    The kinds it names by a noun ("回执照片还差…" is a photo chase), else the target's kinds its
+    verbs name (a bare "没报" chases everything submitted, not the app use behind it), else all
+    the target's kinds. A chase of a bare acknowledgement stays one.
+    """
+    kinds = target.labels & SPECIFIC
+    if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
+        return frozenset({Label.ACK_DEMAND})
+    nouns = cues.named_nouns(text) | (own & SPECIFIC)
+    verbs = cues.named_verbs(text) & kinds
+    if Label.PROOF_DEMAND in nouns:
+        # "积分截图", "加好友截圖": the app names what the screenshot shows
+        nouns -= {Label.APP_DEMAND}
+    if nouns:
+        chosen = set(nouns)
+    elif Label.REPORT_DEMAND in verbs:
+        chosen = set(kinds - {Label.APP_DEMAND}) or set(verbs)
+    elif verbs:
+        chosen = set(verbs)
+    else:
+        chosen = set(kinds)
+    data_chain = {Label.REPORT_DEMAND, Label.ACK_DEMAND}
+    if chosen & data_chain and data_chain <= kinds:
+        # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
+        chosen |= data_chain
+    return frozenset(chosen | {Label.TASK_PUSH})
+
+
+def _terse_follow_up(own: Classification, how: str, cues: Cues, text: str) -> bool:
+    """Short enough to chase, not a demand in its own right, not a cancellation."""
+    if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
+        return False
+    if Label.TASK_PUSH in own.labels and len(text) > _OWN_DEMAND:
+        return False
+    return cues.cancel.search(text) is None
+
+
+def _remains(
+    base: InContext, own: Classification, target: Demand, cues: Cues, text: str
+) -> InContext | None:
+    """A partial cancellation: what it says still stands ("研修学时照常") is still demanded."""
+    remaining = cues.named_kinds(text) & target.labels
+    if own.labels or not remaining or not cues.remains.search(text):
+        return None
+    labels = remaining | {Label.TASK_PUSH}
+    match = f"still stands from message {target.message_id}"
+    hits = tuple(context_hit(label, "context.remains", match, text) for label in sorted(labels))
+    return revise(base, labels, hits, "remains", target.message_id)
+
+
+def as_chase(
+    base: InContext,
+    own: Classification,
+    target: Demand,
+    how: str,
+    cues: Cues,
+    text: str,
+) -> InContext | None:
+    """A chase of ``target`` or a reply completing it, or None when the message is neither.
+
+    ``how`` says how the message reaches the demand: ``reply``, ``answer`` (it replies to an
+    answer to the demand, so it completes only by a deadline or a destination; its other words
+    explain how to do the task) or ``follows``.
+    """
+    if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
+        return None
+    remains = _remains(base, own, target, cues, text)
+    if remains is not None:
+        return remains
+    if not _terse_follow_up(own, how, cues, text):
+        return None
+    chases = how != "answer" and (
+        cues.chase.search(text) is not None or _asks_after(text, target, how, cues)
+    )
+    completes = cues.complete.search(text) is not None
+    if completes and not chases and how == "follows" and len(text) > _COMPLETE_TERSE:
+        # Without a reply, only a terse message completes the demand before it.
+        completes = False
+    if not (chases or completes):
+        if how != "follows" and own.labels <= {Label.TASK_PUSH}:
+            # An asker's answer about how to do the task adds no demand.
+            return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
+        return None
+    labels = inherited(target, text, own.labels, cues)
+    # The chased deadline is never inherited; the chase's own words may set one.
+    labels |= own.labels & {Label.URGENT_DEADLINE}
+    if cues.urgent.search(text) and labels != {Label.ACK_DEMAND}:
+        labels |= {Label.URGENT_DEADLINE}
+    rule = "context.chase" if chases else "context.completes"
+    match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
+    added = tuple(context_hit(label, rule, match, text) for label in sorted(labels - own.labels))
+    kept = tuple(hit for hit in own.hits if hit.label in labels)
+    exempt = own.exempt or (target.exempt and labels <= target.labels | WEAK)
+    return revise(
+        base,
+        labels,
+        (*kept, *added),
+        rule.removeprefix("context."),
+        target.message_id,
+        exempt=exempt,
+    )
+
+
+def app_campaign(base: InContext, target: Demand, cues: Cues, text: str) -> InContext:
+    """A further push of an app campaign ("Leaderboard: … Green, tomorrow please" after an app
+    quota) is app use demanded too, when it speaks of the campaign's counts, rates or app actions
+    and asks for nothing else (a count to report stands on its own words)."""
+    if (
+        Label.TASK_PUSH not in base.labels
+        or not base.labels <= WEAK
+        or Label.APP_DEMAND not in target.labels
+        or cues.cancel.search(text)
+        or not (cues.campaign.search(text) or Label.APP_DEMAND in cues.named_kinds(text))
+    ):
+        return base
+    match = f"app campaign of message {target.message_id}"
+    hit = context_hit(Label.APP_DEMAND, "context.app_campaign", match, text)
+    return revise(
+        base,
+        base.labels | {Label.APP_DEMAND},
+        (*base.hits, hit),
+        "app_campaign",
+        target.message_id,
+    )

@@ -1,0 +1,74 @@
+"""Exemption in context: only while a message directs the response to a present danger."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.classifier.model import Hit
+from bot.core.context.cues import Cues
+from bot.core.context.model import ContextMessage, ConversationState, InContext
+from bot.core.context.verdict import PAPERWORK, context_hit, revise
+from bot.core.labels import Label
+
+# "立即报告" in an emergency order asks to raise the alarm, not for paperwork.
+_NOTIFY = frozenset({"报告", "report", "report back"})
+# Orders that follow an exempt order this closely direct the same response.
+EMERGENCY_FOLLOW_UP = timedelta(hours=6)
+
+
+def emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
+    """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
+    did not read as a demand: work, urgent and exempt."""
+    if not (cues.immediacy.search(text) and cues.danger.search(text)) or cues.past.search(text):
+        return decided
+    labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
+    match = cues.immediacy.search(text)
+    hits = decided.hits + tuple(
+        context_hit(label, "context.emergency_order", match.group(0) if match else "", text)
+        for label in sorted(labels - decided.labels)
+    )
+    return revise(decided, labels, hits, "emergency_order", exempt=True)
+
+
+def _is_paperwork(hit: Hit) -> bool:
+    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告)
+    nor only the learned step's guess."""
+    return (
+        hit.label in PAPERWORK
+        and not hit.rule.startswith("model.")
+        and hit.match.strip().casefold() not in _NOTIFY
+    )
+
+
+def _with_exemption(decided: InContext, exempt: bool) -> InContext:
+    return revise(
+        decided,
+        decided.labels,
+        decided.hits,
+        decided.reason,
+        decided.chases,
+        decided.answers,
+        exempt=exempt,
+    )
+
+
+def exemption(decided: InContext, message: ContextMessage, state: ConversationState) -> InContext:
+    """Exempt only while directing the response to the danger.
+
+    Paperwork, photos or app use asked for in the same breath are the burden itself, so they
+    are never exempt; an asker's further orders (only work, maybe urgent) shortly after their
+    own exempt order belong to the same response.
+    """
+    if not decided.labels:
+        return decided
+    if any(_is_paperwork(hit) for hit in decided.hits):
+        return _with_exemption(decided, exempt=False)
+    if decided.exempt or decided.role == "member":
+        return decided
+    for demand in reversed(state.demands):
+        age = message.sent_at - demand.sent_at
+        if age > EMERGENCY_FOLLOW_UP or age < timedelta(0):
+            break
+        if demand.exempt and demand.sender_key == message.sender_key:
+            return _with_exemption(decided, exempt=True)
+    return decided

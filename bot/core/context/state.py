@@ -1,0 +1,140 @@
+"""How one message moves a group's conversation state: a pure function, bounded in size."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.core.context.model import (
+    ContextMessage,
+    ConversationState,
+    Demand,
+    InContext,
+    Seen,
+    SenderHistory,
+)
+from bot.core.labels import Label
+
+MAX_DEMANDS = 32
+MAX_SEEN = 64
+MAX_SENDERS = 256
+MAX_HANDLED = 256
+# Demands older than this are forgotten even while the group stays busy.
+DEMAND_MEMORY = timedelta(days=30)
+
+
+def subject_key(subject: str | None) -> str | None:
+    """A short key standing for a report subject, so the state holds no words of a message."""
+    if subject is None:
+        return None
+    return hashlib.blake2s(subject.encode(), digest_size=6).hexdigest()
+
+
+def advance(
+    state: ConversationState, message: ContextMessage, decided: InContext
+) -> ConversationState:
+    """The state after ``message`` was decided as ``decided``.
+
+    A message already handled (a redelivery or an edit) leaves the state as it is, so no sender
+    is counted twice. Forwarded messages do not make their forwarder an asker.
+    """
+    if message.message_id in state.handled:
+        return state
+    demands = state.demands
+    seen = state.seen
+    if decided.labels:
+        demand = Demand(
+            message_id=message.message_id,
+            labels=decided.labels,
+            sender_key=message.sender_key,
+            sent_at=message.sent_at,
+            subject=subject_key(decided.report_subject),
+            exempt=decided.exempt,
+        )
+        cutoff = message.sent_at - DEMAND_MEMORY
+        demands = tuple(d for d in demands if d.sent_at >= cutoff)[-(MAX_DEMANDS - 1) :]
+        demands = (*demands, demand)
+    else:
+        answered = decided.answers if decided.answers is not None else decided.chases
+        entry = Seen(message.message_id, message.sender_key, message.sent_at, answered)
+        seen = (*seen[-(MAX_SEEN - 1) :], entry)
+    senders = state.senders
+    if message.sender_key is not None and not message.forwarded:
+        history = state.history(message.sender_key)
+        if decided.labels:
+            history = replace(history, asks=history.asks + 1)
+        elif decided.answers is not None:
+            history = replace(history, answers=history.answers + 1)
+        others = tuple(entry for entry in senders if entry[0] != message.sender_key)
+        senders = (*others[-(MAX_SENDERS - 1) :], (message.sender_key, history))
+    handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
+    return ConversationState(demands=demands, seen=seen, senders=senders, handled=handled)
+
+
+def _time(value: datetime) -> float:
+    return value.timestamp()
+
+
+def state_to_dict(state: ConversationState) -> dict[str, Any]:
+    """A JSON-ready form of ``state``: labels, ids, keys and times, never a text."""
+    return {
+        "demands": [
+            {
+                "id": d.message_id,
+                "labels": sorted(label.value for label in d.labels),
+                "sender": d.sender_key,
+                "at": _time(d.sent_at),
+                "subject": d.subject,
+                "exempt": d.exempt,
+            }
+            for d in state.demands
+        ],
+        "seen": [
+            {
+                "id": s.message_id,
+                "sender": s.sender_key,
+                "at": _time(s.sent_at),
+                "answers": s.answers,
+            }
+            for s in state.seen
+        ],
+        "senders": [[key, h.asks, h.answers] for key, h in state.senders],
+        "handled": list(state.handled),
+    }
+
+
+def state_from_dict(data: dict[str, Any]) -> ConversationState:
+    """Rebuild a state written by :func:`state_to_dict`; raises ``ValueError`` when damaged."""
+
+    try:
+        return ConversationState(
+            demands=tuple(
+                Demand(
+                    message_id=int(d["id"]),
+                    labels=frozenset(Label(name) for name in d["labels"]),
+                    sender_key=d["sender"],
+                    sent_at=datetime.fromtimestamp(float(d["at"]), tz=UTC),
+                    subject=d.get("subject"),
+                    exempt=bool(d.get("exempt", False)),
+                )
+                for d in data.get("demands", [])
+            ),
+            seen=tuple(
+                Seen(
+                    message_id=int(s["id"]),
+                    sender_key=s["sender"],
+                    sent_at=datetime.fromtimestamp(float(s["at"]), tz=UTC),
+                    answers=None if s.get("answers") is None else int(s["answers"]),
+                )
+                for s in data.get("seen", [])
+            ),
+            senders=tuple(
+                (str(key), SenderHistory(int(asks), int(answers)))
+                for key, asks, answers in data.get("senders", [])
+            ),
+            handled=tuple(int(i) for i in data.get("handled", [])),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"damaged conversation state: {error}") from None

@@ -1,0 +1,46 @@
+"""``fingertip classify --export``: every message of one exported chat, decided in context."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.core.classifier import Classifier
+from bot.core.context import Conversation, InContext
+from bot.core.observation import SenderHasher
+from bot.sources.telegram_export import read_chat
+from bot.usecases.audit import to_incoming
+from bot.usecases.context import exported_context_message
+
+_UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedMessage:
+    """One exported message and its labels decided in context."""
+
+    message_id: int
+    decided: InContext
+
+
+def classify_export(
+    export: Path, chat: str | None, classifier: Classifier
+) -> Iterator[DecidedMessage]:
+    """Decide every ordinary message of one chat of ``export`` in file order.
+
+    Senders become pseudonyms under a key made for this run alone and never written anywhere.
+    Raises ``ExportError`` when the export or chat cannot be read.
+    """
+    summary, messages = read_chat(export, chat, _UTC)
+    hasher = SenderHasher(secrets.token_bytes(32))
+    conversation = Conversation(classifier)
+    with messages:
+        for message in messages:
+            if message.kind != "message":
+                continue
+            incoming = to_incoming(summary.id, message)
+            context = exported_context_message(incoming, message, hasher)
+            yield DecidedMessage(message.id, conversation.decide(context))

@@ -1,0 +1,44 @@
+"""Ingest one live group message: decided in the group's conversation context, then counted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.classifier import Classifier
+from bot.core.context import ContextMessage, advance, decide
+from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
+from bot.core.worktime import WorkingTime
+from storage.base import IngestResult, Store
+
+# A group silent this long starts afresh: its context is about demands no longer open.
+CONTEXT_EXPIRY = timedelta(days=30)
+
+
+async def ingest_message(
+    store: Store,
+    incoming: IncomingMessage,
+    context: ContextMessage,
+    classifier: Classifier,
+    working_time: WorkingTime,
+    hasher: SenderHasher,
+) -> tuple[Observation, IngestResult]:
+    """Decide ``incoming`` in its group's context, count it and move the context on.
+
+    Only a message counted for the first time moves the context: a redelivery or an edit is
+    decided against the same state but leaves it as it was, so nothing is counted twice.
+    """
+    decided = None
+    state = None
+    if not incoming.is_command:
+        state = await store.conversation(incoming.group_id)
+        own = classifier.classify(incoming.text)
+        decided = decide(context, own, state, classifier.normalise(incoming.text))
+    observation = observe(incoming, classifier, working_time, hasher, decided)
+    result = await store.ingest(observation)
+    if decided is not None and state is not None and result is IngestResult.NEW:
+        await store.save_conversation(
+            incoming.group_id,
+            advance(state, context, decided),
+            int(CONTEXT_EXPIRY.total_seconds()),
+        )
+    return observation, result
