@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default_factory=default_data_dir)
     rules_files: list[Path] = Field(default_factory=list, description="extra classifier rules")
+    app_catalogue_files: list[Path] = Field(
+        default_factory=list, description="extra app catalogue files ([[app]] tables)"
+    )
+    units: dict[int, str] = Field(
+        default_factory=dict,
+        description="organisational unit path per group id, e.g. 城南区/城南街道/青禾社区",
+    )
 
     timezone: str = "Asia/Shanghai"
     working_hours: str = "mon-fri 09:00-18:00"

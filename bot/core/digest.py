@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.core.apps import AppSummary, summarise_apps
 from bot.core.labels import ALL_LABELS, LABEL_TABLE, Label
 from bot.core.metrics import Measure, MetricId, MetricRule
 from bot.core.thresholds import DEFINITIONS, Thresholds
@@ -107,6 +108,10 @@ class WeekDigest:
     metrics: tuple[MetricResult, ...]
     flags: FlagSummary | None
     flags_withheld: bool
+    apps: tuple[AppSummary, ...] = ()
+    """Per app: demands by kind this week, after hours, and the previous weeks' demands."""
+    platforms: Mapping[str, int] = field(default_factory=dict)
+    """Platforms used only as the means of a form, meeting or sheet (not burdens)."""
 
     @property
     def after_hours_share(self) -> float:
@@ -190,6 +195,8 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         metrics=metrics,
         flags=_flags(current, source.flag_min_members),
         flags_withheld=0 < current.flags.members < source.flag_min_members,
+        apps=summarise_apps(current.apps, [aggregate.apps for aggregate in previous]),
+        platforms=dict(sorted(current.platforms.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from bot.config.secrets import load_or_create_key
 from bot.config.settings import Settings
+from bot.core.apps import AppAuditor, load_catalogue
+from bot.core.apps.recognise import shared_recogniser
+from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
 from bot.core.digest import WeekDigest
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
@@ -81,20 +84,36 @@ async def ingest_export(
     classifier: Classifier,
     working_time: WorkingTime,
     hasher: SenderHasher,
+    apps: AppAuditor | None = None,
 ) -> int:
-    """Observe and store every ordinary message of ``messages``; return how many were read."""
+    """Observe and store every ordinary message of ``messages``; return how many were read.
+
+    With ``apps``, app demands are found too; a message naming no app chases the app demand it
+    replies to or follows (an ``AppTrail`` of this chat).
+    """
     count = 0
     batch: list[Observation] = []
+    trail = AppTrail()
     for message in messages:
         if message.kind != "message":
             continue
-        batch.append(observe(to_incoming(chat.id, message), classifier, working_time, hasher))
+        chased = trail.chased(message.reply_to_message_id, message.sent_at)
+        observation = observe(
+            to_incoming(chat.id, message), classifier, working_time, hasher, apps, chased
+        )
+        trail.remember(message.id, message.sent_at, observation.apps)
+        batch.append(observation)
         count += 1
         if len(batch) >= BATCH:
             await store.ingest_many(batch)
             batch.clear()
     await store.ingest_many(batch)
     return count
+
+
+def export_app_auditor(settings: Settings) -> AppAuditor:
+    """The app audit of an export: the shipped catalogue plus the deployment's files."""
+    return AppAuditor(shared_recogniser(load_catalogue(settings.app_catalogue_files)))
 
 
 async def week_digests(
@@ -136,7 +155,9 @@ async def run_audit(
     chat, messages = read_chat(export, chat_name, working_time.timezone)
     async with audit_store(settings, data_dir) as (store, key_dir):
         hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
-        count = await ingest_export(store, chat, messages, classifier, working_time, hasher)
+        count = await ingest_export(
+            store, chat, messages, classifier, working_time, hasher, export_app_auditor(settings)
+        )
         digests = await week_digests(
             store, chat, working_time, thresholds, settings, now, settings.language
         )
