@@ -54,7 +54,8 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if not group.active:
         return
     working_time = await found.working_time(message.chat.id)
-    observation = observe(incoming(message), found.classifier, working_time, found.hasher)
+    apps = await found.app_auditor(message.chat.id)
+    observation = observe(incoming(message), found.classifier, working_time, found.hasher, apps)
     result = await found.store.ingest(observation)
     found.metrics.messages.labels(result.name.lower()).inc()
     if result is not IngestResult.DUPLICATE:

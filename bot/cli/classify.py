@@ -15,6 +15,8 @@ from bot.cli.jsonl_input import (
     read_records,
     report_bad_lines,
 )
+from bot.core.apps import AppAuditor, app_names, load_catalogue
+from bot.core.apps.recognise import shared_recogniser
 from bot.core.labels import sort_labels
 
 
@@ -26,14 +28,17 @@ def classify(
 ) -> None:
     """Label every message of a JSON Lines file; print one JSON line per message."""
     classifier = classifier_or_exit(rules)
+    apps = AppAuditor(shared_recogniser(load_catalogue()))
     errors: list[str] = []
     with opened(path) as handle:
         for line in read_records(handle, errors):
-            result = classifier.classify(str(line.record["text"]))
+            text = str(line.record["text"])
+            result = classifier.classify(text)
             output = {
                 "id": line.record.get("id"),
                 "labels": [label.value for label in sort_labels(result.labels)],
                 "exempt": result.exempt,
+                "apps": app_names(apps(text, result.labels)),
                 "hits": [
                     {"label": hit.label.value, "rule": hit.rule, "match": hit.match}
                     for hit in result.hits

@@ -88,7 +88,7 @@ def _parse_entry(raw: object, where: str) -> AppEntry:
         raise CatalogueError(f"{where}: each [[app]] must be a table")
     name, aliases = raw.get("name"), raw.get("aliases", [])
     if not isinstance(name, str):
-        raise CatalogueError(f"{where}: an [[app]] needs name = \"...\"")
+        raise CatalogueError(f'{where}: an [[app]] needs name = "..."')
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise CatalogueError(f"{where}: aliases of {name!r} must be a list of strings")
     try:

@@ -29,7 +29,9 @@ _IMPERATIVE = re.compile(
     r"\bplease\b|\bmust\b|\bmake sure\b|\beveryone\b|\ball staff\b|\brequired\b|\bby\b",
     re.IGNORECASE,
 )
-_CANCELLED = re.compile(r"不用|不需要|无需|不必|取消|暂停|no need|don't need|cancel", re.IGNORECASE)
+_CANCELLED = re.compile(
+    r"不用|不需要|无需|不必|取消|暂停|no need|don't need|cancel", re.IGNORECASE
+)
 
 
 class Role(StrEnum):
@@ -90,7 +92,7 @@ def audit_apps(
     mentions = recogniser.mentions(text)
     if mentions:
         return _named(mentions, kinds, labels, required)
-    apps, from_reply = _chased_apps(chased, kinds, labels)
+    apps = _chased_apps(chased, kinds, labels)
     if not apps:
         return ()
     found = (
@@ -108,13 +110,13 @@ def _worded_demand(text: str, kinds: frozenset[DemandKind]) -> bool:
 
 def _chased_apps(
     chased: ChasedApps, kinds: frozenset[DemandKind], labels: Collection[Label]
-) -> tuple[tuple[str, ...], bool]:
+) -> tuple[str, ...]:
     if chased.replied:
-        return chased.replied, True
+        return chased.replied
     # Uploads and data entry are worded alike for forms: only app-specific kinds follow an app.
     if chased.recent and (kinds & _FOLLOW_KINDS or Label.APP_DEMAND in labels):
-        return chased.recent, False
-    return (), False
+        return chased.recent
+    return ()
 
 
 def _named(

@@ -1,7 +1,8 @@
 """Find the apps a message names: catalogue spellings (Aho-Corasick) and phrasing patterns.
 
-The patterns catch an app nobody listed by how people name one: a quoted name after 下载/安装/
-注册/关注/打开 ("下载'青禾网格通'"), "XX App", "XX小程序", "XX公众号", "install the ShiftBoard app".
+The patterns catch an app nobody listed by how people name one: a quoted name after
+下载/安装/注册/关注/打开 ("下载'青禾网格通'"), "XX App", "XX小程序", "XX公众号",
+"install the ShiftBoard app".
 """
 
 from __future__ import annotations
@@ -32,9 +33,7 @@ class AppMention:
 _VERBS = r"下载|安装|注册|关注|打开|登录|登陆|使用|进入|扫码|搜索|通过|用|在"
 _OPEN = "「『“‘\"'《【〈"
 _CLOSE = "」』”’\"'》】〉"
-_QUOTED_AFTER_VERB = re.compile(
-    rf"(?:{_VERBS})\s*[{_OPEN}]([^{_CLOSE}\s]{{2,20}})[{_CLOSE}]"
-)
+_QUOTED_AFTER_VERB = re.compile(rf"(?:{_VERBS})\s*[{_OPEN}]([^{_CLOSE}\s]{{2,20}})[{_CLOSE}]")
 _QUOTED_WITH_SUFFIX = re.compile(
     rf"[{_OPEN}]([^{_CLOSE}\n]{{2,20}}?)[{_CLOSE}]\s*(?:app|APP|App|小程序|公众号|视频号|平台|系统|客户端)"
 )
@@ -50,8 +49,30 @@ _PREFIX_CUT = re.compile(
     r"所有|全体|务必|及时|今天|今晚|明天|本周|每天|每日|都|要|去|到|上|在|用|的|把|和|及|、|，|,)"
 )
 _NOT_NAMES = frozenset(
-    {"手机", "这个", "那个", "该", "此", "各类", "相关", "政务", "我们", "你们", "微信", "新版",
-     "最新版", "the", "The", "It", "This", "That", "Your", "Our", "An", "A"}
+    {
+        "手机",
+        "这个",
+        "那个",
+        "该",
+        "此",
+        "各类",
+        "相关",
+        "政务",
+        "我们",
+        "你们",
+        "微信",
+        "新版",
+        "最新版",
+        "the",
+        "The",
+        "It",
+        "This",
+        "That",
+        "Your",
+        "Our",
+        "An",
+        "A",
+    }
 )
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
@@ -107,9 +128,11 @@ class AppRecogniser:
 
     def _pattern_mentions(self, text: str, known: list[AppMention]) -> list[AppMention]:
         captured: list[tuple[str, int, int]] = []
-        captured.extend((m.group(1), m.start(1), m.end(1)) for m in _QUOTED_AFTER_VERB.finditer(text))
+        for match in _QUOTED_AFTER_VERB.finditer(text):
+            captured.append((match.group(1), match.start(1), match.end(1)))
         # A suffix ("公众号") belongs to the capture, so it overlaps a generic catalogue mention.
-        captured.extend((m.group(1), m.start(1), m.end()) for m in _QUOTED_WITH_SUFFIX.finditer(text))
+        for match in _QUOTED_WITH_SUFFIX.finditer(text):
+            captured.append((match.group(1), match.start(1), match.end()))
         for match in _SUFFIXED.finditer(text):
             name = _trim(match.group(1))
             suffix = match.group(2)
