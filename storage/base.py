@@ -39,6 +39,21 @@ class Store(Protocol):
         """Return the aggregates of one group-week (empty when nothing was counted)."""
         ...
 
+    async def week_many(
+        self, group_ids: Sequence[int], weeks: Sequence[str]
+    ) -> dict[tuple[int, str], WeekAggregate]:
+        """Counters and flags (no evidence) of many group-weeks, in few round trips.
+
+        For roll-ups over thousands of groups; a missing group-week comes back empty.
+        """
+        ...
+
+    async def group_settings_many(
+        self, group_ids: Sequence[int]
+    ) -> dict[int, GroupSettings | None]:
+        """The stored settings of many groups, in few round trips."""
+        ...
+
     async def weeks(self, group_id: int) -> list[str]:
         """Return the ISO weeks with data for ``group_id``, oldest first."""
         ...

@@ -22,6 +22,8 @@ from storage.base import IngestResult, StoreError
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
 
 _WEEK_SECONDS = 7 * 24 * 3600
+BULK_GROUPS = 1000
+"""Groups per pipelined round trip in bulk reads (roll-ups)."""
 _FLAG_TEXTS_KEPT = 20
 _LABELS_BY_NAME = {label.value: label for label in Label}
 
@@ -117,6 +119,49 @@ class RedisStore:
             raise StoreError(f"could not read from Redis: {error}") from error
         aggregate = decode_week(week, _text_map(counters), _text_map(evidence))
         return _with_flags(aggregate, _text_map(flags), int(members))
+
+    async def week_many(
+        self, group_ids: Sequence[int], weeks: Sequence[str]
+    ) -> dict[tuple[int, str], WeekAggregate]:
+        """Counters and flags of many group-weeks, one pipeline per ``BULK_GROUPS`` groups."""
+        result: dict[tuple[int, str], WeekAggregate] = {}
+        for first in range(0, len(group_ids), BULK_GROUPS):
+            chunk = [(g, w) for g in group_ids[first : first + BULK_GROUPS] for w in weeks]
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for group_id, week in chunk:
+                        pipe.hgetall(keys.week_counters(group_id, week))
+                        pipe.hgetall(keys.week_flags(group_id, week))
+                        pipe.pfcount(keys.week_flag_members(group_id, week))
+                    replies = await pipe.execute()
+            except RedisError as error:
+                raise StoreError(f"could not read from Redis: {error}") from error
+            for index, (group_id, week) in enumerate(chunk):
+                counters, flags, members = replies[3 * index : 3 * index + 3]
+                aggregate = decode_week(week, _text_map(counters), {})
+                result[group_id, week] = _with_flags(aggregate, _text_map(flags), int(members))
+        return result
+
+    async def group_settings_many(
+        self, group_ids: Sequence[int]
+    ) -> dict[int, GroupSettings | None]:
+        """Settings of many groups, one pipeline per ``BULK_GROUPS`` groups.
+
+        GETs in a pipeline rather than one MGET: the keys carry different hash tags.
+        """
+        found: dict[int, GroupSettings | None] = {}
+        for first in range(0, len(group_ids), BULK_GROUPS):
+            chunk = list(group_ids[first : first + BULK_GROUPS])
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for group_id in chunk:
+                        pipe.get(keys.group_settings(group_id))
+                    raws = await pipe.execute()
+            except RedisError as error:
+                raise StoreError(f"could not read from Redis: {error}") from error
+            for group_id, raw in zip(chunk, raws, strict=True):
+                found[group_id] = None if raw is None else GroupSettings.model_validate_json(raw)
+        return found
 
     async def weeks(self, group_id: int) -> list[str]:
         """Return the weeks with data, oldest first; see ``Store.weeks``."""
