@@ -303,6 +303,46 @@ class RedisStore:
         raw = await self._redis.getdel(keys.invite(token))
         return None if raw is None else int(_text(raw))
 
+    async def create_unit_invite(self, token: str, unit: str, ttl_seconds: int) -> None:
+        """Store a roll-up subscription token; see ``Store.create_unit_invite``."""
+        await self._redis.set(keys.unit_invite(token), unit, ex=ttl_seconds)
+
+    async def redeem_unit_invite(self, token: str) -> str | None:
+        """Consume a roll-up subscription token; see ``Store.redeem_unit_invite``."""
+        raw = await self._redis.getdel(keys.unit_invite(token))
+        return None if raw is None else _text(raw)
+
+    async def subscribe_unit(self, user_id: int, unit: str) -> None:
+        """Subscribe a leader to a unit; see ``Store.subscribe_unit``."""
+        await self._redis.sadd(keys.UNIT_SUBSCRIPTIONS, f"{user_id}|{unit}")
+
+    async def unit_subscriptions(self) -> list[tuple[int, str]]:
+        """Every roll-up subscription; see ``Store.unit_subscriptions``."""
+        found = []
+        for member in await self._redis.smembers(keys.UNIT_SUBSCRIPTIONS):
+            user, _, unit = _text(member).partition("|")
+            found.append((int(user), unit))
+        return sorted(found)
+
+    async def unsubscribe_units(self, user_id: int) -> int:
+        """Drop a leader's roll-up subscriptions; see ``Store.unsubscribe_units``."""
+        mine = [f"{u}|{unit}" for u, unit in await self.unit_subscriptions() if u == user_id]
+        if mine:
+            await self._redis.srem(keys.UNIT_SUBSCRIPTIONS, *mine)
+        return len(mine)
+
+    async def claim_rollup(self, unit: str, week: str, recipient: int) -> bool:
+        """Mark a roll-up sent; see ``Store.claim_rollup``."""
+        added = await self._redis.sadd(keys.ROLLUPS_SENT, f"{week}|{recipient}|{unit}")
+        await self._redis.expire(
+            keys.ROLLUPS_SENT, self._retention.aggregate_weeks * _WEEK_SECONDS
+        )
+        return bool(added)
+
+    async def release_rollup(self, unit: str, week: str, recipient: int) -> None:
+        """Undo a roll-up claim; see ``Store.release_rollup``."""
+        await self._redis.srem(keys.ROLLUPS_SENT, f"{week}|{recipient}|{unit}")
+
     async def ping(self) -> bool:
         """Return True when Redis answers."""
         try:

@@ -6,12 +6,14 @@ The lines are shared by the terminal report and the Telegram HTML roll-up (which
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from bot.core.rollup import SCORE_WEIGHTS, RollupWeek, Totals
 from bot.render.apps import kind_name
 from bot.render.i18n import Translator
 from bot.render.names import label_name, metric_name, status_name
+from bot.render.telegram_html import split_html
 
 MAX_GROUP_LINES = 30
 """Groups listed by name in a Telegram roll-up; the rest are summed in the totals."""
@@ -130,3 +132,11 @@ def rollup_lines(_: Translator, rollup: RollupWeek, limit: int = MAX_GROUP_LINES
             )
         )
     return lines
+
+
+def rollup_html(rollup: RollupWeek, language: str) -> list[str]:
+    """The roll-up of one week as Telegram HTML messages (every inserted text escaped)."""
+    _ = Translator(language)
+    title = _("Roll-up: {unit}", unit=rollup.unit or _("all groups"))
+    lines = [f"<b>{escape(title)}</b>", *(escape(line) for line in rollup_lines(_, rollup))]
+    return split_html(lines)
