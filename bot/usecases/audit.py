@@ -95,7 +95,8 @@ async def ingest_export(
     """Observe and store every ordinary message of ``messages``; return how many were read.
 
     With ``apps``, app demands are found too; a message naming no app chases the app demand it
-    replies to or follows (an ``AppTrail`` of this chat).
+    replies to or follows (an ``AppTrail`` of this chat), and an unlisted app captured once by
+    its phrasing is recognised by its bare name afterwards.
     """
     count = 0
     batch: list[Observation] = []
@@ -108,6 +109,8 @@ async def ingest_export(
             to_incoming(chat.id, message), classifier, working_time, hasher, apps, chased
         )
         trail.remember(message.id, message.sent_at, observation.apps)
+        if apps is not None and observation.apps:
+            apps = apps.learning(observation.apps)
         batch.append(observation)
         count += 1
         if len(batch) >= BATCH:

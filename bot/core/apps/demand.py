@@ -1,8 +1,9 @@
 """Which app each demand is about, and what it demands there: the pure step of the app audit.
 
-An *app demand* is a message that demands something of the group (it carries a burden label,
-or it plainly words an app demand) and names an app, or chases one: a message that names no app
-but replies to, or follows, a demand about an app is about that app (see ``ChasedApps``).
+An *app demand* is a demand (a message with a burden label) about an app: it names the app and
+carries ``app_demand`` or demands check-ins, points or engagement in it; or it names no app but
+replies to, or follows, a demand about an app, and is then about that app (see ``ChasedApps``).
+A demand that merely mentions an app (a report of how many registered) is not an app demand.
 
 A platform that is usually only the vehicle of a real form, meeting or shared sheet (问卷星,
 腾讯会议, 金山文档) is listed as a platform used, not counted as an app burden, unless the message
@@ -12,7 +13,6 @@ burden for being downloaded or used; forced check-ins, rankings and like quotas 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,15 +23,6 @@ from bot.core.apps.recognise import AppMention, AppRecogniser
 from bot.core.labels import Label
 
 _QUOTA_KINDS = frozenset({DemandKind.CHECKIN, DemandKind.POINTS, DemandKind.ENGAGE})
-_FOLLOW_KINDS = _QUOTA_KINDS | {DemandKind.DOWNLOAD}
-_IMPERATIVE = re.compile(
-    r"请|务必|必须|抓紧|尽快|一律|都要|要求|需要|记得|按时|每人|每天|每日|今天|今晚|"
-    r"\bplease\b|\bmust\b|\bmake sure\b|\beveryone\b|\ball staff\b|\brequired\b|\bby\b",
-    re.IGNORECASE,
-)
-_CANCELLED = re.compile(
-    r"不用|不需要|无需|不必|取消|暂停|no need|don't need|cancel", re.IGNORECASE
-)
 
 
 class Role(StrEnum):
@@ -61,8 +52,7 @@ class ChasedApps:
     ``replied`` holds the apps of the demand the message replies to; ``recent`` those of the
     latest app demand in the group within the context window (the context state's ``apps`` of
     its most recent app demand). A message that names no app and demands something takes
-    ``replied``; failing that, it takes ``recent`` when it words a download, check-in, points or
-    engagement demand (or the classifier gave it ``app_demand``).
+    ``replied``; failing that, it takes ``recent`` when the classifier gave it ``app_demand``.
     """
 
     replied: tuple[str, ...] = ()
@@ -84,11 +74,9 @@ def audit_apps(
 
     Pure: the same text, labels, catalogue, required set and chased apps give the same result.
     """
-    if not text:
+    if not text or not labels:
         return ()
     kinds = demand_kinds(text)
-    if not labels and not _worded_demand(text, kinds):
-        return ()
     mentions = recogniser.mentions(text)
     if mentions:
         return _named(mentions, kinds, labels, required)
@@ -102,19 +90,13 @@ def audit_apps(
     return tuple(demand for demand in found if demand is not None)
 
 
-def _worded_demand(text: str, kinds: frozenset[DemandKind]) -> bool:
-    """An unlabelled message still demands when it orders a download, check-in, points or likes."""
-    strong = kinds & _FOLLOW_KINDS
-    return bool(strong) and bool(_IMPERATIVE.search(text)) and not _CANCELLED.search(text)
-
-
 def _chased_apps(
     chased: ChasedApps, kinds: frozenset[DemandKind], labels: Collection[Label]
 ) -> tuple[str, ...]:
     if chased.replied:
         return chased.replied
-    # Uploads and data entry are worded alike for forms: only app-specific kinds follow an app.
-    if chased.recent and (kinds & _FOLLOW_KINDS or Label.APP_DEMAND in labels):
+    # Following without replying is a weaker tie: only an app demand (by its label) follows.
+    if chased.recent and Label.APP_DEMAND in labels:
         return chased.recent
     return ()
 
@@ -144,7 +126,7 @@ def _demand(
         kinds = kinds - USE_KINDS
         if not kinds & _QUOTA_KINDS:
             return None
-    if not kinds and Label.APP_DEMAND not in labels and not chased:
+    if not (Label.APP_DEMAND in labels or kinds & _QUOTA_KINDS or chased):
         return None
     return AppDemand(name, kinds, Role.BURDEN, chased)
 
@@ -161,6 +143,19 @@ class AppAuditor:
     ) -> tuple[AppDemand, ...]:
         """Return the app demands of one message; see ``audit_apps``."""
         return audit_apps(text, labels, self.recogniser, required=self.required, chased=chased)
+
+    def learning(self, demands: tuple[AppDemand, ...]) -> AppAuditor:
+        """This auditor, also recognising the unlisted apps of ``demands`` from now on.
+
+        An app first captured by its phrasing ("下载'青禾网格通'") is then recognised by its
+        bare name later in the same chat ("在青禾网格通里上报").
+        """
+        catalogue = self.recogniser.catalogue
+        new = [d.app for d in demands if catalogue.entry(d.app) is None]
+        if not new:
+            return self
+        grown = catalogue.with_entries(AppEntry(name) for name in new)
+        return AppAuditor(AppRecogniser(grown), self.required)
 
 
 def app_names(demands: Iterable[AppDemand]) -> list[str]:

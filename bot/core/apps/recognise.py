@@ -101,6 +101,13 @@ class AppRecogniser:
         found = self._catalogue_mentions(text, folded)
         found.extend(self._pattern_mentions(text, found))
         found.sort(key=lambda m: m.start)
+        # "“青禾发布”视频号": the generic kind after a name only says what the name is.
+        found = [
+            m
+            for m in found
+            if not _is_generic(m)
+            or not any(0 <= m.start - o.end <= 2 and not _is_generic(o) for o in found)
+        ]
         seen: set[str] = set()
         unique = []
         for mention in found:

@@ -26,13 +26,14 @@ class AppTrail:
 
     def chased(self, reply_to: int | None, sent_at: datetime) -> ChasedApps:
         """The apps a message sent at ``sent_at``, replying to ``reply_to``, may chase."""
-        replied = self.by_message.get(reply_to, ()) if reply_to is not None else ()
+        if reply_to is not None:
+            # A reply is anchored to what it answers: it chases that message's apps or none.
+            replied = self.by_message.get(reply_to, ())
+            return ChasedApps(replied=replied) if replied else NO_CHASE
         recent: tuple[str, ...] = ()
         if self.latest is not None and timedelta(0) <= sent_at - self.latest[0] <= FOLLOW_WINDOW:
             recent = self.latest[1]
-        if not replied and not recent:
-            return NO_CHASE
-        return ChasedApps(replied=replied, recent=recent)
+        return ChasedApps(recent=recent) if recent else NO_CHASE
 
     def remember(self, message_id: int, sent_at: datetime, demands: tuple[AppDemand, ...]) -> None:
         """Record the burden apps of a message, so later replies and follow-ups can chase it."""
