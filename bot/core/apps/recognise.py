@@ -42,7 +42,7 @@ _SUFFIXED = re.compile(
 )
 _EN_APP = re.compile(
     r"\b(?:the|our|an?)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)\s+(?:app|App|portal)\b"
-    r"|\b(?:install|download|open)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)"
+    r"|\b(?i:install|download|open)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)"
 )
 _PREFIX_CUT = re.compile(
     r".*(?:下载|安装|注册|关注|打开|登录|登陆|使用|进入|通过|点击|扫码|搜索|完成|请|大家|各位|"
