@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
-from bot.core.aggregates import FlagCounts, WeekAggregate
+from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.labels import Label
 from bot.core.observation import Observation
 from bot.core.retention import Retention
@@ -123,7 +123,10 @@ class RedisStore:
     async def week_many(
         self, group_ids: Sequence[int], weeks: Sequence[str]
     ) -> dict[tuple[int, str], WeekAggregate]:
-        """Counters and flags of many group-weeks, one pipeline per ``BULK_GROUPS`` groups."""
+        """Counters and flags of many group-weeks, one pipeline per ``BULK_GROUPS`` groups.
+
+        No evidence is read: excerpts are empty and repeated reports come without subjects.
+        """
         result: dict[tuple[int, str], WeekAggregate] = {}
         for first in range(0, len(group_ids), BULK_GROUPS):
             chunk = [(g, w) for g in group_ids[first : first + BULK_GROUPS] for w in weeks]
@@ -138,7 +141,13 @@ class RedisStore:
                 raise StoreError(f"could not read from Redis: {error}") from error
             for index, (group_id, week) in enumerate(chunk):
                 counters, flags, members = replies[3 * index : 3 * index + 3]
-                aggregate = decode_week(week, _text_map(counters), {})
+                counts = _text_map(counters)
+                aggregate = decode_week(week, counts, {})
+                # Repeats are counted, not named, in bulk: the subjects live with the evidence.
+                repeats = int(counts.get("R", 0))
+                if repeats > 0:
+                    unnamed = tuple(RepeatedReport(0, "") for _ in range(repeats))
+                    aggregate = replace(aggregate, repeated_reports=unnamed)
                 result[group_id, week] = _with_flags(aggregate, _text_map(flags), int(members))
         return result
 
