@@ -40,11 +40,16 @@ class Store(Protocol):
         ...
 
     async def week_many(
-        self, group_ids: Sequence[int], weeks: Sequence[str]
+        self,
+        group_ids: Sequence[int],
+        weeks: Sequence[str],
+        headline_weeks: Sequence[str] = (),
     ) -> dict[tuple[int, str], WeekAggregate]:
-        """Counters and flags (no evidence) of many group-weeks, in few round trips.
+        """Many group-weeks in few round trips, for roll-ups over thousands of groups.
 
-        For roll-ups over thousands of groups; a missing group-week comes back empty.
+        ``weeks`` come with counters and flags but no evidence, hour matrix or sender counts;
+        ``headline_weeks`` with messages, demands and task pushes by band only (for trends).
+        A missing group-week comes back empty.
         """
         ...
 

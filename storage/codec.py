@@ -22,7 +22,7 @@ per token: a group-week's memory is mostly these per-message records.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import unquote
@@ -157,20 +157,24 @@ def _add_sender(tally: _Tally, rest: str, _: int) -> None:
     tally.senders[_LABELS_BY_CODE[rest[0]]] += 1
 
 
+def _app_name(field: str) -> str:
+    return unquote(field) if "%" in field else field
+
+
 def _add_app(tally: _Tally, rest: str, value: int) -> None:
-    if rest.endswith("!"):
-        tally.app_after_hours[unquote(rest[:-1])] += value
+    if rest[-1] == "!":
+        tally.app_after_hours[_app_name(rest[:-1])] += value
     elif "/" in rest:
         name, code = rest.rsplit("/", 1)
         kind = KINDS_BY_CODE.get(code)
         if kind is not None:
-            tally.app_kinds.setdefault(unquote(name), Counter())[kind] += value
+            tally.app_kinds.setdefault(_app_name(name), Counter())[kind] += value
     else:
-        tally.app_demands[unquote(rest)] += value
+        tally.app_demands[_app_name(rest)] += value
 
 
 def _add_platform(tally: _Tally, rest: str, value: int) -> None:
-    tally.platforms[unquote(rest)] += value
+    tally.platforms[_app_name(rest)] += value
 
 
 _DECODERS: Mapping[str, Callable[[_Tally, str, int], None]] = {
@@ -182,13 +186,40 @@ _DECODERS: Mapping[str, Callable[[_Tally, str, int], None]] = {
     "s": _add_sender,
     "A": _add_app,
     "P": _add_platform,
-    "b": lambda t, rest, n: t.by_band.update({_BANDS_BY_CODE[rest]: n}),
-    "l": lambda t, rest, n: t.labelled.update({_LABELS_BY_CODE[rest]: n}),
-    "e": lambda t, rest, n: t.exempt_labelled.update({_LABELS_BY_CODE[rest]: n}),
-    "d": lambda t, rest, n: t.demands.update({_BANDS_BY_CODE[rest]: n}),
-    "a": lambda t, rest, n: t.acks.update({_BANDS_BY_CODE[rest]: n}),
-    "h": lambda t, rest, n: t.hours.update({int(rest): n}),
+    # Each field is one distinct key, so plain assignment (no Counter.update) is enough: it
+    # keeps decoding cheap for roll-ups that decode thousands of weeks.
+    "b": lambda t, rest, n: t.by_band.__setitem__(_BANDS_BY_CODE[rest], n),
+    "l": lambda t, rest, n: t.labelled.__setitem__(_LABELS_BY_CODE[rest], n),
+    "e": lambda t, rest, n: t.exempt_labelled.__setitem__(_LABELS_BY_CODE[rest], n),
+    "d": lambda t, rest, n: t.demands.__setitem__(_BANDS_BY_CODE[rest], n),
+    "a": lambda t, rest, n: t.acks.__setitem__(_BANDS_BY_CODE[rest], n),
+    "h": lambda t, rest, n: t.hours.__setitem__(int(rest), n),
 }
+
+
+HEADLINE_FIELDS: tuple[str, ...] = (
+    "m",
+    *(f"d{band}" for band in BAND_CODES.values()),
+    *(f"c{LABEL_CODES[Label.TASK_PUSH]}{band}" for band in BAND_CODES.values()),
+)
+"""The counters a trend week needs: messages, demands and task pushes by band."""
+
+
+def decode_headline(week: str, values: Sequence[bytes | str | None]) -> WeekAggregate:
+    """Rebuild the headline of a week (``HEADLINE_FIELDS``, read in that order) as an aggregate.
+
+    Everything else of the aggregate is empty: enough for trends and for "routine".
+    """
+    counts = [0 if value is None else int(value) for value in values]
+    bands = list(BAND_CODES)
+    messages, demands, pushes = counts[0], counts[1:4], counts[4:7]
+    # Built directly, not through decode_week: a roll-up reads thousands of these.
+    return WeekAggregate(
+        week=week,
+        messages=messages,
+        counted={(Label.TASK_PUSH, band): n for band, n in zip(bands, pushes, strict=True) if n},
+        demands_by_band={band: n for band, n in zip(bands, demands, strict=True) if n},
+    )
 
 
 def decode_week(

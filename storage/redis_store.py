@@ -19,7 +19,14 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import IngestResult, StoreError
-from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
+from storage.codec import (
+    HEADLINE_FIELDS,
+    LABEL_CODES,
+    counter_tokens,
+    decode_headline,
+    decode_week,
+    evidence_record,
+)
 
 _WEEK_SECONDS = 7 * 24 * 3600
 BULK_GROUPS = 1000
@@ -39,6 +46,7 @@ class RedisStore:
         self._redis = client
         self._retention = retention or default_settings().retention()
         self._ingest = client.register_script(_load_script("ingest.lua"))
+        self._rollup = client.register_script(_load_script("rollup.lua"))
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []
 
@@ -121,34 +129,50 @@ class RedisStore:
         return _with_flags(aggregate, _text_map(flags), int(members))
 
     async def week_many(
-        self, group_ids: Sequence[int], weeks: Sequence[str]
+        self,
+        group_ids: Sequence[int],
+        weeks: Sequence[str],
+        headline_weeks: Sequence[str] = (),
     ) -> dict[tuple[int, str], WeekAggregate]:
-        """Counters and flags of many group-weeks, one pipeline per ``BULK_GROUPS`` groups.
+        """Many group-weeks, one pipelined round trip per ``BULK_GROUPS`` groups.
 
-        No evidence is read: excerpts are empty and repeated reports come without subjects.
+        ``weeks`` are read for a roll-up: counters and flags, but no evidence (excerpts are
+        empty, repeated reports come without subjects), no hour-of-week matrix and no sender
+        counts. ``headline_weeks`` are read for trends only (``codec.HEADLINE_FIELDS``). Each
+        group-week of ``weeks`` is one Lua call with the group's headline weeks.
         """
         result: dict[tuple[int, str], WeekAggregate] = {}
-        for first in range(0, len(group_ids), BULK_GROUPS):
-            chunk = [(g, w) for g in group_ids[first : first + BULK_GROUPS] for w in weeks]
+        calls = [(group_id, week) for group_id in group_ids for week in weeks]
+        if not weeks:
+            # Headlines only: attach them to an empty roll-up week read.
+            calls = [(group_id, "") for group_id in group_ids]
+        per_round = BULK_GROUPS * max(1, len(weeks))
+        for first in range(0, len(calls), per_round):
+            chunk = calls[first : first + per_round]
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for group_id, week in chunk:
-                        pipe.hgetall(keys.week_counters(group_id, week))
-                        pipe.hgetall(keys.week_flags(group_id, week))
-                        pipe.pfcount(keys.week_flag_members(group_id, week))
+                        call_keys = [
+                            keys.week_counters(group_id, week),
+                            keys.week_flags(group_id, week),
+                            keys.week_flag_members(group_id, week),
+                            *(keys.week_counters(group_id, w) for w in headline_weeks),
+                        ]
+                        await self._rollup(keys=call_keys, args=HEADLINE_FIELDS, client=pipe)
                     replies = await pipe.execute()
             except RedisError as error:
                 raise StoreError(f"could not read from Redis: {error}") from error
-            for index, (group_id, week) in enumerate(chunk):
-                counters, flags, members = replies[3 * index : 3 * index + 3]
-                counts = _text_map(counters)
-                aggregate = decode_week(week, counts, {})
-                # Repeats are counted, not named, in bulk: the subjects live with the evidence.
-                repeats = int(counts.get("R", 0))
-                if repeats > 0:
-                    unnamed = tuple(RepeatedReport(0, "") for _ in range(repeats))
-                    aggregate = replace(aggregate, repeated_reports=unnamed)
-                result[group_id, week] = _with_flags(aggregate, _text_map(flags), int(members))
+            for (group_id, week), reply in zip(chunk, replies, strict=True):
+                counters, flags, members, *headlines = reply
+                if week:
+                    aggregate = _rollup_week(week, _pairs(counters))
+                    result[group_id, week] = _with_flags(
+                        aggregate, _text_map(_pairs(flags)), int(members)
+                    )
+                for trend_week, values in zip(headline_weeks, headlines, strict=True):
+                    result[group_id, trend_week] = decode_headline(
+                        trend_week, [v or None for v in values]
+                    )
         return result
 
     async def group_settings_many(
@@ -379,6 +403,27 @@ class RedisStore:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_NOT_ROLLED_UP = frozenset(b"hsS")
+"""Counter kinds a roll-up never reads: hour of week, senders by label, demand senders."""
+
+
+def _pairs(flat: list[Any]) -> dict[Any, Any]:
+    """A Lua-returned HGETALL (a flat field, value list) as a dict."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+def _rollup_week(week: str, raw: dict[Any, Any]) -> WeekAggregate:
+    counts = {_text(k): _text(v) for k, v in raw.items() if _text(k)[0] not in "hsS"}
+    aggregate = decode_week(week, counts, {})
+    # Repeats are counted, not named, in bulk: the subjects live with the evidence.
+    repeats = int(counts.get("R", 0))
+    if repeats > 0:
+        aggregate = replace(
+            aggregate, repeated_reports=tuple(RepeatedReport(0, "") for _ in range(repeats))
+        )
+    return aggregate
 
 
 def _text_map(raw: dict[Any, Any]) -> dict[str, str]:

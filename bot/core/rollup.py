@@ -12,8 +12,8 @@ weekly digest (itself a pure function of aggregates) and adds:
   Every demand counts once, one sent outside working time counts three times in all, a rest day
   with demands adds as much as three more demands; thresholds crossed weigh most, so a group
   over its thresholds ranks above a busy group within them. All inputs are in the digest.
-- totals over the unit's groups for this week and the previous four (the trend; "over" is
-  counted for the roll-up week only, the trend sums the counts);
+- totals over the unit's groups for this week and the previous four (the trend sums messages,
+  demands and after-hours demands; "over" and app demands are counted for the roll-up week);
 - which groups are over thresholds, which have routine after-hours pushes;
 - which apps burden the most groups;
 - anonymous flag counts, only for groups whose flags meet the anonymity minimum (the digest
@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.aggregates import WeekAggregate
-from bot.core.apps import DemandKind
+from bot.core.apps import AppSummary, DemandKind
 from bot.core.digest import Status, WeekDigest
 from bot.core.labels import Label
 from bot.core.metrics import MetricId
@@ -89,9 +89,9 @@ class Totals:
     active_groups: int = 0
     demands: int = 0
     after_hours_demands: int = 0
-    app_demands: int = 0
+    app_demands: int | None = 0
     over: int | None = 0
-    """Groups over a threshold; None in trend weeks, which sum counts only."""
+    """Groups over a threshold; None in trend weeks, which sum headline counts only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,25 @@ class GroupWeeks:
     """This group's own totals of the previous weeks, the most recent first."""
 
 
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """What the roll-up keeps of one group: its line, totals, trend totals and apps.
+
+    Small on purpose: a roll-up over thousands of groups summarises each digest and drops it.
+    """
+
+    line: GroupLine
+    totals: Totals
+    previous: Sequence[Totals]
+    apps: Sequence[AppSummary]
+
+
+def summarise_group(item: GroupWeeks) -> GroupSummary:
+    """Reduce one group's digest to what the roll-up needs."""
+    apps = tuple(app for app in item.digest.apps if app.demands)
+    return GroupSummary(_line(item), group_totals(item.digest), tuple(item.previous), apps)
+
+
 def group_totals(digest: WeekDigest) -> Totals:
     """One group's contribution to a unit's totals."""
     return Totals(
@@ -162,20 +181,23 @@ def aggregate_totals(aggregate: WeekAggregate) -> Totals:
         active_groups=1 if aggregate.messages else 0,
         demands=aggregate.demands,
         after_hours_demands=aggregate.outside_work_demands,
-        app_demands=sum(app.demands for app in aggregate.apps.values()),
+        app_demands=None,
         over=None,
     )
 
 
 def _add(a: Totals, b: Totals) -> Totals:
     over = None if a.over is None or b.over is None else a.over + b.over
+    apps = (
+        None if a.app_demands is None or b.app_demands is None else a.app_demands + b.app_demands
+    )
     return Totals(
         week=a.week,
         groups=a.groups + b.groups,
         active_groups=a.active_groups + b.active_groups,
         demands=a.demands + b.demands,
         after_hours_demands=a.after_hours_demands + b.after_hours_demands,
-        app_demands=a.app_demands + b.app_demands,
+        app_demands=apps,
         over=over,
     )
 
@@ -202,15 +224,13 @@ def _line(item: GroupWeeks) -> GroupLine:
     )
 
 
-def _apps(groups: Sequence[GroupWeeks]) -> tuple[AppBurden, ...]:
+def _apps(groups: Sequence[GroupSummary]) -> tuple[AppBurden, ...]:
     burdened: Counter[str] = Counter()
     demands: Counter[str] = Counter()
     after: Counter[str] = Counter()
     kinds: dict[str, Counter[DemandKind]] = {}
     for item in groups:
-        for app in item.digest.apps:
-            if not app.demands:
-                continue
+        for app in item.apps:
             burdened[app.app] += 1
             demands[app.app] += app.demands
             after[app.app] += app.after_hours
@@ -228,23 +248,26 @@ def _apps(groups: Sequence[GroupWeeks]) -> tuple[AppBurden, ...]:
     )
 
 
-def build_rollup(week: str, unit: str | None, groups: Sequence[GroupWeeks]) -> RollupWeek:
-    """Roll ``groups`` (each with its digest of ``week``) up into one ranked unit view.
+def build_rollup(
+    week: str, unit: str | None, groups: Sequence[GroupWeeks | GroupSummary]
+) -> RollupWeek:
+    """Roll ``groups`` (each with its digest of ``week``, or its summary) into one ranked view.
 
     Groups are ranked by score, then by after-hours demands, then by id, so ties are stable.
     """
+    summaries = [g if isinstance(g, GroupSummary) else summarise_group(g) for g in groups]
     lines = sorted(
-        (_line(item) for item in groups),
+        (item.line for item in summaries),
         key=lambda g: (-g.score, -g.after_hours_demands, g.group_id),
     )
     totals = Totals(week=week)
-    for item in groups:
-        totals = _add(totals, group_totals(item.digest))
-    depth = max((len(item.previous) for item in groups), default=0)
+    for item in summaries:
+        totals = _add(totals, item.totals)
+    depth = max((len(item.previous) for item in summaries), default=0)
     trend = []
     for back in range(depth):
-        weeks = [item.previous[back] for item in groups if back < len(item.previous)]
-        total = Totals(week=weeks[0].week, over=None)
+        weeks = [item.previous[back] for item in summaries if back < len(item.previous)]
+        total = Totals(week=weeks[0].week, app_demands=None, over=None)
         for item_totals in weeks:
             total = _add(total, item_totals)
         trend.append(total)
@@ -260,7 +283,7 @@ def build_rollup(week: str, unit: str | None, groups: Sequence[GroupWeeks]) -> R
         groups=tuple(lines),
         totals=totals,
         trend=tuple(trend),
-        apps=_apps(groups),
+        apps=_apps(summaries),
         flags_shown=dict(shown),
         flag_groups=flag_groups,
     )

@@ -6,7 +6,7 @@ thousand groups for settings and another for the aggregates of the week and the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,11 +14,22 @@ from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.aggregates import WeekAggregate
 from bot.core.digest import TREND_WEEKS, DigestInput, build_digest
-from bot.core.rollup import GroupWeeks, RollupWeek, aggregate_totals, build_rollup, in_unit
+from bot.core.rollup import (
+    GroupSummary,
+    GroupWeeks,
+    RollupWeek,
+    aggregate_totals,
+    build_rollup,
+    in_unit,
+    summarise_group,
+)
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime, previous_weeks
 from bot.usecases.digests import DigestRequest
 from storage.base import Store
+
+CHUNK = 1000
+"""Groups read and summarised at a time (one pipelined round trip each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +100,27 @@ async def load_rollup(
     now: datetime,
     unit: str | None = None,
 ) -> RollupWeek:
-    """Return the roll-up of ``week`` over ``members``, with the previous weeks as trend."""
+    """Return the roll-up of ``week`` over ``members``, with the previous weeks as trend.
+
+    Works through ``CHUNK`` groups at a time and keeps only each group's summary, so memory
+    and time stay linear in the number of groups.
+    """
     previous = previous_weeks(week, TREND_WEEKS)
-    aggregates = await store.week_many([m.request.group_id for m in members], [week, *previous])
-    groups = []
+    summaries: list[GroupSummary] = []
+    for first in range(0, len(members), CHUNK):
+        chunk = members[first : first + CHUNK]
+        aggregates = await store.week_many([m.request.group_id for m in chunk], [week, *previous])
+        summaries.extend(_summaries(chunk, aggregates, week, previous, now))
+    return build_rollup(week, unit, summaries)
+
+
+def _summaries(
+    members: Sequence[RollupMember],
+    aggregates: Mapping[tuple[int, str], WeekAggregate],
+    week: str,
+    previous: Sequence[str],
+    now: datetime,
+) -> Iterator[GroupSummary]:
     for member in members:
         request = member.request
         current = aggregates.get((request.group_id, week), WeekAggregate(week=week))
@@ -114,5 +142,4 @@ async def load_rollup(
             now,
         )
         trend = [aggregate_totals(history[w]) for w in previous]
-        groups.append(GroupWeeks(digest=digest, unit=member.unit, previous=trend))
-    return build_rollup(week, unit, groups)
+        yield summarise_group(GroupWeeks(digest=digest, unit=member.unit, previous=trend))

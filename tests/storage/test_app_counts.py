@@ -63,8 +63,15 @@ async def test_bulk_reads_match_single_reads(store: RedisStore) -> None:
     bulk = await store.week_many([-1, -2, -3, -4], [WEEK, "2025-W38"])
     for group in (-1, -2, -3):
         single = await store.week(group, WEEK)
-        assert bulk[group, WEEK] == replace(single, evidence=())
+        assert bulk[group, WEEK] == replace(
+            single, evidence=(), demand_hours={}, senders_by_label={}, demand_senders=0
+        )
     assert bulk[-4, WEEK].messages == 0
+    headlines = await store.week_many([-1], [], headline_weeks=[WEEK])
+    single = await store.week(-1, WEEK)
+    assert headlines[-1, WEEK].demands == single.demands
+    assert headlines[-1, WEEK].messages == single.messages
+    assert headlines[-1, WEEK].apps == {}
     settings = await store.group_settings_many([-1, -2])
     assert settings[-1] is None
     assert settings[-2] is not None

@@ -69,11 +69,11 @@ def test_the_score_follows_its_documented_weights() -> None:
 def test_groups_are_ranked_by_score_with_totals_apps_and_trend() -> None:
     apps = {"学习强国": AppWeek(3, {DemandKind.POINTS: 3}, 1)}
     groups = [
-        GroupWeeks(digest(1, busy(2)), "城南区/甲", [Totals("2025-W38", 1, 1, 4, 1, 0, None)]),
+        GroupWeeks(digest(1, busy(2)), "城南区/甲", [Totals("2025-W38", 1, 1, 4, 1, None, None)]),
         GroupWeeks(
             digest(2, busy(5, band=Band.QUIET, apps=apps)),
             "城南区/乙",
-            [Totals("2025-W38", 1, 1, 2, 0, 0, None)],
+            [Totals("2025-W38", 1, 1, 2, 0, None, None)],
         ),
         GroupWeeks(digest(3, busy(1, apps=apps)), "城南区/丙", []),
     ]
@@ -112,8 +112,8 @@ def test_flags_show_only_for_groups_that_meet_the_anonymity_minimum() -> None:
 def test_trend_totals_come_from_aggregates() -> None:
     aggregate = busy(3, band=Band.AFTER_HOURS, apps={"x": AppWeek(2)})
     totals = aggregate_totals(aggregate)
-    assert (totals.demands, totals.after_hours_demands, totals.app_demands) == (3, 3, 2)
-    assert totals.over is None
+    assert (totals.demands, totals.after_hours_demands) == (3, 3)
+    assert (totals.app_demands, totals.over) == (None, None)
 
 
 def test_units_are_paths() -> None:
