@@ -101,6 +101,10 @@ class Store(Protocol):
         """Count an anonymous flag. ``member_token`` must already be unlinkable to the member."""
         ...
 
+    async def add_flag_app(self, group_id: int, week: str, app: str) -> None:
+        """Count an app named in an anonymous flag of this group-week (no member token)."""
+        ...
+
     async def flag_allowance(self, limiter_token: str, limit: int) -> bool:
         """Count one flag against a daily, expiring limiter; False once ``limit`` is exceeded."""
         ...

@@ -279,7 +279,7 @@ class RedisStore:
 
     async def _merge_flags(self, source: str, target: str) -> None:
         for field, value in _text_map(await self._redis.hgetall(source)).items():
-            if field.startswith("n:"):
+            if field.startswith(("n:", "a:")):
                 await self._redis.hincrby(target, field, int(value))
             elif field.startswith("t:"):
                 await self._append_flag_text(target, value)
@@ -317,6 +317,14 @@ class RedisStore:
             # Texts are numbered in arrival order, never stored next to a member token.
             await self._append_flag_text(flags, f"{label.value}\t{text}")
         await self.add_group(group_id)
+
+    async def add_flag_app(self, group_id: int, week: str, app: str) -> None:
+        """Count an app named in a flag; see ``Store.add_flag_app``."""
+        flags = keys.week_flags(group_id, week)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(flags, f"a:{app}", 1)
+            pipe.expire(flags, self._retention.evidence_weeks * _WEEK_SECONDS)
+            await pipe.execute()
 
     async def flag_allowance(self, limiter_token: str, limit: int) -> bool:
         """Count a flag against a daily limiter; see ``Store.flag_allowance``."""
@@ -443,5 +451,6 @@ def _with_flags(aggregate: WeekAggregate, flags: dict[str, str], members: int) -
         for name, value in sorted(flags.items())
         if name.startswith("t:") and "\t" in value
     )
-    counts = FlagCounts(by_label=by_label, members=members, texts=texts)
+    apps = {name[2:]: int(value) for name, value in flags.items() if name.startswith("a:")}
+    counts = FlagCounts(by_label=by_label, members=members, texts=texts, apps=apps)
     return replace(aggregate, flags=counts)

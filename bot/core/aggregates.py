@@ -38,6 +38,8 @@ class FlagCounts:
     by_label: Mapping[Label, int] = field(default_factory=dict)
     members: int = 0
     texts: tuple[str, ...] = ()
+    apps: Mapping[str, int] = field(default_factory=dict)
+    """Apps named in the flags (``bot.core.apps.flag_hook``), counted apart from members."""
 
 
 @dataclass(frozen=True, slots=True)

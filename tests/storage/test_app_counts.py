@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config.group_settings import GroupSettings
-from bot.core.apps import AppDemand, DemandKind, Role
+from bot.core.apps import (
+    AppDemand,
+    AppRecogniser,
+    DemandKind,
+    Role,
+    app_in_flag,
+    load_catalogue,
+)
 from bot.core.labels import Label
 from bot.core.observation import Observation
 from bot.core.worktime import Band
@@ -102,3 +109,15 @@ async def test_unit_subscriptions_and_single_use_unit_links(store: RedisStore) -
     assert await store.claim_rollup("城南区", WEEK, 7)
     assert await store.unsubscribe_units(7) == 1
     assert await store.unit_subscriptions() == [(8, "城南区/城南街道")]
+
+
+async def test_apps_named_in_flags_are_counted_without_a_member(store: RedisStore) -> None:
+    recogniser = AppRecogniser(load_catalogue())
+    named = app_in_flag("政钉每天晚上都要打卡", recogniser)
+    assert named == "浙政钉"
+    assert app_in_flag("没有提到应用", recogniser) is None
+    await store.add_flag(GROUP, WEEK, Label.APP_DEMAND, None, "member-token")
+    await store.add_flag_app(GROUP, WEEK, named)
+    week = await store.week(GROUP, WEEK)
+    assert week.flags.apps == {"浙政钉": 1}
+    assert week.flags.by_label == {Label.APP_DEMAND: 1}

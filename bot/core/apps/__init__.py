@@ -23,6 +23,7 @@ from bot.core.apps.demand import (
     app_names,
     audit_apps,
 )
+from bot.core.apps.flag_hook import app_in_flag
 from bot.core.apps.kinds import DemandKind, demand_kinds
 from bot.core.apps.recognise import AppMention, AppRecogniser
 from bot.core.apps.weekly import AppSummary, AppWeek, summarise_apps
@@ -43,6 +44,7 @@ __all__ = [
     "DemandKind",
     "Means",
     "Role",
+    "app_in_flag",
     "app_names",
     "audit_apps",
     "demand_kinds",
