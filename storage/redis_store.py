@@ -413,17 +413,14 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-_NOT_ROLLED_UP = frozenset(b"hsS")
-"""Counter kinds a roll-up never reads: hour of week, senders by label, demand senders."""
-
-
 def _pairs(flat: list[Any]) -> dict[Any, Any]:
     """A Lua-returned HGETALL (a flat field, value list) as a dict."""
     return dict(zip(flat[::2], flat[1::2], strict=True))
 
 
 def _rollup_week(week: str, raw: dict[Any, Any]) -> WeekAggregate:
-    counts = {_text(k): _text(v) for k, v in raw.items() if _text(k)[0] not in "hsS"}
+    # The script already left out the hour, sender and demand-sender fields.
+    counts = {_text(k): _text(v) for k, v in raw.items()}
     aggregate = decode_week(week, counts, {})
     # Repeats are counted, not named, in bulk: the subjects live with the evidence.
     repeats = int(counts.get("R", 0))

@@ -3,11 +3,23 @@
 -- KEYS: 1 counters of the roll-up week, 2 its flags hash, 3 its flag-members HyperLogLog,
 --       4.. counters of each trend week
 -- ARGV: the headline counter fields read from each trend week
--- Returns {counters (flat field/value list), flags (flat list), flag members,
+-- Returns {counters (flat field/value list, see below), flags (flat list), flag members,
 --          then one list of headline values per trend week (false where absent)}
 
+-- The roll-up week's counters without the fields a roll-up never reads (hour of week "h",
+-- senders by label "s", demand senders "S"): they are most of a busy week's fields.
+local counters = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local kind = string.sub(all[i], 1, 1)
+  if kind ~= 'h' and kind ~= 's' and kind ~= 'S' then
+    counters[#counters + 1] = all[i]
+    counters[#counters + 1] = all[i + 1]
+  end
+end
+
 local reply = {
-  redis.call('HGETALL', KEYS[1]),
+  counters,
   redis.call('HGETALL', KEYS[2]),
   redis.call('PFCOUNT', KEYS[3]),
 }
