@@ -75,3 +75,16 @@ def test_a_file_that_is_no_export_gets_one_line(tmp_path: Path) -> None:
     result = run(str(bad), "--all")
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_app_catalogue_gets_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "apps.toml"
+    broken.write_text("[[app]]\nname = \n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["audit", str(APPS / "qinghe_apps.json")],
+        env={"FINGERTIP_APP_CATALOGUE_FILES": json.dumps([str(broken)])},
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "apps.toml" in line
