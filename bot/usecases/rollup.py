@@ -109,7 +109,9 @@ async def load_rollup(
     summaries: list[GroupSummary] = []
     for first in range(0, len(members), CHUNK):
         chunk = members[first : first + CHUNK]
-        aggregates = await store.week_many([m.request.group_id for m in chunk], [week, *previous])
+        aggregates = await store.week_many(
+            [m.request.group_id for m in chunk], [week], headline_weeks=previous
+        )
         summaries.extend(_summaries(chunk, aggregates, week, previous, now))
     return build_rollup(week, unit, summaries)
 
