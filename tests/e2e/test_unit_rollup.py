@@ -47,6 +47,7 @@ async def redeem_unit_link(ground: Playground, boss: User, leader: User) -> None
 
 async def test_the_unit_rollup_ranks_groups_and_names_apps(playground: Playground) -> None:
     busy, _calm, boss, leader = await two_groups_in_a_unit(playground)
+    assert any(f"所属单位：{UNIT}/青禾社区" in text for text in texts(playground, busy))
     playground.sandbox.command(busy, boss, f"/subscribe unit {UNIT}")
     await playground.drain()
     await redeem_unit_link(playground, boss, leader)
