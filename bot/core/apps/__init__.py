@@ -4,6 +4,14 @@ Pure and Telegram-free: a catalogue shipped as data (:mod:`catalogue`), recognit
 spellings and of unlisted names by phrasing (:mod:`recognise`), demand kinds (:mod:`kinds`), and
 :func:`audit_apps`, which turns one message (plus the apps of the demand it chases) into
 ``AppDemand`` values. Weekly counts per app live in :mod:`weekly`.
+
+Wiring a conversation context (the live bot): keep, per group, the burden app names of recent
+demands by message id and those of the latest app demand (what :class:`trail.AppTrail` keeps
+for the export audit); call ``observe(message, ..., apps=auditor,
+chased=ChasedApps(replied=<apps of the replied-to message>, recent=<apps of the latest app
+demand within the window>))``; then record ``app_names(observation.apps)`` for this message.
+``AppAuditor.learning(observation.apps)`` makes an unlisted app captured once recognisable by
+its bare name for the rest of the conversation.
 """
 
 from bot.core.apps.catalogue import (
