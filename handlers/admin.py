@@ -12,7 +12,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.render.settings_html import settings_html
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
-from handlers import digest_delivery
+from handlers import digest_delivery, rollup
 from handlers.common import group_translator, is_group_admin
 from handlers.context import BotContext
 
@@ -66,8 +66,14 @@ async def set_setting(update: Update, context: BotContext) -> None:
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
-    """/subscribe: send the admin a one-time link that subscribes a leader to the digest."""
+    """/subscribe: send the admin a one-time link that subscribes a leader to the digest.
+
+    ``/subscribe unit PATH`` hands out a unit's roll-up instead (see ``handlers.rollup``).
+    """
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    if context.args and context.args[0].lower() == "unit":
+        await rollup.subscribe_unit(update, context, " ".join(context.args[1:]))
+        return
     if chat is None or message is None or await _refuse_non_admin(update, context):
         return
     _ = await group_translator(context, chat)

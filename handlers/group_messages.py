@@ -83,8 +83,9 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         attachment=attachment(message),
         forwarded=message.forward_origin is not None,
     )
+    apps = await found.app_auditor(message.chat.id)
     observation, result = await ingest_message(
-        found.store, seen, in_context, found.classifier, working_time, found.hasher
+        found.store, seen, in_context, found.classifier, working_time, found.hasher, apps
     )
     found.metrics.messages.labels(result.name.lower()).inc()
     if result is not IngestResult.DUPLICATE:

@@ -7,6 +7,7 @@ from telegram.constants import ParseMode
 
 from bot.render.telegram_html import overview_html
 from bot.usecases.digests import DigestRequest, due_group_week, load_digest
+from handlers import rollup
 from handlers.common import user_language
 from handlers.context import BotContext
 
@@ -29,3 +30,4 @@ async def overview(update: Update, context: BotContext) -> None:
     language = user_language(user, found.settings.language)
     for text in overview_html(digests, language):
         await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await rollup.overview_rollups(update, context)

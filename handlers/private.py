@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers import flags
+from handlers import flags, rollup
 from handlers.common import private_translator
 from handlers.context import BotContext
 
@@ -40,6 +40,8 @@ async def start(update: Update, context: BotContext) -> None:
     if payload.startswith(flags.FLAG_PAYLOAD):
         # A well-formed flag link starts the flag dialogue (``handlers.flags``) before this.
         await message.reply_text(_("This link is broken; send /flag in your group again."))
+    elif payload.startswith(rollup.UNIT_PAYLOAD):
+        await rollup.redeem(update, context, payload.removeprefix(rollup.UNIT_PAYLOAD))
     elif payload.startswith(SUBSCRIBE_PAYLOAD):
         found = context.services
         invited = await found.store.redeem_invite(payload.removeprefix(SUBSCRIBE_PAYLOAD))
@@ -75,5 +77,6 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
                 group_id, group.model_copy(update={"digest_recipients": remaining})
             )
             stopped += 1
+    stopped += await found.store.unsubscribe_units(user.id)
     _ = private_translator(context, user)
     await message.reply_text(_("You will no longer receive {count} digests.", count=stopped))

@@ -33,6 +33,7 @@ from handlers import (
     group_messages,
     membership,
     overview,
+    rollup,
 )
 from handlers import private as private_chat
 from handlers.context import App, BotContext
@@ -97,8 +98,10 @@ def registrations() -> tuple[Registration, ...]:
 STARTUP_HOOKS: tuple[Callable[[App], Awaitable[None]], ...] = (
     commands_menu.on_startup,
     digest_delivery.on_startup,
+    rollup.on_startup,
 )
-"""Run in order once the application is initialised: menus, digest jobs, missed digests."""
+"""Run in order once the application is initialised: menus, digest jobs, missed digests, the
+weekly unit roll-ups."""
 
 
 def register_all(app: App) -> None:

@@ -41,6 +41,26 @@ class Store(Protocol):
         """Return the aggregates of one group-week (empty when nothing was counted)."""
         ...
 
+    async def week_many(
+        self,
+        group_ids: Sequence[int],
+        weeks: Sequence[str],
+        headline_weeks: Sequence[str] = (),
+    ) -> dict[tuple[int, str], WeekAggregate]:
+        """Many group-weeks in few round trips, for roll-ups over thousands of groups.
+
+        ``weeks`` come with counters and flags but no evidence, hour matrix or sender counts;
+        ``headline_weeks`` with messages, demands and task pushes by band only (for trends).
+        A missing group-week comes back empty.
+        """
+        ...
+
+    async def group_settings_many(
+        self, group_ids: Sequence[int]
+    ) -> dict[int, GroupSettings | None]:
+        """The stored settings of many groups, in few round trips."""
+        ...
+
     async def weeks(self, group_id: int) -> list[str]:
         """Return the ISO weeks with data for ``group_id``, oldest first."""
         ...
@@ -116,6 +136,34 @@ class Store(Protocol):
 
     async def redeem_invite(self, token: str) -> int | None:
         """Consume a subscription token; return its group id, or None if unknown or used."""
+        ...
+
+    async def create_unit_invite(self, token: str, unit: str, ttl_seconds: int) -> None:
+        """Store a one-time roll-up subscription token for ``unit``."""
+        ...
+
+    async def redeem_unit_invite(self, token: str) -> str | None:
+        """Consume a roll-up subscription token; return its unit, or None if unknown or used."""
+        ...
+
+    async def subscribe_unit(self, user_id: int, unit: str) -> None:
+        """Subscribe ``user_id`` to the weekly roll-up of ``unit`` (idempotent)."""
+        ...
+
+    async def unit_subscriptions(self) -> list[tuple[int, str]]:
+        """Every (user id, unit path) roll-up subscription."""
+        ...
+
+    async def unsubscribe_units(self, user_id: int) -> int:
+        """Drop every roll-up subscription of ``user_id``; return how many there were."""
+        ...
+
+    async def claim_rollup(self, unit: str, week: str, recipient: int) -> bool:
+        """Mark a roll-up as sent; True only for the first claim of (unit, week, recipient)."""
+        ...
+
+    async def release_rollup(self, unit: str, week: str, recipient: int) -> None:
+        """Undo a roll-up claim whose delivery failed."""
         ...
 
     async def ping(self) -> bool:

@@ -11,6 +11,9 @@ Token grammar (first character is the kind):
   r<weekday>        rest day with demands    s<label>.~       label senders (pseudonyms)
   S.~               demand senders           a<band>          acknowledgement replies by band
   R                 repeated report demands (added by the Lua script, which knows the history)
+  A<app>            app demands              A<app>/<kind>    app demands by kind (kinds.py codes)
+  A<app>!           app demands after hours  P<app>           platform used as a form/meeting means
+``<app>`` is the app name with "%", "/", "!", "~", "|" and whitespace percent-escaped.
 
 ``~`` stands for the sender's pseudonym, which the store keeps once per message instead of once
 per token: a group-week's memory is mostly these per-message records.
@@ -19,11 +22,14 @@ per token: a group-week's memory is mostly these per-message records.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.core.apps import AppWeek, DemandKind, Role
+from bot.core.apps.kinds import KINDS_BY_CODE
 from bot.core.labels import LABEL_TABLE, Label
 from bot.core.observation import Observation
 from bot.core.worktime import Band, week_start
@@ -55,6 +61,29 @@ def counter_tokens(observation: Observation) -> list[str]:
         if observation.sender_key:
             tokens.extend(f"s{code}.{SENDER_MARK}" for code in codes)
             tokens.append(f"S.{SENDER_MARK}")
+    if not observation.exempt:
+        tokens.extend(_app_tokens(observation))
+    return tokens
+
+
+_ESCAPED = str.maketrans({c: f"%{ord(c):02X}" for c in "%/!~| \t\n\r"})
+
+
+def _app_field(name: str) -> str:
+    return name.translate(_ESCAPED)
+
+
+def _app_tokens(observation: Observation) -> list[str]:
+    tokens: list[str] = []
+    for demand in observation.apps:
+        app = _app_field(demand.app)
+        if demand.role is Role.PLATFORM:
+            tokens.append(f"P{app}")
+            continue
+        tokens.append(f"A{app}")
+        tokens.extend(f"A{app}/{kind.code}" for kind in DemandKind if kind in demand.kinds)
+        if observation.band is not Band.WORK:
+            tokens.append(f"A{app}!")
     return tokens
 
 
@@ -88,6 +117,20 @@ class _Tally:
     hours: Counter[int] = field(default_factory=Counter)
     senders: Counter[Label] = field(default_factory=Counter)
     rest_days: set[date] = field(default_factory=set)
+    app_demands: Counter[str] = field(default_factory=Counter)
+    app_after_hours: Counter[str] = field(default_factory=Counter)
+    app_kinds: dict[str, Counter[DemandKind]] = field(default_factory=dict)
+    platforms: Counter[str] = field(default_factory=Counter)
+
+    def apps(self) -> dict[str, AppWeek]:
+        return {
+            name: AppWeek(
+                demands=count,
+                kinds=dict(self.app_kinds.get(name, {})),
+                after_hours=self.app_after_hours[name],
+            )
+            for name, count in self.app_demands.items()
+        }
 
 
 def _add_messages(tally: _Tally, _: str, value: int) -> None:
@@ -114,6 +157,26 @@ def _add_sender(tally: _Tally, rest: str, _: int) -> None:
     tally.senders[_LABELS_BY_CODE[rest[0]]] += 1
 
 
+def _app_name(field: str) -> str:
+    return unquote(field) if "%" in field else field
+
+
+def _add_app(tally: _Tally, rest: str, value: int) -> None:
+    if rest[-1] == "!":
+        tally.app_after_hours[_app_name(rest[:-1])] += value
+    elif "/" in rest:
+        name, code = rest.rsplit("/", 1)
+        kind = KINDS_BY_CODE.get(code)
+        if kind is not None:
+            tally.app_kinds.setdefault(_app_name(name), Counter())[kind] += value
+    else:
+        tally.app_demands[_app_name(rest)] += value
+
+
+def _add_platform(tally: _Tally, rest: str, value: int) -> None:
+    tally.platforms[_app_name(rest)] += value
+
+
 _DECODERS: Mapping[str, Callable[[_Tally, str, int], None]] = {
     "m": _add_messages,
     "x": _add_exempt,
@@ -121,13 +184,42 @@ _DECODERS: Mapping[str, Callable[[_Tally, str, int], None]] = {
     "r": _add_rest_day,
     "c": _add_counted,
     "s": _add_sender,
-    "b": lambda t, rest, n: t.by_band.update({_BANDS_BY_CODE[rest]: n}),
-    "l": lambda t, rest, n: t.labelled.update({_LABELS_BY_CODE[rest]: n}),
-    "e": lambda t, rest, n: t.exempt_labelled.update({_LABELS_BY_CODE[rest]: n}),
-    "d": lambda t, rest, n: t.demands.update({_BANDS_BY_CODE[rest]: n}),
-    "a": lambda t, rest, n: t.acks.update({_BANDS_BY_CODE[rest]: n}),
-    "h": lambda t, rest, n: t.hours.update({int(rest): n}),
+    "A": _add_app,
+    "P": _add_platform,
+    # Each field is one distinct key, so plain assignment (no Counter.update) is enough: it
+    # keeps decoding cheap for roll-ups that decode thousands of weeks.
+    "b": lambda t, rest, n: t.by_band.__setitem__(_BANDS_BY_CODE[rest], n),
+    "l": lambda t, rest, n: t.labelled.__setitem__(_LABELS_BY_CODE[rest], n),
+    "e": lambda t, rest, n: t.exempt_labelled.__setitem__(_LABELS_BY_CODE[rest], n),
+    "d": lambda t, rest, n: t.demands.__setitem__(_BANDS_BY_CODE[rest], n),
+    "a": lambda t, rest, n: t.acks.__setitem__(_BANDS_BY_CODE[rest], n),
+    "h": lambda t, rest, n: t.hours.__setitem__(int(rest), n),
 }
+
+
+HEADLINE_FIELDS: tuple[str, ...] = (
+    "m",
+    *(f"d{band}" for band in BAND_CODES.values()),
+    *(f"c{LABEL_CODES[Label.TASK_PUSH]}{band}" for band in BAND_CODES.values()),
+)
+"""The counters a trend week needs: messages, demands and task pushes by band."""
+
+
+def decode_headline(week: str, values: Sequence[bytes | str | None]) -> WeekAggregate:
+    """Rebuild the headline of a week (``HEADLINE_FIELDS``, read in that order) as an aggregate.
+
+    Everything else of the aggregate is empty: enough for trends and for "routine".
+    """
+    counts = [0 if value is None else int(value) for value in values]
+    bands = list(BAND_CODES)
+    messages, demands, pushes = counts[0], counts[1:4], counts[4:7]
+    # Built directly, not through decode_week: a roll-up reads thousands of these.
+    return WeekAggregate(
+        week=week,
+        messages=messages,
+        counted={(Label.TASK_PUSH, band): n for band, n in zip(bands, pushes, strict=True) if n},
+        demands_by_band={band: n for band, n in zip(bands, demands, strict=True) if n},
+    )
 
 
 def decode_week(
@@ -158,6 +250,8 @@ def decode_week(
         demand_senders=tally.demand_senders,
         repeated_reports=repeats,
         evidence=excerpts,
+        apps=tally.apps(),
+        platforms=dict(tally.platforms),
     )
 
 

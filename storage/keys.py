@@ -108,3 +108,14 @@ def group_pattern(group_id: int) -> str:
 def invite(token: str) -> str:
     """One-time digest subscription link token -> group id."""
     return f"{PREFIX}:invite:{token}"
+
+
+UNIT_SUBSCRIPTIONS = f"{PREFIX}:unitsubs"
+"""Set of "<user id>|<unit path>": leaders subscribed to a unit's weekly roll-up."""
+ROLLUPS_SENT = f"{PREFIX}:rollups:sent"
+"""Set of "<week>|<recipient>|<unit path>" markers of roll-ups already delivered."""
+
+
+def unit_invite(token: str) -> str:
+    """One-time unit roll-up subscription link token -> unit path."""
+    return f"{PREFIX}:unitinvite:{token}"

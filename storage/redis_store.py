@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
-from bot.core.aggregates import FlagCounts, WeekAggregate
+from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
 from bot.core.context import ConversationState, state_from_dict, state_to_dict
 from bot.core.flags import FLAG_TEXTS_KEPT, FlagEntry, FlagReceipt, FlagText
 from bot.core.labels import ALL_LABELS, Label
@@ -25,11 +25,20 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import IngestResult, StoreError
-from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
+from storage.codec import (
+    HEADLINE_FIELDS,
+    LABEL_CODES,
+    counter_tokens,
+    decode_headline,
+    decode_week,
+    evidence_record,
+)
 
 _WEEK_SECONDS = 7 * 24 * 3600
 _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
+BULK_GROUPS = 1000
+"""Groups per pipelined round trip in bulk reads (roll-ups)."""
 _LABELS_BY_NAME = {label.value: label for label in Label}
 
 
@@ -48,6 +57,7 @@ class RedisStore:
         self._append_only: bool | None = None
         self._rewriter: asyncio.Task[None] | None = None
         self._rewrite_again = False
+        self._rollup = client.register_script(_load_script("rollup.lua"))
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []
 
@@ -153,6 +163,79 @@ class RedisStore:
             if len(parts) == 3 and parts[1] in _LABELS_BY_NAME:
                 texts.append(FlagText(label=_LABELS_BY_NAME[parts[1]], text=parts[2]))
         return FlagCounts(by_label=by_label, texts=tuple(texts))
+
+    async def week_many(
+        self,
+        group_ids: Sequence[int],
+        weeks: Sequence[str],
+        headline_weeks: Sequence[str] = (),
+    ) -> dict[tuple[int, str], WeekAggregate]:
+        """Many group-weeks, one pipelined round trip per ``BULK_GROUPS`` groups.
+
+        ``weeks`` are read for a roll-up: counters and flags, but no evidence (excerpts are
+        empty, repeated reports come without subjects), no hour-of-week matrix and no sender
+        counts. ``headline_weeks`` are read for trends only (``codec.HEADLINE_FIELDS``). Each
+        group-week of ``weeks`` is one Lua call with the group's headline weeks.
+        """
+        result: dict[tuple[int, str], WeekAggregate] = {}
+        calls = [(group_id, week) for group_id in group_ids for week in weeks]
+        if not weeks:
+            # Headlines only: attach them to an empty roll-up week read.
+            calls = [(group_id, "") for group_id in group_ids]
+        per_round = BULK_GROUPS * max(1, len(weeks))
+        for first in range(0, len(calls), per_round):
+            chunk = calls[first : first + per_round]
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for group_id, week in chunk:
+                        call_keys = [
+                            keys.week_counters(group_id, week),
+                            *(keys.week_counters(group_id, w) for w in headline_weeks),
+                        ]
+                        await self._rollup(keys=call_keys, args=HEADLINE_FIELDS, client=pipe)
+                        pipe.smembers(keys.week_flag_epochs(group_id, week))
+                    replies = await pipe.execute()
+                flagged: list[tuple[int, str, list[str]]] = []
+                for index, (group_id, week) in enumerate(chunk):
+                    counters, *headlines = replies[2 * index]
+                    epochs = sorted(map(_text, replies[2 * index + 1]))
+                    if week:
+                        result[group_id, week] = _rollup_week(week, _pairs(counters))
+                        if epochs:
+                            flagged.append((group_id, week, epochs))
+                    for trend_week, values in zip(headline_weeks, headlines, strict=True):
+                        result[group_id, trend_week] = decode_headline(
+                            trend_week, [v or None for v in values]
+                        )
+                # Few groups are flagged in a week: their counts are read apart, texts left out.
+                for group_id, week, epochs in flagged:
+                    flags = await self._flag_counts(group_id, week, epochs, [])
+                    if flags.by_label:
+                        result[group_id, week] = replace(result[group_id, week], flags=flags)
+            except RedisError as error:
+                raise StoreError(f"could not read from Redis: {error}") from error
+        return result
+
+    async def group_settings_many(
+        self, group_ids: Sequence[int]
+    ) -> dict[int, GroupSettings | None]:
+        """Settings of many groups, one pipeline per ``BULK_GROUPS`` groups.
+
+        GETs in a pipeline rather than one MGET: the keys carry different hash tags.
+        """
+        found: dict[int, GroupSettings | None] = {}
+        for first in range(0, len(group_ids), BULK_GROUPS):
+            chunk = list(group_ids[first : first + BULK_GROUPS])
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for group_id in chunk:
+                        pipe.get(keys.group_settings(group_id))
+                    raws = await pipe.execute()
+            except RedisError as error:
+                raise StoreError(f"could not read from Redis: {error}") from error
+            for group_id, raw in zip(chunk, raws, strict=True):
+                found[group_id] = None if raw is None else GroupSettings.model_validate_json(raw)
+        return found
 
     async def weeks(self, group_id: int) -> list[str]:
         """Return the weeks with data, oldest first; see ``Store.weeks``."""
@@ -362,6 +445,46 @@ class RedisStore:
         raw = await self._redis.getdel(keys.invite(token))
         return None if raw is None else int(_text(raw))
 
+    async def create_unit_invite(self, token: str, unit: str, ttl_seconds: int) -> None:
+        """Store a roll-up subscription token; see ``Store.create_unit_invite``."""
+        await self._redis.set(keys.unit_invite(token), unit, ex=ttl_seconds)
+
+    async def redeem_unit_invite(self, token: str) -> str | None:
+        """Consume a roll-up subscription token; see ``Store.redeem_unit_invite``."""
+        raw = await self._redis.getdel(keys.unit_invite(token))
+        return None if raw is None else _text(raw)
+
+    async def subscribe_unit(self, user_id: int, unit: str) -> None:
+        """Subscribe a leader to a unit; see ``Store.subscribe_unit``."""
+        await self._redis.sadd(keys.UNIT_SUBSCRIPTIONS, f"{user_id}|{unit}")
+
+    async def unit_subscriptions(self) -> list[tuple[int, str]]:
+        """Every roll-up subscription; see ``Store.unit_subscriptions``."""
+        found = []
+        for member in await self._redis.smembers(keys.UNIT_SUBSCRIPTIONS):
+            user, _, unit = _text(member).partition("|")
+            found.append((int(user), unit))
+        return sorted(found)
+
+    async def unsubscribe_units(self, user_id: int) -> int:
+        """Drop a leader's roll-up subscriptions; see ``Store.unsubscribe_units``."""
+        mine = [f"{u}|{unit}" for u, unit in await self.unit_subscriptions() if u == user_id]
+        if mine:
+            await self._redis.srem(keys.UNIT_SUBSCRIPTIONS, *mine)
+        return len(mine)
+
+    async def claim_rollup(self, unit: str, week: str, recipient: int) -> bool:
+        """Mark a roll-up sent; see ``Store.claim_rollup``."""
+        added = await self._redis.sadd(keys.ROLLUPS_SENT, f"{week}|{recipient}|{unit}")
+        await self._redis.expire(
+            keys.ROLLUPS_SENT, self._retention.aggregate_weeks * _WEEK_SECONDS
+        )
+        return bool(added)
+
+    async def release_rollup(self, unit: str, week: str, recipient: int) -> None:
+        """Undo a roll-up claim; see ``Store.release_rollup``."""
+        await self._redis.srem(keys.ROLLUPS_SENT, f"{week}|{recipient}|{unit}")
+
     async def ping(self) -> bool:
         """Return True when Redis answers."""
         try:
@@ -390,6 +513,24 @@ class RedisStore:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _pairs(flat: list[Any]) -> dict[Any, Any]:
+    """A Lua-returned HGETALL (a flat field, value list) as a dict."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+def _rollup_week(week: str, raw: dict[Any, Any]) -> WeekAggregate:
+    # The script already left out the hour, sender and demand-sender fields.
+    counts = {_text(k): _text(v) for k, v in raw.items()}
+    aggregate = decode_week(week, counts, {})
+    # Repeats are counted, not named, in bulk: the subjects live with the evidence.
+    repeats = int(counts.get("R", 0))
+    if repeats > 0:
+        aggregate = replace(
+            aggregate, repeated_reports=tuple(RepeatedReport(0, "") for _ in range(repeats))
+        )
+    return aggregate
 
 
 def _text_map(raw: dict[Any, Any]) -> dict[str, str]:

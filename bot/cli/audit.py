@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from bot.cli.errors import clear_errors, fail
 from bot.cli.options import ConfigOption, LanguageChoice
-from bot.config.settings import load_settings
+from bot.config.settings import Settings, load_settings
 from bot.core.classifier import load_classifier
 from bot.core.thresholds import load_threshold_file
 from bot.sources.telegram_export import ChatSummary, list_chats
@@ -66,6 +67,12 @@ def audit(
         Path | None,
         typer.Option(help="Also write the digest page of the last week to this HTML file."),
     ] = None,
+    all_chats: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Audit every group chat of a full-account export, then a roll-up."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Audit a chat export and print its weekly digests."""
@@ -82,6 +89,9 @@ def audit(
             quiet_hours=quiet,
             language=lang.value if lang else None,
         )
+        if all_chats:
+            _audit_all(export, settings, thresholds, output)
+            return
         if chat is None:
             chats = list_chats(export)
             if len(chats) > 1:
@@ -151,6 +161,48 @@ def _write_page(path: Path, result: AuditResult, language: str) -> None:
         path.write_text(digest_page_html(page, language), encoding="utf-8")
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror}")
+
+
+def _audit_all(
+    export: Path, settings: Settings, thresholds: Path | None, output: OutputFormat
+) -> None:
+    """``--all``: every group chat's digests, then the roll-up of each week across them."""
+    from bot.render.i18n import Translator
+    from bot.render.json_report import audit_to_dict
+    from bot.render.rollup import rollup_lines, rollup_to_dict
+    from bot.render.text_report import print_audit
+    from bot.usecases.audit import run_audit_all
+
+    overrides = load_threshold_file(thresholds) if thresholds else {}
+    effective = settings.base_thresholds().with_overrides(overrides)
+    classifier = load_classifier(settings.rules_files)
+    result = asyncio.run(
+        run_audit_all(export, settings, classifier, effective, now=datetime.now(UTC))
+    )
+    if output is OutputFormat.JSON:
+        document = {
+            "chats": [
+                audit_to_dict(
+                    r.chat.id,
+                    r.chat.name,
+                    r.working_time.timezone.key,
+                    r.working_time.describe(),
+                    r.digests,
+                )
+                for r in result.chats
+            ],
+            "rollup": rollup_to_dict(result.rollups),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False, soft_wrap=False)
+    for r in result.chats:
+        print_audit(console, r.chat.name, r.working_time, r.digests, settings.language)
+    _ = Translator(settings.language)
+    for rollup in result.rollups:
+        console.print(Text(_("Roll-up: {unit}", unit=_("all groups")), style="bold"))
+        for line in rollup_lines(_, rollup, limit=len(rollup.groups)):
+            console.print(line, markup=False)
 
 
 def _print_chat_list(chats: list[ChatSummary]) -> None:

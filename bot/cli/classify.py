@@ -16,6 +16,8 @@ from bot.cli.jsonl_input import (
     read_records,
     report_bad_lines,
 )
+from bot.core.apps import AppAuditor, app_names, load_catalogue
+from bot.core.apps.recognise import shared_recogniser
 from bot.core.classifier import Classifier, Hit
 from bot.core.labels import Label, sort_labels
 
@@ -48,14 +50,17 @@ def classify(
     if export is not None:
         _classify_export(export, chat, classifier)
         return
+    apps = AppAuditor(shared_recogniser(load_catalogue()))
     errors: list[str] = []
     with opened(path) as handle:
         for line in read_records(handle, errors):
-            result = classifier.classify(str(line.record["text"]))
+            text = str(line.record["text"])
+            result = classifier.classify(text)
             output = {
                 "id": line.record.get("id"),
                 "labels": _labels(result.labels),
                 "exempt": result.exempt,
+                "apps": app_names(apps(text, result.labels)),
                 "hits": _hits(result.hits),
             }
             typer.echo(json.dumps(output, ensure_ascii=False))
@@ -72,6 +77,7 @@ def _classify_export(export: Path, chat: str | None, classifier: Classifier) -> 
                 "id": item.message_id,
                 "labels": _labels(decided.labels),
                 "exempt": decided.exempt,
+                "apps": list(item.apps),
                 "hits": _hits(decided.hits),
                 "context": {
                     "chases": decided.chases,

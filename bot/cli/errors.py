@@ -9,6 +9,7 @@ from typing import NoReturn
 import typer
 
 from bot.config.settings import SettingsError
+from bot.core.apps import CatalogueError
 from bot.core.classifier import RuleFileError
 from bot.core.thresholds import ThresholdError
 from bot.core.worktime import WorkTimeError
@@ -22,6 +23,7 @@ EXPECTED_ERRORS = (
     ExportError,
     StoreError,
     RuleFileError,
+    CatalogueError,
 )
 """Errors a user can cause; each carries one sentence saying what is wrong and how to fix it."""
 

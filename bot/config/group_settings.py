@@ -7,10 +7,21 @@ from datetime import date, time
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.config.settings import Language, Settings
+from bot.core.apps import AppAuditor, AppEntry, AppRecogniser, Catalogue
+from bot.core.apps.recognise import shared_recogniser
 from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
+
+
+class GroupApp(BaseModel):
+    """An app a group's admins added to the catalogue (``/set app add NAME [ALIAS...]``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
 
 
 class GroupSettings(BaseModel):
@@ -31,6 +42,10 @@ class GroupSettings(BaseModel):
     digest_recipients: list[int] = Field(default_factory=list)
     digest_weekday: str | None = None
     digest_time: time | None = None
+    apps: list[GroupApp] = Field(default_factory=list)
+    required_apps: list[str] = Field(default_factory=list)
+    unit: str | None = None
+    """The organisational unit path, e.g. "城南区/城南街道/青禾社区" (leaders' roll-up)."""
 
     def working_time(self, defaults: Settings) -> WorkingTime:
         """Return this group's working time, falling back to ``defaults`` field by field."""
@@ -57,6 +72,18 @@ class GroupSettings(BaseModel):
     def language_or(self, defaults: Settings) -> Language:
         """Return the group's language, or the deployment's."""
         return self.language or defaults.language
+
+    def unit_or(self, defaults: Settings, group_id: int) -> str | None:
+        """Return the group's unit path: its own, else the deployment's for this group id."""
+        return self.unit or defaults.units.get(group_id)
+
+    def app_auditor(self, catalogue: Catalogue) -> AppAuditor:
+        """Return the app audit of this group: ``catalogue`` plus its own apps and required set."""
+        extra = (AppEntry(app.name, tuple(app.aliases)) for app in self.apps)
+        recogniser = AppRecogniser(catalogue.with_entries(extra)) if self.apps else None
+        return AppAuditor(
+            recogniser or shared_recogniser(catalogue), frozenset(self.required_apps)
+        )
 
     def digest_moment(self, defaults: Settings) -> tuple[int, time]:
         """Return (weekday, Monday=0; local time) at which the weekly digest goes out."""

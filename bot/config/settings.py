@@ -63,6 +63,13 @@ class Settings(BaseSettings):
         default=None, description="File holding the deployment secret (e.g. a mounted secret)"
     )
     rules_files: list[Path] = Field(default_factory=list, description="extra classifier rules")
+    app_catalogue_files: list[Path] = Field(
+        default_factory=list, description="extra app catalogue files ([[app]] tables)"
+    )
+    units: dict[int, str] = Field(
+        default_factory=dict,
+        description="organisational unit path per group id, e.g. 城南区/城南街道/青禾社区",
+    )
 
     timezone: str = "Asia/Shanghai"
     working_hours: str = "mon-fri 09:00-18:00"

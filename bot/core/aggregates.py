@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core.apps.weekly import AppWeek
 from bot.core.flags import FlagText
 from bot.core.labels import Label
 from bot.core.worktime import Band
@@ -64,6 +65,10 @@ class WeekAggregate:
     repeated_reports: tuple[RepeatedReport, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     flags: FlagCounts = field(default_factory=FlagCounts)
+    apps: Mapping[str, AppWeek] = field(default_factory=dict)
+    """Counted app demands per app (burdens only)."""
+    platforms: Mapping[str, int] = field(default_factory=dict)
+    """Demands that used a platform only as the means of a form, meeting or sheet."""
 
     def counted_label(self, label: Label, *, outside_work_only: bool = False) -> int:
         """Non-exempt messages with ``label``; only those outside working time if asked."""

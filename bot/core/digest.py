@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
+from bot.core.apps import AppSummary, summarise_apps
 from bot.core.flags import FlagText, shuffled_texts
 from bot.core.labels import ALL_LABELS, LABEL_TABLE, Label
 from bot.core.metrics import Measure, MetricId, MetricRule
@@ -108,6 +109,10 @@ class WeekDigest:
     evidence: tuple[Evidence, ...]
     metrics: tuple[MetricResult, ...]
     flags: FlagSummary | None
+    apps: tuple[AppSummary, ...] = ()
+    """Per app: demands by kind this week, after hours, and the previous weeks' demands."""
+    platforms: Mapping[str, int] = field(default_factory=dict)
+    """Platforms used only as the means of a form, meeting or sheet (not burdens)."""
 
     @property
     def after_hours_share(self) -> float:
@@ -191,6 +196,8 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         evidence=current.evidence,
         metrics=metrics,
         flags=_flags(current, source.flag_min_members) if local_now.date() > end else None,
+        apps=summarise_apps(current.apps, [aggregate.apps for aggregate in previous]),
+        platforms=dict(sorted(current.platforms.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 

@@ -8,6 +8,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.apps import NO_CHASE, AppAuditor, AppDemand, ChasedApps
 from bot.core.classifier import Classification, Classifier
 from bot.core.context import InContext
 from bot.core.excerpt import make_excerpt
@@ -45,6 +46,8 @@ class Observation:
     sender_key: str | None
     report_subject: str | None
     excerpt: str | None
+    apps: tuple[AppDemand, ...] = ()
+    """The apps this message demands something in (see ``bot.core.apps``)."""
 
     @property
     def hour_of_week(self) -> int:
@@ -88,12 +91,15 @@ def observe(
     working_time: WorkingTime,
     hasher: SenderHasher,
     decided: InContext | None = None,
+    apps: AppAuditor | None = None,
+    chased: ChasedApps = NO_CHASE,
 ) -> Observation:
     """Classify ``message`` and place it in the group's working time; pure and deterministic.
 
     ``decided`` carries the labels decided in conversation context (``bot.core.context``);
     without it the message is classified on its own words. Bot commands are counted as
-    messages but never as burdens.
+    messages but never as burdens. With ``apps``, the message's app demands are found too
+    (``chased``: the apps of the demand it replies to or follows).
     """
     local = working_time.local(message.sent_at)
     if message.is_command:
@@ -131,4 +137,9 @@ def observe(
         sender_key=sender_key,
         report_subject=result.report_subject,
         excerpt=excerpt,
+        apps=(
+            apps(message.text, result.labels, chased)
+            if apps is not None and not message.is_command
+            else ()
+        ),
     )

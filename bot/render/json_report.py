@@ -72,6 +72,18 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
             }
             for e in digest.evidence
         ],
+        "apps": [
+            {
+                "app": app.app,
+                "demands": app.demands,
+                "kinds": {kind.value: n for kind, n in app.kinds.items()},
+                "after_hours": app.after_hours,
+                "trend": list(app.trend),
+            }
+            for app in digest.apps
+            if app.demands
+        ],
+        "platforms": dict(digest.platforms),
         "flags": (
             None
             if digest.flags is None

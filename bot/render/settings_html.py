@@ -41,6 +41,14 @@ def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage
             )
         ),
         escape(_("Threshold overrides: {overrides}", overrides=overridden or "–")),
+        escape(_("Unit: {unit}", unit=group.unit or "–")),
+        escape(
+            _(
+                "Own apps: {apps}; required apps: {required}",
+                apps=", ".join(app.name for app in group.apps) or "–",
+                required=", ".join(group.required_apps) or "–",
+            )
+        ),
         "",
         escape(_("Change with:")) + "\n<code>" + escape(usage) + "</code>",
     ]

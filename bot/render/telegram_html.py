@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from bot.core.digest import Status, WeekDigest
 from bot.core.labels import ALL_LABELS
 from bot.core.worktime import Band, WorkingTime
+from bot.render.apps import app_lines
 from bot.render.i18n import Translator
 from bot.render.names import (
     format_metric_number,
@@ -41,6 +42,7 @@ def _environment() -> Environment:
     )
     environment.globals.update(
         headline=headline,
+        app_lines=app_lines,
         label_name=label_name,
         metric_name=metric_name,
         reasons_text=reasons_text,

@@ -12,6 +12,7 @@ from rich.text import Text
 from bot.core.digest import Status, WeekDigest
 from bot.core.labels import ALL_LABELS
 from bot.core.worktime import Band, WorkingTime
+from bot.render.apps import app_lines
 from bot.render.i18n import Translator
 from bot.render.names import (
     WEEKDAY_NAMES,
@@ -72,6 +73,9 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
     if digest.repeated_reports:
         subjects = joined(_, (f"“{r.subject}”" for r in digest.repeated_reports))
         parts.append(Text(_("Asked for again: {subjects}", subjects=subjects)))
+    apps = app_lines(_, digest)
+    if apps:
+        parts.append(Text(_("Apps") + "\n", style="bold") + Text("\n".join(apps)))
     parts.append(_trend_text(digest, _))
     parts.append(_heatmap(digest, _))
     if digest.flags is not None:

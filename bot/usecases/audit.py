@@ -12,19 +12,28 @@ from pathlib import Path
 
 from bot.config.secrets import load_or_create_key
 from bot.config.settings import Settings
+from bot.core.apps import AppAuditor, load_catalogue
+from bot.core.apps.recognise import shared_recogniser
+from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
 from bot.core.context import Conversation
 from bot.core.digest import WeekDigest
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
+from bot.core.rollup import RollupWeek
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
-from bot.sources.telegram_export import ChatSummary, ExportedMessage, read_chat
+from bot.sources.telegram_export import ChatSummary, ExportedMessage, list_chats, read_chat
 from bot.usecases.context import exported_context_message
 from bot.usecases.digests import DigestRequest, load_digest
+from bot.usecases.rollup import RollupMember, load_rollup
 from storage.base import Store
 from storage.factory import open_store
 
 BATCH = 1000
+GROUP_CHAT_TYPES = frozenset(
+    {"private_group", "private_supergroup", "public_supergroup", "group", "supergroup"}
+)
+"""Export chat types that are group chats (``--all`` audits these, not personal chats)."""
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
 
 
@@ -83,14 +92,18 @@ async def ingest_export(
     classifier: Classifier,
     working_time: WorkingTime,
     hasher: SenderHasher,
+    apps: AppAuditor | None = None,
 ) -> int:
     """Observe and store every ordinary message of ``messages``; return how many were read.
 
-    Labels are decided in conversation context, in file order, as the live bot decides them.
+    With ``apps``, app demands are found too; a message naming no app chases the app demand it
+    replies to or follows (an ``AppTrail`` of this chat), and an unlisted app captured once by
+    its phrasing is recognised by its bare name afterwards.
     """
     count = 0
     batch: list[Observation] = []
     conversation = Conversation(classifier)
+    trail = AppTrail()
     for message in messages:
         if message.kind != "message":
             continue
@@ -98,13 +111,25 @@ async def ingest_export(
         decided = None
         if not incoming.is_command:
             decided = conversation.decide(exported_context_message(incoming, message, hasher))
-        batch.append(observe(incoming, classifier, working_time, hasher, decided))
+        chased = trail.chased(message.reply_to_message_id, message.sent_at)
+        observation = observe(
+            incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
+        )
+        trail.remember(message.id, message.sent_at, observation.apps)
+        if apps is not None and observation.apps:
+            apps = apps.learning(observation.apps)
+        batch.append(observation)
         count += 1
         if len(batch) >= BATCH:
             await store.ingest_many(batch)
             batch.clear()
     await store.ingest_many(batch)
     return count
+
+
+def export_app_auditor(settings: Settings) -> AppAuditor:
+    """The app audit of an export: the shipped catalogue plus the deployment's files."""
+    return AppAuditor(shared_recogniser(load_catalogue(settings.app_catalogue_files)))
 
 
 async def week_digests(
@@ -150,7 +175,9 @@ async def run_audit(
     chat, messages = read_chat(export, chat_name, working_time.timezone)
     async with audit_store(settings, data_dir, redis_url) as (store, key_dir):
         hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
-        count = await ingest_export(store, chat, messages, classifier, working_time, hasher)
+        count = await ingest_export(
+            store, chat, messages, classifier, working_time, hasher, export_app_auditor(settings)
+        )
         digests = await week_digests(
             store, chat, working_time, thresholds, settings, now, settings.language
         )
@@ -161,3 +188,59 @@ async def run_audit(
         messages=count,
         skipped=getattr(messages, "skipped", 0),
     )
+
+
+@dataclass(frozen=True)
+class AccountAuditResult:
+    """Every group chat of a full-account export, and the roll-up of each week across them."""
+
+    chats: list[AuditResult]
+    rollups: list[RollupWeek]
+
+
+async def run_audit_all(
+    export: Path,
+    settings: Settings,
+    classifier: Classifier,
+    thresholds: Thresholds,
+    now: datetime,
+    data_dir: Path | None = None,
+) -> AccountAuditResult:
+    """Audit every group chat of ``export`` into one store, then roll each week up across them.
+
+    The roll-up reads the stored weekly aggregates only, as the bot's does.
+    """
+    working_time = settings.working_time()
+    groups = [chat for chat in list_chats(export) if chat.type in GROUP_CHAT_TYPES]
+    apps = export_app_auditor(settings)
+    results: list[AuditResult] = []
+    async with audit_store(settings, data_dir) as (store, key_dir):
+        hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
+        for summary in groups:
+            chat, messages = read_chat(export, str(summary.id), working_time.timezone)
+            count = await ingest_export(
+                store, chat, messages, classifier, working_time, hasher, apps
+            )
+            digests = await week_digests(
+                store, chat, working_time, thresholds, settings, now, settings.language
+            )
+            results.append(
+                AuditResult(chat, working_time, digests, count, getattr(messages, "skipped", 0))
+            )
+        members = [
+            RollupMember(
+                DigestRequest(
+                    group_id=result.chat.id,
+                    group_name=result.chat.name,
+                    working_time=working_time,
+                    thresholds=thresholds,
+                    language=settings.language,
+                    flag_min_members=settings.flag_min_members,
+                ),
+                settings.units.get(result.chat.id),
+            )
+            for result in results
+        ]
+        weeks = sorted({digest.week for result in results for digest in result.digests})
+        rollups = [await load_rollup(store, members, week, now) for week in weeks]
+    return AccountAuditResult(chats=results, rollups=rollups)

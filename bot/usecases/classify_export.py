@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.core.apps import AppAuditor, app_names, load_catalogue
+from bot.core.apps.recognise import shared_recogniser
+from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
 from bot.core.context import Conversation, InContext
 from bot.core.observation import SenderHasher
@@ -24,6 +27,8 @@ class DecidedMessage:
 
     message_id: int
     decided: InContext
+    apps: tuple[str, ...]
+    """The apps the message demands something in (burdens, not form platforms)."""
 
 
 def classify_export(
@@ -37,10 +42,18 @@ def classify_export(
     summary, messages = read_chat(export, chat, _UTC)
     hasher = SenderHasher(secrets.token_bytes(32))
     conversation = Conversation(classifier)
+    auditor = AppAuditor(shared_recogniser(load_catalogue()))
+    trail = AppTrail()
     with messages:
         for message in messages:
             if message.kind != "message":
                 continue
             incoming = to_incoming(summary.id, message)
             context = exported_context_message(incoming, message, hasher)
-            yield DecidedMessage(message.id, conversation.decide(context))
+            decided = conversation.decide(context)
+            chased = trail.chased(message.reply_to_message_id, message.sent_at)
+            demands = auditor(incoming.text, decided.labels, chased)
+            trail.remember(message.id, message.sent_at, demands)
+            if demands:
+                auditor = auditor.learning(demands)
+            yield DecidedMessage(message.id, decided, tuple(app_names(demands)))

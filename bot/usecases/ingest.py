@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.apps import AppAuditor
 from bot.core.classifier import Classifier
 from bot.core.context import ContextMessage, advance, decide
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
@@ -21,8 +22,10 @@ async def ingest_message(
     classifier: Classifier,
     working_time: WorkingTime,
     hasher: SenderHasher,
+    apps: AppAuditor | None = None,
 ) -> tuple[Observation, IngestResult]:
-    """Decide ``incoming`` in its group's context, count it and move the context on.
+    """Decide ``incoming`` in its group's context, count it and move the context on; with
+    ``apps``, its app demands are found too.
 
     Only a message counted for the first time moves the context: a redelivery or an edit is
     decided against the same state but leaves it as it was, so nothing is counted twice.
@@ -33,7 +36,7 @@ async def ingest_message(
         state = await store.conversation(incoming.group_id)
         own = classifier.classify(incoming.text)
         decided = decide(context, own, state, classifier.normalise(incoming.text))
-    observation = observe(incoming, classifier, working_time, hasher, decided)
+    observation = observe(incoming, classifier, working_time, hasher, decided, apps=apps)
     result = await store.ingest(observation)
     if decided is not None and state is not None and result is IngestResult.NEW:
         await store.save_conversation(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
+from bot.core.apps import AppAuditor, Catalogue, load_catalogue
 from bot.core.classifier import Classifier
 from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
@@ -63,9 +64,13 @@ class Services:
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
+    _app_auditors: dict[int, AppAuditor] = field(default_factory=dict, init=False)
+    _catalogue: Catalogue = field(init=False)
 
     def __post_init__(self) -> None:
         self.admins = AdminCache(self.clock)
+        # Loaded now, so a broken deployment catalogue stops the bot at start, not mid-message.
+        self._catalogue = load_catalogue(self.settings.app_catalogue_files)
 
     async def group(self, group_id: int) -> GroupSettings:
         """Return a group's settings (defaults for a group never seen before)."""
@@ -83,11 +88,20 @@ class Services:
             self._working_times[group_id] = cached
         return cached
 
+    async def app_auditor(self, group_id: int) -> AppAuditor:
+        """Return a group's app audit: the deployment's catalogue plus the group's own apps."""
+        cached = self._app_auditors.get(group_id)
+        if cached is None:
+            cached = (await self.group(group_id)).app_auditor(self._catalogue)
+            self._app_auditors[group_id] = cached
+        return cached
+
     async def save_group(self, group_id: int, settings: GroupSettings) -> None:
         """Store a group's settings and refresh the caches."""
         await self.store.save_group_settings(group_id, settings)
         self._groups[group_id] = settings
         self._working_times.pop(group_id, None)
+        self._app_auditors.pop(group_id, None)
 
     async def joined(self, group_id: int) -> bool:
         """True when the bot was added to ``group_id`` (its membership handler saved settings).
@@ -101,4 +115,5 @@ class Services:
         """Drop a group from the caches (after erasure or migration)."""
         self._groups.pop(group_id, None)
         self._working_times.pop(group_id, None)
+        self._app_auditors.pop(group_id, None)
         self.admins.forget(group_id)

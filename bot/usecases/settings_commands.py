@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 
-from bot.config.group_settings import GroupSettings
+from bot.config.group_settings import GroupApp, GroupSettings
 from bot.config.settings import Settings
+from bot.core.apps import CatalogueError
+from bot.core.apps.catalogue import check_name
 from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
 from bot.core.thresholds import ThresholdError, parse_metric
@@ -24,6 +26,8 @@ EXAMPLES: Mapping[str, str] = {
     "holiday": "/set holiday 2025-12-31",
     "workday": "/set workday 2025-10-11",
     "recipients": "/set recipients none",
+    "app": "/set app add 青禾网格通 网格通",
+    "unit": "/set unit 城南区/城南街道/青禾社区",
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -159,6 +163,53 @@ def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:
     return _set(current, digest_recipients=[])
 
 
+MAX_GROUP_APPS = 50
+MAX_UNIT_DEPTH = 6
+
+
+def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
+    """``app add NAME [ALIAS...]``, ``app required NAME``, ``app optional NAME``."""
+    action, names = values[0].lower(), values[1:]
+    if action not in ("add", "required", "optional", "remove") or not names:
+        raise CommandArgumentError(
+            "use /set app add NAME [ALIAS...], /set app required NAME, /set app optional NAME "
+            f"or /set app remove NAME (e.g. {EXAMPLES['app']})"
+        )
+    try:
+        name, aliases = check_name(names[0]), [check_name(alias) for alias in names[1:]]
+    except CatalogueError as error:
+        raise CommandArgumentError(f"{error} (e.g. {EXAMPLES['app']})") from None
+    apps = [app for app in current.apps if app.name != name]
+    required = [app for app in current.required_apps if app != name]
+    if action == "add":
+        if len(apps) >= MAX_GROUP_APPS:
+            raise CommandArgumentError(f"a group can add at most {MAX_GROUP_APPS} apps")
+        apps.append(GroupApp(name=name, aliases=aliases))
+        return _set(current, apps=apps)
+    if action == "required":
+        return _set(current, required_apps=[*required, name])
+    if action == "optional":
+        return _set(current, required_apps=required)
+    return _set(current, apps=apps, required_apps=required)
+
+
+def _unit(current: GroupSettings, values: list[str]) -> GroupSettings:
+    if values[0].lower() == "none":
+        return _set(current, unit=None)
+    return _set(current, unit=parse_unit(" ".join(values)))
+
+
+def parse_unit(raw: str) -> str:
+    """Return a clean unit path ("城南区/城南街道/青禾社区"), or raise ``CommandArgumentError``."""
+    parts = [part.strip() for part in raw.replace("／", "/").split("/")]
+    if not all(parts) or len(parts) > MAX_UNIT_DEPTH or any(len(p) > 40 for p in parts):
+        raise CommandArgumentError(
+            f"a unit is a path of 1-{MAX_UNIT_DEPTH} names separated by / "
+            f"(e.g. {EXAMPLES['unit']})"
+        )
+    return "/".join(parts)
+
+
 _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "tz": _timezone,
     "hours": _hours,
@@ -170,4 +221,6 @@ _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "holiday": _holiday,
     "workday": _workday,
     "recipients": _recipients,
+    "app": _app,
+    "unit": _unit,
 }

@@ -7,7 +7,9 @@ from datetime import date, time
 import pytest
 
 from bot.config.group_settings import GroupSettings
-from bot.config.settings import Settings
+from bot.config.settings import Settings, default_settings
+from bot.core.apps import load_catalogue
+from bot.core.labels import Label
 from bot.core.metrics import MetricId
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting
 
@@ -78,3 +80,28 @@ def test_wrong_arguments_get_one_line_with_an_example(args: list[str], fragment:
     message = str(caught.value)
     assert fragment in message
     assert "\n" not in message
+
+
+def test_groups_add_and_require_apps_and_set_their_unit() -> None:
+    defaults = default_settings()
+    group = apply_setting(GroupSettings(), ["app", "add", "青禾网格通", "网格通"], defaults)
+    group = apply_setting(group, ["app", "required", "浙政钉"], defaults)
+    assert [(a.name, a.aliases) for a in group.apps] == [("青禾网格通", ["网格通"])]
+    assert group.required_apps == ["浙政钉"]
+    group = apply_setting(group, ["app", "optional", "浙政钉"], defaults)
+    assert group.required_apps == []
+    group = apply_setting(group, ["unit", "城南区／城南街道/", "青禾社区"], defaults)
+    assert group.unit == "城南区/城南街道/青禾社区"
+    auditor = group.app_auditor(load_catalogue())
+    (demand,) = auditor("请大家每天在网格通里打卡", {Label.APP_DEMAND})
+    assert demand.app == "青禾网格通"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["app"], ["app", "add"], ["app", "launch", "x"], ["app", "add", "a|b"], ["unit", "a//b"]],
+)
+def test_bad_app_and_unit_settings_get_one_line(args: list[str]) -> None:
+    with pytest.raises(CommandArgumentError) as raised:
+        apply_setting(GroupSettings(), args, default_settings())
+    assert "\n" not in str(raised.value)

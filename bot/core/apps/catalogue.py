@@ -1,0 +1,121 @@
+"""The app catalogue: which apps, mini-programs, official accounts and platforms we recognise.
+
+Shipped as data (``data/catalogue.toml``); a deployment adds files of the same shape and a group
+adds its own entries (``/set app add``). Names are what digests print; aliases are the short
+forms people type ("强国", "反诈App", "政钉").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+SHIPPED_CATALOGUE = Path(__file__).parent / "data" / "catalogue.toml"
+MAX_NAME_LENGTH = 40
+
+
+class AppType(StrEnum):
+    """What sort of thing a catalogue entry is."""
+
+    APP = "app"
+    MINI_PROGRAM = "mini_program"
+    OFFICIAL_ACCOUNT = "official_account"
+    PLATFORM = "platform"
+
+
+class Means(StrEnum):
+    """What a platform is usually only the vehicle of (a use of it is no app burden)."""
+
+    FORM = "form"
+    MEETING = "meeting"
+    SHEET = "sheet"
+
+
+class CatalogueError(ValueError):
+    """A catalogue file or entry is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppEntry:
+    """One recognised app with its short forms."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: AppType = AppType.APP
+    means: Means | None = None
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The name and every alias."""
+        return (self.name, *self.aliases)
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` stripped, or raise ``CatalogueError`` if it cannot name an app."""
+    clean = " ".join(name.split())
+    if not clean or len(clean) > MAX_NAME_LENGTH or any(c in clean for c in "|~"):
+        raise CatalogueError(f"not a usable app name: {name!r} (1-{MAX_NAME_LENGTH} characters)")
+    return clean
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """An ordered set of entries; a later entry with the same name replaces an earlier one."""
+
+    entries: tuple[AppEntry, ...]
+
+    def with_entries(self, extra: Iterable[AppEntry]) -> Catalogue:
+        """Return this catalogue plus ``extra`` (same names replace, new names are appended)."""
+        merged = {entry.name: entry for entry in self.entries}
+        for entry in extra:
+            merged[entry.name] = entry
+        return Catalogue(tuple(merged.values()))
+
+    def entry(self, name: str) -> AppEntry | None:
+        """Return the entry called ``name`` or with ``name`` as an alias (case-insensitive)."""
+        wanted = name.casefold()
+        for entry in self.entries:
+            if any(spelling.casefold() == wanted for spelling in entry.spellings):
+                return entry
+        return None
+
+
+def _parse_entry(raw: object, where: str) -> AppEntry:
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: each [[app]] must be a table")
+    name, aliases = raw.get("name"), raw.get("aliases", [])
+    if not isinstance(name, str):
+        raise CatalogueError(f'{where}: an [[app]] needs name = "..."')
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise CatalogueError(f"{where}: aliases of {name!r} must be a list of strings")
+    try:
+        kind = AppType(raw.get("kind", AppType.APP))
+        means = Means(raw["means"]) if "means" in raw else None
+        return AppEntry(
+            check_name(name), tuple(check_name(a) for a in aliases), type=kind, means=means
+        )
+    except ValueError as error:
+        raise CatalogueError(f"{where}: app {name!r}: {error}") from error
+
+
+def read_catalogue_file(path: Path) -> tuple[AppEntry, ...]:
+    """Read one catalogue TOML file (``[[app]]`` tables); raise ``CatalogueError`` if broken."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CatalogueError(f"{path}: cannot read the app catalogue: {error}") from error
+    apps = document.get("app", [])
+    if not isinstance(apps, list):
+        raise CatalogueError(f"{path}: expected [[app]] tables")
+    return tuple(_parse_entry(raw, f"{path}, app #{i + 1}") for i, raw in enumerate(apps))
+
+
+def load_catalogue(extra_files: Sequence[Path] = ()) -> Catalogue:
+    """The shipped catalogue plus a deployment's ``extra_files``, in that order."""
+    catalogue = Catalogue(read_catalogue_file(SHIPPED_CATALOGUE))
+    for path in extra_files:
+        catalogue = catalogue.with_entries(read_catalogue_file(path))
+    return catalogue

@@ -1,0 +1,124 @@
+"""Leaders' roll-up: ranking by the documented score, totals and trend, apps, flags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.config.settings import default_settings
+from bot.core.aggregates import FlagCounts, WeekAggregate
+from bot.core.apps import AppWeek, DemandKind
+from bot.core.digest import DigestInput, Status, WeekDigest, build_digest
+from bot.core.labels import Label
+from bot.core.rollup import (
+    SCORE_WEIGHTS,
+    GroupWeeks,
+    Totals,
+    aggregate_totals,
+    build_rollup,
+    burden_score,
+    in_unit,
+)
+from bot.core.worktime import Band
+
+WEEK = "2025-W39"
+NOW = datetime(2025, 10, 6, tzinfo=UTC)
+
+
+def digest(group_id: int, aggregate: WeekAggregate) -> WeekDigest:
+    settings = default_settings()
+    return build_digest(
+        DigestInput(
+            group_id=group_id,
+            group_name=f"group {group_id}",
+            week=WEEK,
+            current=aggregate,
+            history={},
+            thresholds=settings.base_thresholds(),
+            working_time=settings.working_time(),
+            language="en",
+            flag_min_members=3,
+        ),
+        NOW,
+    )
+
+
+def busy(pushes: int, *, band: Band = Band.WORK, **extra: object) -> WeekAggregate:
+    return WeekAggregate(
+        week=WEEK,
+        messages=pushes + 5,
+        counted={(Label.TASK_PUSH, band): pushes},
+        demands_by_band={band: pushes},
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_the_score_follows_its_documented_weights() -> None:
+    quiet = digest(1, busy(4, band=Band.AFTER_HOURS))
+    warn = sum(1 for m in quiet.metrics if m.status is Status.WARN)
+    alert = sum(1 for m in quiet.metrics if m.status is Status.ALERT)
+    expected = (
+        4 * SCORE_WEIGHTS["demand"]
+        + 4 * SCORE_WEIGHTS["after_hours_demand"]
+        + warn * SCORE_WEIGHTS["warn"]
+        + alert * SCORE_WEIGHTS["alert"]
+    )
+    assert burden_score(quiet) == expected
+    assert burden_score(digest(2, WeekAggregate(week=WEEK))) == 0
+
+
+def test_groups_are_ranked_by_score_with_totals_apps_and_trend() -> None:
+    apps = {"学习强国": AppWeek(3, {DemandKind.POINTS: 3}, 1)}
+    groups = [
+        GroupWeeks(digest(1, busy(2)), "城南区/甲", [Totals("2025-W38", 1, 1, 4, 1, None, None)]),
+        GroupWeeks(
+            digest(2, busy(5, band=Band.QUIET, apps=apps)),
+            "城南区/乙",
+            [Totals("2025-W38", 1, 1, 2, 0, None, None)],
+        ),
+        GroupWeeks(digest(3, busy(1, apps=apps)), "城南区/丙", []),
+    ]
+    rollup = build_rollup(WEEK, "城南区", groups)
+    assert [g.group_id for g in rollup.groups] == [2, 1, 3]
+    assert [g.score for g in rollup.groups] == sorted(
+        (g.score for g in rollup.groups), reverse=True
+    )
+    assert rollup.totals.groups == 3
+    assert rollup.totals.demands == 8
+    assert rollup.totals.after_hours_demands == 5
+    assert rollup.trend[0].week == "2025-W38"
+    assert rollup.trend[0].demands == 6
+    (app,) = rollup.apps
+    assert (app.app, app.groups, app.demands, app.after_hours) == ("学习强国", 2, 6, 2)
+    assert rollup.over == tuple(g for g in rollup.groups if g.status is not Status.OK)
+
+
+def test_flags_show_only_for_groups_that_meet_the_anonymity_minimum() -> None:
+    enough = FlagCounts(by_label={Label.PROOF_DEMAND: 4})
+    too_few = FlagCounts(by_label={Label.APP_DEMAND: 2})
+    rollup = build_rollup(
+        WEEK,
+        None,
+        [
+            GroupWeeks(digest(1, busy(1, flags=enough)), None, []),
+            GroupWeeks(digest(2, busy(1, flags=too_few)), None, []),
+        ],
+    )
+    assert rollup.flag_groups == 1
+    assert rollup.flags_shown == {Label.PROOF_DEMAND: 4}
+    by_id = {g.group_id: g for g in rollup.groups}
+    assert by_id[2].flags is None
+
+
+def test_trend_totals_come_from_aggregates() -> None:
+    aggregate = busy(3, band=Band.AFTER_HOURS, apps={"x": AppWeek(2)})
+    totals = aggregate_totals(aggregate)
+    assert (totals.demands, totals.after_hours_demands) == (3, 3)
+    assert (totals.app_demands, totals.over) == (None, None)
+
+
+def test_units_are_paths() -> None:
+    assert in_unit("城南区/城南街道/青禾社区", "城南区/城南街道")
+    assert in_unit("城南区", "城南区")
+    assert not in_unit("城南区二/街道", "城南区")
+    assert not in_unit(None, "城南区")
+    assert in_unit(None, None)
