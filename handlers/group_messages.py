@@ -7,9 +7,9 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.core.observation import IncomingMessage, observe
+from bot.core.observation import IncomingMessage
+from bot.usecases.counting import count_message
 from handlers.common import App, services
-from storage.base import IngestResult
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +52,13 @@ def incoming(message: Message) -> IncomingMessage:
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Observe and count one message; an edit re-labels it (the store moves its counts)."""
+    """Observe and count one message; an edit re-labels it (the store moves its counts).
+
+    While the store is unreachable the message is held and counted when it is back.
+    """
     message = update.effective_message
     if message is None:
         return
-    found = services(context)
-    group = await found.group(message.chat.id)
-    if not group.active:
-        return
-    working_time = await found.working_time(message.chat.id)
-    observation = observe(incoming(message), found.classifier, working_time, found.hasher)
-    result = await found.store.ingest(observation)
-    found.metrics.messages.labels(result.name.lower()).inc()
-    if result is not IngestResult.DUPLICATE:
-        for label in observation.labels:
-            found.metrics.labels.labels(label.value, str(observation.exempt).lower()).inc()
+    await count_message(services(context), incoming(message))
     # Counts only: never the text, never the sender.
-    log.debug("group %s message counted (%s)", message.chat.id, result.name)
+    log.debug("group %s message handled", message.chat.id)

@@ -49,10 +49,10 @@ class RedisStore:
 
     async def ingest(self, observation: Observation) -> IngestResult:
         """Count one message in one round trip; see ``Store.ingest``."""
-        if observation.group_id not in self._known_groups:
-            await self.add_group(observation.group_id)
         keys_, args = self._ingest_call(observation)
         try:
+            if observation.group_id not in self._known_groups:
+                await self.add_group(observation.group_id)
             reply = await self._ingest(keys=keys_, args=args)
         except RedisError as error:
             raise StoreError(f"could not write to Redis: {error}") from error
@@ -132,7 +132,10 @@ class RedisStore:
 
     async def group_settings(self, group_id: int) -> GroupSettings | None:
         """Return a group's settings; see ``Store.group_settings``."""
-        raw = await self._redis.get(keys.group_settings(group_id))
+        try:
+            raw = await self._redis.get(keys.group_settings(group_id))
+        except RedisError as error:
+            raise StoreError(f"could not read from Redis: {error}") from error
         return None if raw is None else GroupSettings.model_validate_json(raw)
 
     async def save_group_settings(self, group_id: int, settings: GroupSettings) -> None:

@@ -27,7 +27,7 @@ from handlers import (
 )
 from handlers import private as private_chat
 from handlers.common import SERVICES_KEY, App, app_services
-from storage.base import Store
+from storage.base import Store, StoreError
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -109,6 +109,9 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     app_services(context.application).metrics.errors.inc()
+    if isinstance(error, StoreError):  # an outage: one line, not a traceback per update
+        log.error("update %s not handled: %s", update_id, error)
+        return
     log.error(
         "update %s failed: %s: %s",
         update_id,

@@ -50,12 +50,12 @@ async def run_bot(
         await start_application(application)
         try:
             if webhook_url is None:
-                ops = ops_app(store.ping, services.metrics) if metrics_port else None
+                ops = ops_app(services.healthy, services.metrics) if metrics_port else None
                 async with _serving(ops, listen, metrics_port or 0):
                     await _poll(application)
             else:
                 secret = secrets.token_urlsafe(32)
-                app = webhook_app(application, secret, store.ping, metrics=services.metrics)
+                app = webhook_app(application, secret, services.healthy, metrics=services.metrics)
                 await _serve_webhook(application, app, secret, webhook_url, listen, port)
         finally:
             await stop_application(application)

@@ -13,6 +13,7 @@ from bot.core.flags import FlagKeys
 from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
 from bot.usecases.metrics import Metrics
+from bot.usecases.outage import Outage
 from storage.base import Store
 
 Clock = Callable[[], datetime]
@@ -59,12 +60,17 @@ class Services:
     flag_keys: FlagKeys
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
+    outage: Outage = field(default_factory=Outage)
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.admins = AdminCache(self.clock)
+
+    async def healthy(self) -> bool:
+        """For /healthz: the store answers and no messages are waiting for it."""
+        return not self.outage.active and await self.store.ping()
 
     async def group(self, group_id: int) -> GroupSettings:
         """Return a group's settings (defaults for a group never seen before)."""
