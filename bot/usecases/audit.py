@@ -35,6 +35,8 @@ class AuditResult:
     digests: list[WeekDigest]
     messages: int
     skipped: int
+    skip_summary: str = ""
+    """One line saying which export entries were skipped and why ("" when none were)."""
 
 
 def retention_from(settings: Settings) -> Retention:
@@ -157,5 +159,6 @@ async def run_audit(
         working_time=working_time,
         digests=digests,
         messages=count,
-        skipped=getattr(messages, "skipped", 0),
+        skipped=messages.skipped,
+        skip_summary=messages.summary(),
     )
