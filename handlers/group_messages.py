@@ -48,6 +48,7 @@ def incoming(message: Message) -> IncomingMessage:
         text=text,
         sender_id=sender,
         is_command=command and message.entities[0].offset == 0,
+        edited_at=message.edit_date,
     )
 
 

@@ -99,6 +99,7 @@ class RedisStore:
             o.week,
             week_start(o.week).toordinal(),
             codes,
+            o.version,
         ]
         return call_keys, args
 

@@ -24,6 +24,8 @@ class IncomingMessage:
     text: str
     sender_id: str | None = None
     is_command: bool = False
+    edited_at: datetime | None = None
+    """When the message was last edited (None for the original)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Observation:
     sender_key: str | None
     report_subject: str | None
     excerpt: str | None
+    version: int = 0
+    """The edit's time in unix seconds (0 for the original): the store keeps the newest."""
 
     @property
     def is_demand(self) -> bool:
@@ -120,4 +124,5 @@ def observe(
         sender_key=sender_key,
         report_subject=result.report_subject,
         excerpt=excerpt,
+        version=int(message.edited_at.timestamp()) if message.edited_at else 0,
     )

@@ -83,6 +83,7 @@ def to_incoming(group_id: int, message: ExportedMessage) -> IncomingMessage:
         text=text,
         sender_id=message.sender_id,
         is_command=bool(_COMMAND.match(message.text)),
+        edited_at=message.edited_at,
     )
 
 
