@@ -65,6 +65,7 @@ async def run_bot(
                 await _serve_webhook(application, app, secret, webhook_url, listen, port, stop)
         finally:
             await stop_application(application)
+            services.outage.abandon()
     finally:
         await store.close()
 

@@ -94,6 +94,19 @@ class Outage:
         self._since = None
         self._replay = None
 
+    def abandon(self) -> None:
+        """At shutdown: stop retrying and say in one line how many held messages are lost."""
+        if self._replay is not None:
+            self._replay.cancel()
+        if self.queue:
+            log.warning(
+                "stopping with %d group messages not counted: the store did not come back",
+                len(self.queue),
+            )
+            self.queue.clear()
+        self._since = None
+        self._replay = None
+
     async def wait_until_replayed(self) -> None:
         """Return once no messages are held (at once when there is no outage)."""
         replay = self._replay
