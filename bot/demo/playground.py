@@ -79,6 +79,7 @@ class Playground:
         """Stop the application (as before a process exit); the store stays open."""
         if self.app is not None:
             await stop_application(self.app)
+            app_services(self.app).outage.abandon()
             self.app = None
 
     async def restart_bot(self) -> App:
