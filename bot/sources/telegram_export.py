@@ -162,60 +162,132 @@ def _open(path: Path) -> IO[bytes]:
         ) from None
 
 
-# A JSON escape: a surrogate pair, a lone surrogate, or any other escaped character (matched so
-# that scanning never starts inside an escape such as the second half of an escaped backslash).
-_ESCAPE = re.compile(
-    r"\\(u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|u[dD][c-fC-F][0-9a-fA-F]{2}|.)",
+# A quote, or a JSON escape: a surrogate pair, a lone surrogate, or any other escaped character
+# (matched whole, so scanning never starts inside an escape such as an escaped backslash).
+_TOKEN = re.compile(
+    r'"|\\(?:u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?'
+    r"|u[dD][c-fC-F][0-9a-fA-F]{2}|.)",
     re.DOTALL,
 )
-_LONGEST_ESCAPE = 12
+_LONGEST_TOKEN = 12
+_ESCAPES = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONG_RUN = re.compile(f'[^"]{{{MAX_STRING_CHARS + 1},}}')
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 
 
-def _escape_fixed(match: re.Match[str]) -> str:
-    escape = match.group(0)
-    if len(escape) == 6 and escape[2] in "dD":  # a surrogate without its other half
-        return "\\ufffd"
-    return escape
+def _clean_cut(text: str) -> int:
+    """Where to split ``text`` so that no escape, and no surrogate pair, is cut in two."""
+    window = max(0, len(text) - 2 * _LONGEST_TOKEN)
+    cut = text.find("\\", window)
+    if cut < 0:  # no escape starts near the end, and none from before reaches it
+        return max(0, len(text) - _LONGEST_TOKEN)
+    cut = _run_start(text, cut)
+    if cut >= 6 and _HIGH_SURROGATE.fullmatch(text, cut - 6, cut):
+        cut = _run_start(text, cut - 6)
+    return cut
+
+
+def _run_start(text: str, backslash: int) -> int:
+    """The first backslash of the run holding ``backslash``: an escape always starts there."""
+    while backslash > 0 and text[backslash - 1] == "\\":
+        backslash -= 1
+    return backslash
 
 
 class _ValidUtf8:
-    """A binary file wrapper that hands the JSON parser valid UTF-8 only.
+    """A binary file wrapper that hands the JSON parser valid UTF-8 and bounded strings only.
 
     Invalid bytes become U+FFFD, and so do lone surrogate escapes (``"\\ud800"`` is valid
-    JSON that no UTF-8 decoder accepts); the parser would otherwise stop the whole file there.
+    JSON that no UTF-8 decoder accepts): the parser would otherwise stop the whole file there.
+    A string is passed on up to ``MAX_STRING_CHARS + 1`` characters, so it still reads as too
+    long, but the parser never holds more (ijson's C parser takes time quadratic in a string's
+    length: a 6 MB string took 13 s, a 200 MB one hung).
     """
 
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
+        self._in_string = False
+        self._string_length = 0
 
     def read(self, size: int = -1) -> bytes:
-        """Up to about ``size`` bytes of valid UTF-8 (more or fewer: the parser does not mind)."""
+        """Some valid UTF-8 of the file, about ``size`` bytes; b"" at its end."""
         if size == 0:  # ijson probes the type of the stream with read(0)
             return b""
-        chunk = self._raw.read(size if size > 0 else 1 << 16)
-        final = not chunk
-        text = self._pending + self._decoder.decode(chunk, final=final)
-        cut = len(text) if final else max(0, len(text) - _LONGEST_ESCAPE)
-        fixed: list[str] = []
+        while True:
+            chunk = self._raw.read(size if size > 0 else 1 << 16)
+            final = not chunk
+            text = self._pending + self._decoder.decode(chunk, final=final)
+            cut = len(text) if final else _clean_cut(text)
+            head = text[:cut]
+            self._pending = text[cut:]
+            data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
+            if data or final:
+                return data
+
+    def _pass(self, head: str) -> str | None:
+        """``head`` unchanged when it needs no rewriting (the usual case, at C speed), else None.
+
+        It needs none when it holds no surrogate escape and no string in it grows too long;
+        each escape counts as one character, as it decodes to one.
+        """
+        if _SURROGATE.search(head):
+            return None
+        flat = _ESCAPES.sub("e", head)
+        first = flat.find('"')
+        lead = len(flat) if first < 0 else first
+        if (self._in_string and self._string_length + lead > MAX_STRING_CHARS) or _LONG_RUN.search(
+            flat
+        ):
+            return None
+        quotes = flat.count('"')
+        if quotes == 0:
+            if self._in_string:
+                self._string_length += len(flat)
+            return head
+        if quotes % 2:
+            self._in_string = not self._in_string
+        self._string_length = len(flat) - flat.rfind('"') - 1 if self._in_string else 0
+        return head
+
+    def _rewrite(self, head: str) -> str:
+        """``head`` with lone surrogates replaced and strings cut, token by token."""
+        out: list[str] = []
         position = 0
-        for match in _ESCAPE.finditer(text, 0, len(text)):
-            if match.start() >= cut:
-                cut = match.start()
-                break
-            if match.end() > cut:  # cannot happen for a complete escape; be safe anyway
-                cut = match.start()
-                break
-            fixed.append(text[position : match.start()])
-            fixed.append(_escape_fixed(match))
+        for match in _TOKEN.finditer(head):
+            self._plain(head, position, match.start(), out)
+            self._token(match.group(0), out)
             position = match.end()
-        fixed.append(text[position:cut])
-        self._pending = text[cut:]
-        out = "".join(fixed).encode("utf-8")
-        if not out and not final and self._pending:
-            return self.read(size)
-        return out
+        self._plain(head, position, len(head), out)
+        return "".join(out)
+
+    def _plain(self, text: str, start: int, end: int, out: list[str]) -> None:
+        if start >= end:
+            return
+        if not self._in_string:
+            out.append(text[start:end])
+            return
+        room = MAX_STRING_CHARS + 1 - self._string_length
+        if room > 0:
+            out.append(text[start : start + min(room, end - start)])
+        self._string_length += end - start
+
+    def _token(self, token: str, out: list[str]) -> None:
+        if token == '"':
+            self._in_string = not self._in_string
+            self._string_length = 0
+            out.append(token)
+            return
+        if len(token) == 6 and token[2] in "dD":  # a surrogate without its other half
+            token = "\\ufffd"
+        if self._in_string:
+            if self._string_length <= MAX_STRING_CHARS:
+                out.append(token)
+            self._string_length += 1
+        else:
+            out.append(token)
 
 
 def _bounded_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
