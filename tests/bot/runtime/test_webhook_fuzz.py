@@ -47,7 +47,7 @@ bodies = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bodies)
 def test_any_body_gives_an_update_or_none(body: bytes) -> None:
     result = read_update(body, BOT)
