@@ -1,5 +1,5 @@
 # Fingertip: the live bot (long polling by default; pass `run --webhook URL --listen 0.0.0.0`).
-# With no FINGERTIP_REDIS_URL, the embedded Redis persists in the /data volume.
+# With no FINGERTIP_REDIS_URL, the embedded Valkey server persists in the /data volume.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,11 +14,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The locked dependencies first (exact versions and hashes, a cached layer), then the project
+# itself without resolving anything.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
-RUN pip install . \
+RUN pip install --no-deps . \
+    && pip check \
     && useradd --system --create-home --uid 10001 fingertip \
     && mkdir -p /data \
     && chown fingertip /data

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from handlers.context import BotContext
+from storage.base import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,9 @@ async def log_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     context.services.metrics.errors.inc()
+    if isinstance(error, StoreError):  # an outage: one line, not a traceback per update
+        log.error("update %s not handled: %s", update_id, error)
+        return
     log.error(
         "update %s failed: %s: %s",
         update_id,

@@ -10,9 +10,8 @@ from telegram.ext import filters
 from bot.core.context import Attachment
 from bot.core.observation import IncomingMessage
 from bot.usecases.context import context_message
-from bot.usecases.ingest import ingest_message
+from bot.usecases.counting import count_message
 from handlers.context import BotContext
-from storage.base import IngestResult
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +48,7 @@ def incoming(message: Message) -> IncomingMessage:
         text=text,
         sender_id=sender,
         is_command=command and message.entities[0].offset == 0,
+        edited_at=message.edit_date,
     )
 
 
@@ -66,15 +66,13 @@ def attachment(message: Message) -> Attachment | None:
 
 
 async def on_group_message(update: Update, context: BotContext) -> None:
-    """Observe and count one message; an edit re-labels it (the store moves its counts)."""
+    """Observe and count one message in its conversation; an edit re-labels it (the store
+    moves its counts). While the store is unreachable the message is held and counted when
+    it is back."""
     message = update.effective_message
     if message is None:
         return
     found = context.services
-    group = await found.group(message.chat.id)
-    if not group.active:
-        return
-    working_time = await found.working_time(message.chat.id)
     seen = incoming(message)
     in_context = context_message(
         seen,
@@ -83,13 +81,6 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         attachment=attachment(message),
         forwarded=message.forward_origin is not None,
     )
-    apps = await found.app_auditor(message.chat.id)
-    observation, result = await ingest_message(
-        found.store, seen, in_context, found.classifier, working_time, found.hasher, apps
-    )
-    found.metrics.messages.labels(result.name.lower()).inc()
-    if result is not IngestResult.DUPLICATE:
-        for label in observation.labels:
-            found.metrics.labels.labels(label.value, str(observation.exempt).lower()).inc()
+    await count_message(found, seen, in_context)
     # Counts only: never the text, never the sender.
-    log.debug("group %s message counted (%s)", message.chat.id, result.name)
+    log.debug("group %s message handled", message.chat.id)

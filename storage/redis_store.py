@@ -72,10 +72,10 @@ class RedisStore:
 
     async def ingest(self, observation: Observation) -> IngestResult:
         """Count one message in one round trip; see ``Store.ingest``."""
-        if observation.group_id not in self._known_groups:
-            await self.add_group(observation.group_id)
         keys_, args = self._ingest_call(observation)
         try:
+            if observation.group_id not in self._known_groups:
+                await self.add_group(observation.group_id)
             reply = await self._ingest(keys=keys_, args=args)
         except RedisError as error:
             raise StoreError(f"could not write to Redis: {error}") from error
@@ -122,6 +122,7 @@ class RedisStore:
             o.week,
             week_start(o.week).toordinal(),
             codes,
+            o.version,
         ]
         return call_keys, args
 
@@ -256,7 +257,10 @@ class RedisStore:
 
         A damaged state is dropped rather than trusted: context only sharpens labels.
         """
-        raw = await self._redis.get(keys.conversation(group_id))
+        try:
+            raw = await self._redis.get(keys.conversation(group_id))
+        except RedisError as error:
+            raise StoreError(f"could not read from Redis: {error}") from error
         if raw is None:
             return ConversationState()
         try:
@@ -269,15 +273,21 @@ class RedisStore:
         self, group_id: int, state: ConversationState, ttl_seconds: int
     ) -> None:
         """Replace a group's conversation state; see ``Store.save_conversation``."""
-        await self._redis.set(
-            keys.conversation(group_id),
-            json.dumps(state_to_dict(state), separators=(",", ":")),
-            ex=max(1, ttl_seconds),
-        )
+        try:
+            await self._redis.set(
+                keys.conversation(group_id),
+                json.dumps(state_to_dict(state), separators=(",", ":")),
+                ex=max(1, ttl_seconds),
+            )
+        except RedisError as error:
+            raise StoreError(f"could not write to Redis: {error}") from error
 
     async def group_settings(self, group_id: int) -> GroupSettings | None:
         """Return a group's settings; see ``Store.group_settings``."""
-        raw = await self._redis.get(keys.group_settings(group_id))
+        try:
+            raw = await self._redis.get(keys.group_settings(group_id))
+        except RedisError as error:
+            raise StoreError(f"could not read from Redis: {error}") from error
         return None if raw is None else GroupSettings.model_validate_json(raw)
 
     async def save_group_settings(self, group_id: int, settings: GroupSettings) -> None:

@@ -136,11 +136,8 @@ def audit(
             result.digests,
             settings.language,
         )
-    if result.skipped:
-        typer.echo(
-            f"fingertip: skipped {result.skipped} malformed message entries in the export",
-            err=True,
-        )
+    if result.skip_summary:
+        typer.echo(f"fingertip: {result.skip_summary}", err=True)
 
 
 def _write_page(path: Path, result: AuditResult, language: str) -> None:

@@ -26,6 +26,8 @@ class IncomingMessage:
     text: str
     sender_id: str | None = None
     is_command: bool = False
+    edited_at: datetime | None = None
+    """When the message was last edited (None for the original)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class Observation:
     excerpt: str | None
     apps: tuple[AppDemand, ...] = ()
     """The apps this message demands something in (see ``bot.core.apps``)."""
+    version: int = 0
+    """The edit's time in unix seconds (0 for the original): the store keeps the newest."""
 
     @property
     def hour_of_week(self) -> int:
@@ -142,4 +146,5 @@ def observe(
             if apps is not None and not message.is_command
             else ()
         ),
+        version=int(message.edited_at.timestamp()) if message.edited_at else 0,
     )

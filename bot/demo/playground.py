@@ -79,6 +79,7 @@ class Playground:
         """Stop the application (as before a process exit); the store stays open."""
         if self.app is not None:
             await stop_application(self.app)
+            self.app.bot_data.services.outage.abandon()
             self.app = None
 
     async def restart_bot(self) -> App:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import NetworkError
 
 from bot.config.secrets import require_secret
 from bot.config.settings import Settings
@@ -31,6 +32,8 @@ from handlers.context import App
 from storage.factory import open_store
 
 log = logging.getLogger(__name__)
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 300.0
 
 
 async def run_bot(
@@ -50,6 +53,7 @@ async def run_bot(
     The digest pages are served on the webhook server, or when polling on ``web_port``.
     """
     token = telegram_token(settings.telegram_token)
+    stop = _stop_on_signals()
     require_secret(settings)
     if settings.redis_url is None:
         keep_private(settings.data_dir)
@@ -57,21 +61,24 @@ async def run_bot(
     try:
         services = build_services(settings, store)
         application = build_application(services, token, base_url=settings.telegram_api_url)
-        await start_application(application)
+        if not await _start_when_reachable(application, stop):
+            await stop_application(application)
+            return
         try:
-            ops = ops_app(store.ping, services.metrics) if metrics_port else None
+            ops = ops_app(services.healthy, services.metrics) if metrics_port else None
             async with _serving(ops, listen, metrics_port or 0):
                 if webhook_url is None:
                     pages = pages_app(services, page_key(settings)) if web_port else None
                     async with _serving(pages, listen, web_port or 0):
-                        await _poll(application)
+                        await _poll(application, stop)
                 else:
                     secret = secrets.token_urlsafe(32)
-                    app = webhook_app(application, secret, store.ping)
+                    app = webhook_app(application, secret, services.healthy)
                     serve_pages(app, services, page_key(settings))
-                    await _serve_webhook(application, app, secret, webhook_url, listen, port)
+                    await _serve_webhook(application, app, secret, webhook_url, listen, port, stop)
         finally:
             await stop_application(application)
+            services.outage.abandon()
     finally:
         await store.close()
 
@@ -89,13 +96,34 @@ def keep_private(data_dir: Path) -> None:
             path.chmod(0o600)
 
 
-async def _poll(application: App) -> None:
+async def _start_when_reachable(application: App, stop: asyncio.Event) -> bool:
+    """Start ``application``, retrying with backoff while Telegram cannot be reached.
+
+    One line per attempt, no traceback; the waits double up to five minutes, so an outage of
+    an hour writes about twenty lines. Returns False when stopped (SIGINT/SIGTERM) first.
+    """
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            await start_application(application)
+        except NetworkError as error:  # includes TimedOut; a bad token is not retried
+            log.warning("Telegram cannot be reached (%s); retrying in %.0f s", error, delay)
+        else:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            return False
+        delay = min(delay * 2, LAST_RETRY_SECONDS)
+
+
+async def _poll(application: App, stop: asyncio.Event) -> None:
     updater = application.updater
     if updater is None:
         raise RuntimeError("the application was built without an updater")
     await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     log.info("polling for updates; stop with Ctrl-C")
-    await _until_stopped()
+    await stop.wait()
     await updater.stop()
 
 
@@ -120,7 +148,13 @@ def _paths(app: web.Application) -> list[str]:
 
 
 async def _serve_webhook(
-    application: App, app: web.Application, secret: str, url: str, listen: str, port: int
+    application: App,
+    app: web.Application,
+    secret: str,
+    url: str,
+    listen: str,
+    port: int,
+    stop: asyncio.Event,
 ) -> None:
     endpoint = url if urlsplit(url).path.endswith(UPDATE_PATH) else url.rstrip("/") + UPDATE_PATH
     async with _serving(app, listen, port):
@@ -129,15 +163,16 @@ async def _serve_webhook(
         )
         log.info("webhook set; updates are served on %s:%d%s", listen, port, UPDATE_PATH)
         try:
-            await _until_stopped()
+            await stop.wait()
         finally:
             await application.bot.delete_webhook()
 
 
-async def _until_stopped() -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (the bot then stops cleanly, store last)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.usecases.metrics import CONTENT_TYPE, Metrics
 from handlers.context import App
@@ -66,14 +66,42 @@ def webhook_app(
         if not hmac.compare_digest(offered.encode(), secret.encode()):
             log.warning("webhook request without the right secret token rejected")
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
-        try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        update = read_update(await request.read(), application.bot)
+        if update is None:
+            # 200 all the same: any other answer makes Telegram redeliver it forever.
+            return web.json_response({"ok": True, "ignored": True})
         await hand_over(update)
         return web.json_response({"ok": True})
 
     app = ops_app(healthy, None)
     app.router.add_post(UPDATE_PATH, receive)
     return app
+
+
+def read_update(body: bytes, bot: Bot) -> Update | None:
+    """The update in a webhook body, or None (logged in one line) when it cannot be used.
+
+    Anything may arrive here, however unlikely from Telegram: a body that is not JSON, JSON that
+    is not an object, an object python-telegram-bot cannot read.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        log.warning("webhook body ignored: not JSON (%d bytes)", len(body))
+        return None
+    if not isinstance(data, dict):
+        log.warning("webhook body ignored: JSON %s, not an update object", type(data).__name__)
+        return None
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.warning("webhook body ignored: no update_id")
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except Exception as error:  # any parser failure means the same: skip the update
+        log.warning(
+            "webhook update %d ignored: python-telegram-bot cannot read it (%s)",
+            update_id,
+            type(error).__name__,
+        )
+        return None

@@ -8,12 +8,22 @@ Malformed message entries are skipped, not fatal: an entry that is not an object
 integer ``id``, is not of type ``message``/``service`` (Telegram writes ``unsupported`` for media
 it cannot export), or has no readable date cannot be placed in time, so it cannot be audited.
 Garbled optional fields (sender, text, media, reply) degrade to ``None``/``""`` instead.
-``MessageStream.skipped`` counts the skipped entries.
+``MessageStream.skipped`` counts the skipped entries and ``MessageStream.summary()`` says why.
+
+Hostile files are bounded (limits below): JSON nested deeper than ``MAX_DEPTH`` is never built
+(a message holding it is skipped), nor is a message holding a string longer than
+``MAX_STRING_CHARS``; texts are cut at ``MAX_TEXT_CHARS`` and names at ``MAX_NAME_CHARS``; lone
+surrogates become U+FFFD; dates outside 2013-2099 (Telegram's lifetime, with room) and a second
+entry with an id already read are skipped. Old exports (tdesktop before 2021) wrote ``from_id``
+as a bare number: it reads as ``user<number>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+import codecs
+import re
+from collections import Counter
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -48,6 +58,29 @@ _MEDIA_KEYS = (
     ("invoice_information", "invoice"),
 )
 _MAX_NAMES_SHOWN = 10
+
+MAX_DEPTH = 32
+"""Deepest JSON nesting read; a real message sits at depth 5 and its text entities at 8."""
+MAX_STRING_CHARS = 65_536
+"""Longest string value read; Telegram caps a message at 4,096 characters."""
+MAX_TEXT_CHARS = 16_384
+"""A message's assembled text is cut here (the classifier sees at most this much)."""
+MAX_NAME_CHARS = 256
+"""Sender, chat and file names are cut here."""
+EARLIEST = datetime(2013, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+# Values standing in for what the bounded reader refused to build (NUL never occurs in an
+# export's strings, so no real value can look like these).
+_TOO_DEEP = "\x00fingertip:too-deep"
+_TOO_LONG = "\x00fingertip:too-long"
+_REFUSED = frozenset({_TOO_DEEP, _TOO_LONG})
+
+NOT_A_MESSAGE = "not a message entry"
+NO_DATE = "no readable date"
+DATE_OUT_OF_RANGE = "a date outside 2013-2099"
+DUPLICATE_ID = "an id read before"
+OVERSIZED = "too large or too deeply nested"
 
 
 class ExportError(Exception):
@@ -129,6 +162,181 @@ def _open(path: Path) -> IO[bytes]:
         ) from None
 
 
+# A quote, or a JSON escape: a surrogate pair, a lone surrogate, or any other escaped character
+# (matched whole, so scanning never starts inside an escape such as an escaped backslash).
+_TOKEN = re.compile(
+    r'"|\\(?:u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?'
+    r"|u[dD][c-fC-F][0-9a-fA-F]{2}|.)",
+    re.DOTALL,
+)
+_LONGEST_TOKEN = 12
+_ESCAPES = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONG_RUN = re.compile(f'[^"]{{{MAX_STRING_CHARS + 1},}}')
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+
+
+def _clean_cut(text: str) -> int:
+    """Where to split ``text`` so that no escape, and no surrogate pair, is cut in two."""
+    window = max(0, len(text) - 2 * _LONGEST_TOKEN)
+    cut = text.find("\\", window)
+    if cut < 0:  # no escape starts near the end, and none from before reaches it
+        return max(0, len(text) - _LONGEST_TOKEN)
+    cut = _run_start(text, cut)
+    if cut >= 6 and _HIGH_SURROGATE.fullmatch(text, cut - 6, cut):
+        cut = _run_start(text, cut - 6)
+    return cut
+
+
+def _run_start(text: str, backslash: int) -> int:
+    """The first backslash of the run holding ``backslash``: an escape always starts there."""
+    while backslash > 0 and text[backslash - 1] == "\\":
+        backslash -= 1
+    return backslash
+
+
+class _ValidUtf8:
+    """A binary file wrapper that hands the JSON parser valid UTF-8 and bounded strings only.
+
+    Invalid bytes become U+FFFD, and so do lone surrogate escapes (``"\\ud800"`` is valid
+    JSON that no UTF-8 decoder accepts): the parser would otherwise stop the whole file there.
+    A string is passed on up to ``MAX_STRING_CHARS + 1`` characters, so it still reads as too
+    long, but the parser never holds more (ijson's C parser takes time quadratic in a string's
+    length: a 6 MB string took 13 s, a 200 MB one hung).
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+        self._in_string = False
+        self._string_length = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Some valid UTF-8 of the file, about ``size`` bytes; b"" at its end."""
+        if size == 0:  # ijson probes the type of the stream with read(0)
+            return b""
+        while True:
+            chunk = self._raw.read(size if size > 0 else 1 << 16)
+            final = not chunk
+            text = self._pending + self._decoder.decode(chunk, final=final)
+            cut = len(text) if final else _clean_cut(text)
+            head = text[:cut]
+            self._pending = text[cut:]
+            data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
+            if data or final:
+                return data
+
+    def _pass(self, head: str) -> str | None:
+        """``head`` unchanged when it needs no rewriting (the usual case, at C speed), else None.
+
+        It needs none when it holds no surrogate escape and no string in it grows too long;
+        each escape counts as one character, as it decodes to one.
+        """
+        if _SURROGATE.search(head):
+            return None
+        flat = _ESCAPES.sub("e", head)
+        first = flat.find('"')
+        lead = len(flat) if first < 0 else first
+        if (self._in_string and self._string_length + lead > MAX_STRING_CHARS) or _LONG_RUN.search(
+            flat
+        ):
+            return None
+        quotes = flat.count('"')
+        if quotes == 0:
+            if self._in_string:
+                self._string_length += len(flat)
+            return head
+        if quotes % 2:
+            self._in_string = not self._in_string
+        self._string_length = len(flat) - flat.rfind('"') - 1 if self._in_string else 0
+        return head
+
+    def _rewrite(self, head: str) -> str:
+        """``head`` with lone surrogates replaced and strings cut, token by token."""
+        out: list[str] = []
+        position = 0
+        for match in _TOKEN.finditer(head):
+            self._plain(head, position, match.start(), out)
+            self._token(match.group(0), out)
+            position = match.end()
+        self._plain(head, position, len(head), out)
+        return "".join(out)
+
+    def _plain(self, text: str, start: int, end: int, out: list[str]) -> None:
+        if start >= end:
+            return
+        if not self._in_string:
+            out.append(text[start:end])
+            return
+        room = MAX_STRING_CHARS + 1 - self._string_length
+        if room > 0:
+            out.append(text[start : start + min(room, end - start)])
+        self._string_length += end - start
+
+    def _token(self, token: str, out: list[str]) -> None:
+        if token == '"':
+            self._in_string = not self._in_string
+            self._string_length = 0
+            out.append(token)
+            return
+        if len(token) == 6 and token[2] in "dD":  # a surrogate without its other half
+            token = "\\ufffd"
+        if self._in_string:
+            if self._string_length <= MAX_STRING_CHARS:
+                out.append(token)
+            self._string_length += 1
+        else:
+            out.append(token)
+
+
+def _bounded_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+    """``ijson.parse`` events in constant memory per level, whatever the file holds.
+
+    ``ijson.parse`` builds each event's dotted prefix from the whole path, which costs memory
+    quadratic in the nesting depth (a 20,000-deep file took a gigabyte). Here the path never
+    grows past ``MAX_DEPTH``: a deeper container is skipped unbuilt and stands as ``_TOO_DEEP``;
+    an overlong string stands as ``_TOO_LONG``; an overlong key can match nothing we read.
+    """
+    path: list[str] = []
+    prefixes = [""]  # prefixes[i]: the dotted prefix of the first i path components
+    skipping = 0
+    for event, value in ijson.basic_parse(_ValidUtf8(stream), use_float=True):
+        if skipping:
+            if event in ("start_map", "start_array"):
+                skipping += 1
+            elif event in ("end_map", "end_array"):
+                skipping -= 1
+            continue
+        if event in ("start_map", "start_array"):
+            if len(path) >= MAX_DEPTH:
+                skipping = 1
+                yield prefixes[-1], "string", _TOO_DEEP
+                continue
+            yield prefixes[-1], event, None
+            _enter(path, prefixes, "" if event == "start_map" else "item")
+        elif event in ("end_map", "end_array"):
+            path.pop()
+            prefixes.pop()
+            yield prefixes[-1], event, None
+        elif event == "map_key":
+            key = value if len(value) <= MAX_NAME_CHARS else _TOO_LONG
+            prefixes.pop()
+            path.pop()
+            yield prefixes[-1], event, key
+            _enter(path, prefixes, key)
+        elif event == "string" and len(value) > MAX_STRING_CHARS:
+            yield prefixes[-1], event, _TOO_LONG
+        else:
+            yield prefixes[-1], event, value
+
+
+def _enter(path: list[str], prefixes: list[str], component: str) -> None:
+    path.append(component)
+    parent = prefixes[-1]
+    prefixes.append(f"{parent}.{component}" if parent else component)
+
+
 class _HeaderScan:
     """Collects chat headers (name, type, id) from parse events, skipping message bodies."""
 
@@ -181,8 +389,8 @@ def _summary(header: dict[str, Any], path: Path, location: _Location) -> ChatSum
     name, kind = header.get("name"), header.get("type")
     return ChatSummary(
         id=chat_id,
-        name=name if isinstance(name, str) else "",
-        type=kind if isinstance(kind, str) else "",
+        name=_clean(name[:MAX_NAME_CHARS]) if isinstance(name, str) else "",
+        type=_clean(kind[:MAX_NAME_CHARS]) if isinstance(kind, str) else "",
     )
 
 
@@ -193,7 +401,7 @@ def _scan(path: Path) -> _Layout:
     started = False
     with _open(path) as stream:
         try:
-            for prefix, event, value in ijson.parse(stream, use_float=True):
+            for prefix, event, value in _bounded_events(stream):
                 if not started:
                     started = True
                     if event != "start_map":
@@ -204,7 +412,7 @@ def _scan(path: Path) -> _Layout:
                 scan.feed(prefix, event, value)
                 if scan.single_header_complete():
                     break
-        except ijson.JSONError as error:
+        except (ijson.JSONError, UnicodeDecodeError) as error:
             if not scan.top_keys:
                 raise ExportError(
                     f"{path} is not JSON ({_reason(error)}); pass the result.json written by "
@@ -306,10 +514,24 @@ class MessageStream(Iterator[ExportedMessage]):
         self.path = path
         self.chat = chat
         self.read = 0
-        self.skipped = 0
+        self.problems: Counter[str] = Counter()
+        self._seen_ids: set[int] = set()
         self._location = location
         self._tz = tz
         self._messages = self._generate()
+
+    @property
+    def skipped(self) -> int:
+        """Entries passed over so far (see ``problems`` for why)."""
+        return sum(self.problems.values())
+
+    def summary(self) -> str:
+        """One line saying how many entries were skipped and why, or "" when none were."""
+        if not self.problems:
+            return ""
+        reasons = ", ".join(f"{count} with {why}" for why, count in self.problems.most_common())
+        entries = "entry" if self.skipped == 1 else "entries"
+        return f"skipped {self.skipped} message {entries} of the export: {reasons}"
 
     def __iter__(self) -> Self:
         return self
@@ -336,16 +558,21 @@ class MessageStream(Iterator[ExportedMessage]):
         with _open(self.path) as stream:
             # A single-chat export can go straight to ijson's C builder; a full-account export
             # first needs its events narrowed down to the chosen chat.
-            source = stream if self._location.section is None else self._chat_events(stream)
+            events = _bounded_events(stream)
+            source = events if self._location.section is None else self._chat_events(events)
             try:
-                for raw in ijson.items(source, self._location.messages_prefix, use_float=True):
+                for raw in ijson.items(source, self._location.messages_prefix):
                     message = _to_message(raw, self._tz)
-                    if message is None:
-                        self.skipped += 1
+                    if isinstance(message, str):
+                        self.problems[message] += 1
                         continue
+                    if message.id in self._seen_ids:
+                        self.problems[DUPLICATE_ID] += 1
+                        continue
+                    self._seen_ids.add(message.id)
                     self.read += 1
                     yield message
-            except ijson.JSONError as error:
+            except (ijson.JSONError, UnicodeDecodeError) as error:
                 raise ExportError(
                     f"{self.path} is cut off or corrupt after {_messages(self.read)} of chat "
                     f"{self.chat.name!r} ({_reason(error)}); export the chat again"
@@ -356,12 +583,14 @@ class MessageStream(Iterator[ExportedMessage]):
                     f"({error.strerror}); check the disk and try again"
                 ) from None
 
-    def _chat_events(self, stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+    def _chat_events(
+        self, events: Iterable[tuple[str, str, Any]]
+    ) -> Iterator[tuple[str, str, Any]]:
         """Parse events of this chat's messages only; stops reading once the chat is over."""
         chat_prefix = f"{self._location.section}.list.item"
         messages_prefix = f"{chat_prefix}.messages"
         seen = -1
-        for prefix, event, value in ijson.parse(stream, use_float=True):
+        for prefix, event, value in events:
             if prefix == chat_prefix and event == "start_map":
                 seen += 1
                 if seen > self._location.index:
@@ -372,12 +601,32 @@ class MessageStream(Iterator[ExportedMessage]):
                 yield prefix, event, value
 
 
+def _clean(text: str) -> str:
+    """``text`` safe to encode as UTF-8: a lone surrogate (JSON allows one) becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def _holds_refused(value: Any) -> bool:
+    """Whether the bounded reader refused part of ``value`` (bounded depth: safe recursion)."""
+    if isinstance(value, str):
+        return value in _REFUSED
+    if isinstance(value, dict):
+        return any(_holds_refused(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_refused(item) for item in value)
+    return False
+
+
 def _text_of(raw: dict[str, Any]) -> str:
     text = raw.get("text")
     if text is None:
         text = raw.get("text_entities")
     if isinstance(text, str):
-        return text
+        return text[:MAX_TEXT_CHARS]
     if not isinstance(text, list):
         return ""
     parts: list[str] = []
@@ -386,7 +635,7 @@ def _text_of(raw: dict[str, Any]) -> str:
             parts.append(part)
         elif isinstance(part, dict) and isinstance(part.get("text"), str):
             parts.append(part["text"])
-    return "".join(parts)
+    return "".join(parts)[:MAX_TEXT_CHARS]
 
 
 def _when(raw: dict[str, Any], key: str, tz: ZoneInfo) -> datetime | None:
@@ -410,7 +659,14 @@ def _when(raw: dict[str, Any], key: str, tz: ZoneInfo) -> datetime | None:
 
 
 def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return value[:MAX_NAME_CHARS] if isinstance(value, str) and value else None
+
+
+def _sender_of(value: Any) -> str | None:
+    """``user123`` or ``channel456``; exports before 2021 wrote a user's bare number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"user{value}"
+    return _str_or_none(value)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -432,33 +688,45 @@ def _file_name_of(raw: dict[str, Any]) -> str | None:
     path = _str_or_none(raw.get("file"))
     if path is None or path.startswith("("):
         return None
-    return PurePosixPath(path.replace("\\", "/")).name or None
+    return PurePosixPath(path.replace("\\", "/")).name[:MAX_NAME_CHARS] or None
 
 
-def _to_message(raw: Any, tz: ZoneInfo) -> ExportedMessage | None:
-    """The message in ``raw``, or None when the entry is too damaged to place in time."""
+def _to_message(raw: Any, tz: ZoneInfo) -> ExportedMessage | str:
+    """The message in ``raw``, or why it is skipped (too damaged to place in time, hostile)."""
     if not isinstance(raw, dict):
-        return None
+        return OVERSIZED if isinstance(raw, str) and raw in _REFUSED else NOT_A_MESSAGE
     message_id = _int_or_none(raw.get("id"))
     kind = raw.get("type")
-    sent_at = _when(raw, "date", tz)
     if message_id is None or not isinstance(kind, str) or kind not in _MESSAGE_KINDS:
-        return None
+        return NOT_A_MESSAGE
+    if _holds_refused(raw):
+        return OVERSIZED
+    sent_at = _when(raw, "date", tz)
     if sent_at is None:
-        return None
+        return NO_DATE
+    if not EARLIEST <= sent_at < LATEST:
+        return DATE_OUT_OF_RANGE
+    edited_at = _when(raw, "edited", tz)
+    if edited_at is not None and not EARLIEST <= edited_at < LATEST:
+        edited_at = None
     service = kind == "service"
+    sender_id = (_sender_of(raw.get("actor_id")) if service else None) or _sender_of(
+        raw.get("from_id")
+    )
+    sender_name = (_str_or_none(raw.get("actor")) if service else None) or _str_or_none(
+        raw.get("from")
+    )
+    file_name = None if service else _file_name_of(raw)
     return ExportedMessage(
         id=message_id,
         kind=kind,
         sent_at=sent_at,
-        edited_at=_when(raw, "edited", tz),
-        sender_id=_str_or_none(raw.get("actor_id") if service else None)
-        or _str_or_none(raw.get("from_id")),
-        sender_name=_str_or_none(raw.get("actor") if service else None)
-        or _str_or_none(raw.get("from")),
-        text=_text_of(raw),
+        edited_at=edited_at,
+        sender_id=_clean(sender_id) if sender_id else None,
+        sender_name=_clean(sender_name) if sender_name else None,
+        text=_clean(_text_of(raw)),
         media=None if service else _media_of(raw),
-        file_name=None if service else _file_name_of(raw),
+        file_name=_clean(file_name) if file_name else None,
         forwarded_from=_str_or_none(raw.get("forwarded_from")),
         reply_to_message_id=_int_or_none(raw.get("reply_to_message_id")),
         via_bot=_str_or_none(raw.get("via_bot")),

@@ -46,6 +46,8 @@ class AuditResult:
     digests: list[WeekDigest]
     messages: int
     skipped: int
+    skip_summary: str = ""
+    """One line saying which export entries were skipped and why ("" when none were)."""
 
 
 @contextlib.asynccontextmanager
@@ -82,6 +84,7 @@ def to_incoming(group_id: int, message: ExportedMessage) -> IncomingMessage:
         text=text,
         sender_id=message.sender_id,
         is_command=bool(_COMMAND.match(message.text)),
+        edited_at=message.edited_at,
     )
 
 
@@ -186,7 +189,8 @@ async def run_audit(
         working_time=working_time,
         digests=digests,
         messages=count,
-        skipped=getattr(messages, "skipped", 0),
+        skipped=messages.skipped,
+        skip_summary=messages.summary(),
     )
 
 

@@ -3,7 +3,13 @@ and nothing about flags at all (a counter scraped every few seconds would time-s
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    generate_latest,
+)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -27,6 +33,16 @@ class Metrics:
         )
         self.digests = Counter(
             "fingertip_digests_delivered", "Weekly digests delivered", registry=self.registry
+        )
+        self.queued = Gauge(
+            "fingertip_messages_queued",
+            "Group messages held in memory while the store is unreachable",
+            registry=self.registry,
+        )
+        self.dropped = Counter(
+            "fingertip_messages_dropped",
+            "Group messages lost because the store stayed unreachable and the queue was full",
+            registry=self.registry,
         )
         self.errors = Counter(
             "fingertip_update_errors", "Updates whose handling failed", registry=self.registry

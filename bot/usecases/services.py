@@ -14,6 +14,7 @@ from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
 from bot.usecases.metrics import Metrics
+from bot.usecases.outage import Outage
 from storage.base import Store
 
 Clock = Callable[[], datetime]
@@ -61,6 +62,7 @@ class Services:
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
     flag_salts: WeekSalts = field(default_factory=WeekSalts)
+    outage: Outage = field(default_factory=Outage)
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
@@ -71,6 +73,10 @@ class Services:
         self.admins = AdminCache(self.clock)
         # Loaded now, so a broken deployment catalogue stops the bot at start, not mid-message.
         self._catalogue = load_catalogue(self.settings.app_catalogue_files)
+
+    async def healthy(self) -> bool:
+        """For /healthz: the store answers and no messages are waiting for it."""
+        return not self.outage.active and await self.store.ping()
 
     async def group(self, group_id: int) -> GroupSettings:
         """Return a group's settings (defaults for a group never seen before)."""

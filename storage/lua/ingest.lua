@@ -5,13 +5,29 @@
 -- ARGV: 1 message id, 2 counter tokens (space separated), 3 evidence line or "",
 --       4 report subject or "", 5 sent at (unix s), 6 sender pseudonym or "",
 --       7 repeat window (s), 8 evidence cap per label, 9 counters ttl (s), 10 evidence ttl (s),
---       11 week, 12 week score, 13 label codes of the evidence line
--- Returns 0 for a duplicate, 1 for a new message, 2 for a changed (edited) one.
+--       11 week, 12 week score, 13 label codes of the evidence line,
+--       14 version (the edit's unix time, 0 for the original)
+-- Returns 0 for a duplicate or a stale version, 1 for a new message, 2 for a changed (edited) one.
+-- Telegram may redeliver an older version after a newer one: the newest version always wins.
 
 local msg, tokens, evidence, subject = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local sent_at, sender = tonumber(ARGV[5]), ARGV[6]
 local window, cap = tonumber(ARGV[7]), tonumber(ARGV[8])
 local subject_memory = window * 3
+local version = tonumber(ARGV[14]) or 0
+
+-- The message's record in the seen hash: "v<version>:" (left out for 0) then its state.
+local old = redis.call('HGET', KEYS[2], msg)
+local old_version = 0
+if old then
+  local v, rest = string.match(old, '^v(%d+):(.*)$')
+  if v then old_version, old = tonumber(v), rest end
+end
+if old and version < old_version then return 0 end
+local function record(state)
+  if version > 0 then return 'v' .. version .. ':' .. state end
+  return state
+end
 
 local function request_entries(value)
   local entries = {}
@@ -56,8 +72,10 @@ end
 local counted = tokens
 if is_repeat then counted = counted .. ' R' end
 local state = sender .. '|' .. counted .. '|' .. subject
-local old = redis.call('HGET', KEYS[2], msg)
-if old == state then return 0 end
+if old == state then
+  if version > old_version then redis.call('HSET', KEYS[2], msg, record(state)) end
+  return 0
+end
 
 local function field(token, who)
   return (string.gsub(token, '~', who))
@@ -92,7 +110,7 @@ end
 for token in string.gmatch(counted, '%S+') do
   redis.call('HINCRBY', KEYS[1], field(token, sender), 1)
 end
-redis.call('HSET', KEYS[2], msg, state)
+redis.call('HSET', KEYS[2], msg, record(state))
 
 if evidence ~= '' then
   local room = false

@@ -133,3 +133,59 @@ def test_run_without_a_deployment_secret_says_so_in_one_line(tmp_path: Path) -> 
     assert len(lines) == 1, done.stderr
     assert "FINGERTIP_SECRET" in lines[0]
     assert not (tmp_path / "data").exists()
+
+
+async def _line_with(stream: asyncio.StreamReader, fragment: str, seen: list[str]) -> None:
+    """Read log lines into ``seen`` until one contains ``fragment`` (bounded by the caller)."""
+    while True:
+        line = (await stream.readline()).decode()
+        if not line:
+            raise AssertionError(f"the process ended before logging {fragment!r}: {seen}")
+        seen.append(line)
+        if fragment in line:
+            return
+
+
+async def test_run_waits_for_telegram_in_one_line_and_starts_when_it_is_back(
+    tmp_path: Path,
+) -> None:
+    sandbox = Sandbox()
+    sandbox.add_bot(TOKEN, "fingertip_bot", can_read_all_group_messages=True)
+    api_port = free_port()  # nothing listens there yet: Telegram is unreachable
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
+        "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
+        "FINGERTIP_TELEGRAM_API_URL": f"http://127.0.0.1:{api_port}/bot",
+        "FINGERTIP_DATA_DIR": str(tmp_path / "data"),
+        "FINGERTIP_SECRET": "a-deployment-secret-kept-outside-the-data-dir",
+        "PTB_TIMEDELTA": "1",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    seen: list[str] = []
+    try:
+        await asyncio.wait_for(_line_with(process.stderr, "cannot be reached", seen), 60)
+        async with SandboxServer(sandbox, port=api_port):
+            await asyncio.wait_for(_line_with(process.stderr, "polling for updates", seen), 60)
+            process.send_signal(signal.SIGINT)
+            _, rest = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = "".join(seen) + rest.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    failures = [line for line in log.splitlines() if "cannot be reached" in line]
+    assert 1 <= len(failures) <= 3, log  # one line per attempt, and the attempts back off
+    assert all(len(line) < 300 for line in failures)
+    assert TOKEN.split(":")[1] not in log

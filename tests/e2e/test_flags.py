@@ -213,15 +213,20 @@ async def test_nothing_stored_links_a_flag_to_its_member_even_with_the_secret(
         for day in (date(2025, 11, 10), date(2025, 11, 11)):
             assert not guessed_tokens(keys, group.id, member.id, day) & set(stored.split())
     # Test-adding each member's guessed tokens to a copy of every HyperLogLog changes it: no
-    # member is found inside.
+    # member is found inside. A HyperLogLog answers "maybe present" by chance now and then (a
+    # register already as high), so one stray hit is noise; a leak would find every member.
+    probes = hits = 0
     async for key in redis_client.scan_iter(match="*:fl:*"):
         if (await redis_client.type(key)) != b"string":
             continue
         for member in members:
             for token in guessed_tokens(keys, group.id, member.id, date(2025, 11, 10)):
                 await redis_client.copy(key, "probe", replace=True)
-                assert await redis_client.pfadd("probe", token) == 1
+                probes += 1
+                hits += await redis_client.pfadd("probe", token) == 0
     await redis_client.delete("probe")
+    assert probes >= len(members)
+    assert hits <= 1
 
     # Once the week is over, even the running bot cannot link its flags any more.
     assert (group.id, WEEK) in playground.services.flag_salts.held()

@@ -167,3 +167,28 @@ async def test_an_upgrade_to_supergroup_keeps_data_and_settings(playground: Play
     assert settings is not None
     assert settings.language == "en"
     assert (await playground.store.week(group.id, "2025-W46")).messages == 0
+
+
+async def test_a_stale_redelivery_of_the_original_does_not_undo_an_edit(
+    playground: Playground,
+) -> None:
+    group, boss, _, _ = people(playground)
+    sandbox = playground.sandbox
+    sandbox.add_bot_to_group(group, by=boss)
+    await playground.drain()
+    original = sandbox.post(group, boss, "请各位今晚11点前截图发群里。", at=at(0, 22, 30))
+    # Keep the original update as Telegram would redeliver it, then handle it normally.
+    [first_delivery] = await playground.application.bot.get_updates(
+        offset=playground._offset, timeout=0
+    )
+    await playground.drain()
+    sandbox.edit(group, original.message_id, "明天上午十点开会。", at=at(0, 22, 40))
+    await playground.drain()
+    edited = await playground.store.week(group.id, "2025-W46")
+    assert edited.labelled.get(Label.PROOF_DEMAND, 0) == 0
+
+    await playground.application.process_update(first_delivery)
+
+    week = await playground.store.week(group.id, "2025-W46")
+    assert week.messages == 1
+    assert week.labelled == edited.labelled

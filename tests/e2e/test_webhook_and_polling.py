@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -92,3 +93,42 @@ async def test_long_polling_delivers_updates_to_the_handlers(playground: Playgro
     week = await playground.store.week(group.id, "2025-W46")
     assert week.messages == 1
     assert week.labelled
+
+
+UNUSABLE_BODIES = [
+    b"[]",
+    b"1",
+    b"null",
+    b"not json",
+    b'{"message": {}}',
+    b'{"update_id": 7, "message": {"message_id": 1}}',
+    b'{"update_id": 8, "message": {"message_id": 1, "chat": {"id": 1, "type": "group"}, '
+    b'"date": 2534023008000}}',
+]
+
+
+@pytest.mark.parametrize("body", UNUSABLE_BODIES)
+async def test_an_unusable_update_is_answered_200_and_logged_once(
+    playground: Playground, webhook_url: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    with caplog.at_level(logging.INFO):
+        async with (
+            closing_session() as session,
+            session.post(webhook_url + UPDATE_PATH, data=body, headers=headers) as reply,
+        ):
+            # Anything but 2xx and Telegram redelivers the update forever.
+            assert reply.status == 200
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1
+    assert lines[0].getMessage().startswith("webhook ")
+    assert all(record.exc_info is None for record in caplog.records)
+
+    # The bot still works.
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("Boss")
+    group = sandbox.create_group("Ward 6", owner=boss)
+    sandbox.add_bot_to_group(group, by=boss)
+    sandbox.post(group, boss, "Upload the photos tonight.", at=at(0, 20))
+    assert await sandbox.deliver_webhook() == [200, 200, 200]
+    assert (await playground.store.week(group.id, "2025-W46")).messages == 1

@@ -43,6 +43,24 @@ async def test_an_edit_moves_counts_instead_of_adding(store: RedisStore) -> None
     assert [e.labels for e in week.evidence] == [(Label.ACK_DEMAND,)]
 
 
+async def test_a_stale_redelivery_never_undoes_a_newer_edit(store: RedisStore) -> None:
+    original = observation(8, labels={Label.TASK_PUSH}, band=Band.QUIET, sender="boss")
+    first_edit = observation(8, labels={Label.PROOF_DEMAND}, sender="boss", version=1_000)
+    second_edit = observation(8, labels=set(), sender="boss", version=2_000)
+    assert await store.ingest(original) is IngestResult.NEW
+    assert await store.ingest(second_edit) is IngestResult.UPDATED
+    # Telegram redelivers the original, then the first edit: both are older than what we hold.
+    assert await store.ingest(original) is IngestResult.DUPLICATE
+    assert await store.ingest(first_edit) is IngestResult.DUPLICATE
+    week = await store.week(-1001, original.week)
+    assert week.messages == 1
+    assert week.labelled == {}
+    # A newer edit still applies.
+    newest = observation(8, labels={Label.PROOF_DEMAND}, sender="boss", version=3_000)
+    assert await store.ingest(newest) is IngestResult.UPDATED
+    assert (await store.week(-1001, original.week)).labelled == {Label.PROOF_DEMAND: 1}
+
+
 async def test_an_edit_that_removes_every_label_leaves_only_the_message(store: RedisStore) -> None:
     await store.ingest(observation(3, labels=PUSH_PROOF))
     await store.ingest(observation(3))

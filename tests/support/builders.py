@@ -40,6 +40,7 @@ def observation(
     subject: str | None = None,
     rest_day: date | None = None,
     excerpt: str | None = None,
+    version: int = 0,
 ) -> Observation:
     """Return an ``Observation`` with sensible defaults (a Monday 10:00 in Shanghai)."""
     sent_at = at or datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
@@ -59,6 +60,7 @@ def observation(
         sender_key=sender,
         report_subject=subject if Label.REPORT_DEMAND in labels else None,
         excerpt=excerpt if excerpt is not None else ("excerpt" if labels else None),
+        version=version,
     )
 
 

@@ -64,7 +64,7 @@ def write_export(directory: str, messages: list[Any]) -> Path:
     return path
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no timing in tests
 @given(entries)
 def test_every_entry_is_either_read_or_skipped(messages: list[Any]) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -79,7 +79,7 @@ def test_every_entry_is_either_read_or_skipped(messages: list[Any]) -> None:
         assert isinstance(message.text, str)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no timing in tests
 @given(entries, st.floats(0, 1))
 def test_a_cut_file_fails_only_with_export_error(messages: list[Any], where: float) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -96,6 +96,7 @@ def test_a_cut_file_fails_only_with_export_error(messages: list[Any], where: flo
             assert cut.rstrip() == content.rstrip()
 
 
+@settings(deadline=None)
 @given(text_parts)
 def test_text_parts_are_concatenated(parts: list[str | dict[str, str]]) -> None:
     expected = "".join(part if isinstance(part, str) else part["text"] for part in parts)
@@ -112,6 +113,7 @@ def test_text_parts_are_concatenated(parts: list[str | dict[str, str]]) -> None:
     assert read.text == expected
 
 
+@settings(deadline=None)
 @given(st.dictionaries(texts, json_values, max_size=5))
 def test_listing_arbitrary_json_objects_fails_cleanly(document: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as directory:

@@ -1,0 +1,224 @@
+"""Crafted exports: bounded memory, one skipped message per bad entry, a summary, no traceback."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import tracemalloc
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from bot.sources.telegram_export import (
+    DATE_OUT_OF_RANGE,
+    DUPLICATE_ID,
+    MAX_NAME_CHARS,
+    MAX_STRING_CHARS,
+    MAX_TEXT_CHARS,
+    OVERSIZED,
+    ExportError,
+    list_chats,
+    read_chat,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+UNIXTIME = 1_757_894_400  # 2025-09-15 08:00 in Shanghai
+PEAK_LIMIT = 8 * 1024 * 1024
+DEEP = 20_000  # took a gigabyte before the reader bounded its depth
+
+
+def message(number: int, text: Any = "请今晚上报台账", **fields: Any) -> dict[str, Any]:
+    entry = {
+        "id": number,
+        "type": "message",
+        "date": "2025-09-15T08:00:00",
+        "date_unixtime": str(UNIXTIME + 60 * number),
+        "from": "主任",
+        "from_id": "user1",
+        "text": text,
+    }
+    entry.update(fields)
+    return entry
+
+
+def export(path: Path, entries: list[str]) -> Path:
+    """A single-chat export whose message entries are given as raw JSON text."""
+    path.write_text(
+        '{"name": "工作群", "type": "private_supergroup", "id": 77, "messages": ['
+        + ",".join(entries)
+        + "]}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def good(number: int, **fields: Any) -> str:
+    return json.dumps(message(number, **fields), ensure_ascii=False)
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def read(path: Path) -> tuple[list[int], Any]:
+    _, stream = read_chat(path, None, SHANGHAI)
+    return [m.id for m in stream], stream
+
+
+def test_deep_nesting_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    deep = good(2).replace('"请今晚上报台账"', nested(DEEP))
+    path = export(tmp_path / "result.json", [good(1), deep, good(3)])
+    tracemalloc.start()
+    try:
+        chats = list_chats(path)
+        ids, stream = read(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [chat.id for chat in chats] == [77]
+    assert ids == [1, 3]
+    assert stream.problems == {OVERSIZED: 1}
+    assert peak < PEAK_LIMIT, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_deep_nesting_in_the_chat_header_is_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(
+        '{"about": ' + nested(DEEP) + ', "name": "工作群", "type": "private_group", "id": 5, '
+        '"messages": [' + good(1) + "]}",
+        encoding="utf-8",
+    )
+    assert read(path)[0] == [1]
+
+
+def test_overlong_strings_skip_their_message(tmp_path: Path) -> None:
+    long_text = "截" * (MAX_STRING_CHARS + 1)
+    entries = [
+        good(1),
+        good(2, text=long_text),
+        good(3, file_name="x" * (MAX_STRING_CHARS + 1), media_type="document"),
+        good(4, text=[{"type": "plain", "text": long_text}]),
+        good(5),
+    ]
+    ids, stream = read(export(tmp_path / "result.json", entries))
+    assert ids == [1, 5]
+    assert stream.problems == {OVERSIZED: 3}
+
+
+def test_texts_and_names_are_cut_to_their_limits(tmp_path: Path) -> None:
+    parts = [{"type": "plain", "text": "截" * 10_000} for _ in range(3)]
+    entries = [good(1, text=parts, file_name="名" * 1000, **{"from": "长" * 1000})]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    [only] = list(stream)
+    assert len(only.text) == MAX_TEXT_CHARS
+    assert only.file_name is not None and len(only.file_name) == MAX_NAME_CHARS
+    assert only.sender_name is not None and len(only.sender_name) == MAX_NAME_CHARS
+
+
+def test_dates_outside_telegrams_lifetime_are_skipped(tmp_path: Path) -> None:
+    entries = [
+        good(1),
+        good(2, date_unixtime="0", date="1970-01-01T08:00:00"),
+        good(3, date_unixtime="253402300799", date="9999-12-31T23:59:59"),
+        good(4, date_unixtime=None, date="9999-12-31T23:59:59"),
+        good(5, edited_unixtime="253402300799"),
+    ]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    messages = list(stream)
+    assert [m.id for m in messages] == [1, 5]
+    assert messages[1].edited_at is None
+    assert stream.problems == {DATE_OUT_OF_RANGE: 3}
+
+
+def test_a_second_entry_with_the_same_id_is_skipped_and_said(tmp_path: Path) -> None:
+    entries = [good(1), good(2), good(1, text="改过的"), good(3)]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    messages = list(stream)
+    assert [m.id for m in messages] == [1, 2, 3]
+    assert messages[0].text == "请今晚上报台账"
+    assert stream.problems == {DUPLICATE_ID: 1}
+    assert stream.summary() == f"skipped 1 message entry of the export: 1 with {DUPLICATE_ID}"
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path: Path) -> None:
+    raw = good(1).replace("请今晚上报台账", "请\\ud800今晚").replace("主任", "主\\udfff任")
+    _, stream = read_chat(export(tmp_path / "result.json", [raw]), None, SHANGHAI)
+    [only] = list(stream)
+    assert only.text == "请\ufffd今晚"
+    assert only.sender_name == "主\ufffd任"
+    only.text.encode("utf-8")
+
+
+def test_old_exports_with_numeric_from_id_keep_their_senders(tmp_path: Path) -> None:
+    entries = [good(1, from_id=12345), good(2, from_id=67890), good(3, from_id=True)]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    assert [m.sender_id for m in stream] == ["user12345", "user67890", None]
+
+
+def test_audit_of_a_hostile_export_reports_skips_in_one_line(tmp_path: Path) -> None:
+    entries = [
+        good(1),
+        good(2, date_unixtime="253402300799", date="9999-12-31T23:59:59"),
+        good(3, text="截" * (MAX_STRING_CHARS + 1)),
+        good(1),
+        good(4).replace("请今晚上报台账", "请\\ud800今晚截图上报"),
+        good(5).replace('"请今晚上报台账"', nested(DEEP)),
+    ]
+    path = export(tmp_path / "result.json", entries)
+    result = CliRunner().invoke(cli, ["audit", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    summary = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert len(summary) == 1
+    assert "skipped 4 message entries" in summary[0]
+    assert json.loads(result.stdout)
+
+
+pieces = st.sampled_from(
+    [
+        '"',
+        "\\",
+        "\\\\",
+        "\\ud800",
+        "\\udc00",
+        "\\ud83d\\ude00",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        '"id": 1',
+        '"type": "message"',
+        '"date_unixtime": "0"',
+        '"text": ',
+        "1e999",
+        "-0",
+        "null",
+    ]
+) | st.binary(max_size=3).map(lambda b: b.decode("latin-1"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(pieces, max_size=40), st.binary(max_size=8))
+def test_any_file_gives_messages_or_one_export_error(parts: list[str], tail: bytes) -> None:
+    body = (
+        b'{"name": "g", "type": "private_group", "id": 5, "messages": [{"id": 1, '
+        b'"type": "message", "date_unixtime": "1757894400", "text": "'
+        + "".join(parts).encode("utf-8", "surrogatepass")
+        + tail
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "result.json"
+        path.write_bytes(body)
+        try:
+            _, stream = read_chat(path, None, SHANGHAI)
+            for found in stream:
+                found.text.encode("utf-8")
+        except ExportError as error:
+            assert "\n" not in str(error)
