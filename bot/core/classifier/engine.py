@@ -35,6 +35,10 @@ _SHADOWED_LENGTH = 3
 # Very short texts (收到, 1, 好的, 👍) repeat endlessly in real groups; their results are cached.
 _SHORT_TEXT = 12
 _SHORT_CACHE_SIZE = 4096
+MAX_ANALYSED_CHARS = 4096
+"""Only this many characters of a message are analysed; the rest is ignored and the result is
+marked ``truncated``. Telegram caps a message at 4,096 characters (a caption at 1,024), so a real
+message is never cut; the cap bounds the time an oversized or hostile text can take."""
 # "表、视频": the next item of a list is not what the previous one is done to.
 _LIST_SEPARATORS = frozenset("、,和及与&")
 
@@ -166,7 +170,7 @@ def _mask(guard: tuple[str, ...], bits: dict[str, int]) -> int:
     return mask
 
 
-def _quiet(acknowledgement: bool) -> Classification:
+def _quiet(acknowledgement: bool, *, truncated: bool) -> Classification:
     return Classification(
         labels=_NO_LABELS,
         exempt=False,
@@ -174,6 +178,7 @@ def _quiet(acknowledgement: bool) -> Classification:
         exempt_rule=None,
         acknowledgement=acknowledgement,
         report_subject=None,
+        truncated=truncated,
     )
 
 
@@ -189,9 +194,17 @@ class Engine:
     """Applies a validated :class:`RuleSet` to text."""
 
     def __init__(
-        self, rules: RuleSet, table: dict[int, str], learned: LearnedModel | None = None
+        self,
+        rules: RuleSet,
+        table: dict[int, str],
+        learned: LearnedModel | None = None,
+        *,
+        reference: bool = False,
     ) -> None:
+        """``reference`` selects the plain, slow implementations of the fast paths (the
+        benchmark checks that both give the same results)."""
         self._rules = rules
+        self._reference = reference
         self._table = table
         self._learned = learned
         guard_bits = _guard_bits(rules)
@@ -297,15 +310,22 @@ class Engine:
     def _classify(
         self, text: str, learned: LearnedModel | None
     ) -> tuple[Classification, frozenset[str]]:
+        truncated = len(text) > MAX_ANALYSED_CHARS
+        if truncated:
+            text = text[:MAX_ANALYSED_CHARS]
         norm = normalise(text, self._table)
         tokens = self._scan(norm)
         quiet_signals: frozenset[str] | None = None
+        totals: list[int] | None = None
         if not any(token.kind.labels for token in tokens):
             # Most chat names no trigger at all: no rule can fire, skip the clause analysis.
             quick_ack = self._quick_acknowledgement(norm, tokens)
             quiet_signals = _quiet_signals(tokens, acknowledgement=quick_ack)
-            if learned is None or quick_ack or not learned.may_add(norm, quiet_signals):
-                return _quiet(quick_ack), quiet_signals
+            if learned is None or quick_ack or not learned.quiet_messages:
+                return _quiet(quick_ack, truncated=truncated), quiet_signals
+            totals = self._scores(learned, norm, quiet_signals)
+            if not learned.may_add(totals):
+                return _quiet(quick_ack, truncated=truncated), quiet_signals
         message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
@@ -322,7 +342,9 @@ class Engine:
             else self._signals(message, hits, acknowledgement=rules_ack)
         )
         if learned is not None and not rules_ack:
-            learned.refine(text, norm, signals, labels, hits)
+            if totals is None:
+                totals = self._scores(learned, norm, signals)
+            learned.refine(text, norm, totals, labels, hits)
             self._imply(labels, hits)
         exempt_rule = self._exemption(message) if labels else None
         acknowledgement = rules_ack and not labels
@@ -337,8 +359,14 @@ class Engine:
             exempt_rule=exempt_rule,
             acknowledgement=acknowledgement,
             report_subject=subject,
+            truncated=truncated,
         )
         return result, signals
+
+    def _scores(self, learned: LearnedModel, norm: str, signals: frozenset[str]) -> list[int]:
+        if self._reference:
+            return learned.reference_scores(norm, signals)
+        return learned.fixed_scores(norm, signals)
 
     def _signals(
         self, message: _Message, hits: list[Hit], *, acknowledgement: bool
