@@ -43,6 +43,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from bot.core.classifier.lanes import MAX_WEIGHT, SCALE, pack, to_fixed, unpack
@@ -169,7 +170,7 @@ def word_set(norm: str) -> set[str]:
     """The distinct words and word bigrams of :func:`word_features` (fast path, same set)."""
     words = _WORD.findall(norm)
     found = set(words)
-    found.update(map(" ".join, zip(words, words[1:])))
+    found.update(map(" ".join, pairwise(words)))
     return found
 
 
