@@ -46,6 +46,7 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+from bot.core.classifier.gram_index import GramIndex
 from bot.core.classifier.lanes import MAX_WEIGHT, SCALE, pack, to_fixed, unpack
 from bot.core.classifier.model import Hit
 from bot.core.labels import ALL_LABELS, Label
@@ -196,6 +197,8 @@ class _Packed:
     grams: dict[str, int]
     words: dict[str, int]
     signals: dict[str, int]
+    gram_index: GramIndex | None
+    """The n-gram weights as a numpy index (None: the alphabet is too large; use ``grams``)."""
 
 
 def _packed_table(table: Mapping[str, tuple[float, ...]]) -> dict[str, int]:
@@ -233,25 +236,28 @@ class LearnedModel:
             grams=_packed_table(self.grams),
             words=_packed_table(self.words),
             signals=_packed_table(self.signals),
+            gram_index=GramIndex.build(self.grams, len(self.labels)),
         )
         object.__setattr__(self, "_packed", packed)
 
     def fixed_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
         """The score of every label of :attr:`labels` in millionths, summed exactly.
 
-        One packed integer per feature carries all six weights, so the sum over the features
-        found is a single C-level ``sum``; see :mod:`bot.core.classifier.lanes`.
+        The n-grams are summed by one numpy pass (:mod:`bot.core.classifier.gram_index`); for
+        words and rule signals one packed integer per feature carries all six weights, so their
+        sum is a single C-level ``sum`` (:mod:`bot.core.classifier.lanes`).
         """
         packed = self._packed
         total = packed.bias
-        for table, names in (
-            (packed.grams, gram_set(frame(norm))),
-            (packed.words, word_set(norm)),
-            (packed.signals, signals),
-        ):
+        for table, names in ((packed.words, word_set(norm)), (packed.signals, signals)):
             # a dict view intersects by probing the smaller side: one C loop per family
             total += sum(map(table.__getitem__, table.keys() & names))
-        return unpack(total, len(self.labels))
+        if packed.gram_index is None:
+            grams = packed.grams
+            total += sum(map(grams.__getitem__, grams.keys() & gram_set(frame(norm))))
+            return unpack(total, len(self.labels))
+        ngram_totals = packed.gram_index.totals(frame(norm))
+        return [a + b for a, b in zip(unpack(total, len(self.labels)), ngram_totals, strict=True)]
 
     def reference_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
         """:meth:`fixed_scores` the plain way: feature by feature, label by label.
