@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
@@ -58,6 +59,12 @@ class _Kind:
     quote_intro: bool
     early_rules: tuple[Rule, ...]
     late_rules: tuple[Rule, ...]
+    present_signals: frozenset[str]
+    """The learned step's signals for such a token when it is asked for (``cat:…``)."""
+    negated_signals: frozenset[str]
+    """… when it is negated (``negated:…``, its labels included)."""
+    blocked_signals: frozenset[str]
+    """… when its clause is the speaker's own (``blocked:…``, its labels included)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +160,8 @@ def _rules_for(
     return tuple(sorted(found.values(), key=lambda rule: order[rule.id]))
 
 
-def _span_order(span: tuple[int, int, frozenset[str]]) -> tuple[int, int]:
-    return span[0], span[1]
+# (start, -end) of a span, a C-level key: ties keep the order found (phrases, then patterns)
+_span_order = itemgetter(0, 1)
 
 
 def _guard_bits(rules: RuleSet) -> dict[str, int]:
@@ -182,9 +189,21 @@ def _quiet(acknowledgement: bool, *, truncated: bool) -> Classification:
     )
 
 
+def _token_signals(
+    prefix: str, categories: frozenset[str], labels: frozenset[Label]
+) -> frozenset[str]:
+    """What a token adds to the learned step's signals; see :meth:`Engine._signals`."""
+    signals = {prefix + category for category in categories}
+    if prefix != "cat:":
+        signals.update(prefix + label.value for label in labels)
+    return frozenset(signals)
+
+
 def _quiet_signals(tokens: list[_Token], *, acknowledgement: bool) -> frozenset[str]:
     """The signals of a message no rule can fire on (no clause analysis was done)."""
-    signals = {"cat:" + category for token in tokens for category in token.categories}
+    signals: set[str] = set()
+    for token in tokens:
+        signals |= token.kind.present_signals
     if acknowledgement:
         signals.add("acknowledgement")
     return frozenset(signals)
@@ -373,12 +392,14 @@ class Engine:
     ) -> frozenset[str]:
         signals = {f"rule:{hit.rule}" for hit in hits}
         signals.update(f"label:{hit.label.value}" for hit in hits)
+        blocked = message.blocked_clauses
         for token in message.tokens:
-            blocked = token.clause in message.blocked_clauses
-            prefix = "negated:" if token.negated else "blocked:" if blocked else "cat:"
-            signals.update(prefix + category for category in token.categories)
-            if token.kind.labels and (token.negated or blocked):
-                signals.update(f"{prefix}{label.value}" for label in token.kind.labels)
+            if token.negated:
+                signals |= token.kind.negated_signals
+            elif token.clause in blocked:
+                signals |= token.kind.blocked_signals
+            else:
+                signals |= token.kind.present_signals
         if message.blocked_clauses:
             signals.add("speaker:first_person")
         if acknowledgement:
@@ -462,6 +483,9 @@ class Engine:
             quote_intro=not categories.isdisjoint(self._quote_intro),
             early_rules=_rules_for(categories, self._by_category, self._rule_order),
             late_rules=_rules_for(categories, self._late_by_category, self._rule_order),
+            present_signals=_token_signals("cat:", categories, labels),
+            negated_signals=_token_signals("negated:", categories, labels),
+            blocked_signals=_token_signals("blocked:", categories, labels),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:

@@ -35,7 +35,7 @@ class GramIndex:
     """Sorted n-gram keys with their per-label weights in fixed point."""
 
     ids: _Ints
-    """Character id by code point (index clipped to the last entry, which is 0)."""
+    """Character id by code point (index clipped to the last entry, which is 0; NUL is 0)."""
     keys: _Ints
     """The model's n-gram keys, ascending, with a sentinel -1 at the end."""
     weights: _Ints
@@ -49,6 +49,8 @@ class GramIndex:
             return None
         char_id = {char: index for index, char in enumerate(alphabet, 1)}
         top = max((ord(char) for char in alphabet), default=0)
+        if "\0" in char_id:  # NUL pads the texts, so it must stay unknown
+            return None
         ids = np.zeros(top + 2, dtype=np.int64)
         for char, index in char_id.items():
             ids[ord(char)] = index
@@ -62,12 +64,14 @@ class GramIndex:
 
     def totals(self, framed: str) -> list[int]:
         """The per-label sum of the weights of the distinct n-grams of ``framed``."""
-        points = np.frombuffer(framed.encode("utf-32-le"), dtype=np.uint32)
-        ids = self.ids[np.minimum(points, len(self.ids) - 1)]
+        # three trailing NULs (id 0) give every position a full window of four ids
+        points = np.frombuffer((framed + "\0\0\0").encode("utf-32-le"), dtype=np.uint32)
+        ids = self.ids.take(points, mode="clip")  # beyond the table: the last entry, 0
         two = (ids[:-1] << ID_BITS) | ids[1:]
-        three = (two[:-1] << ID_BITS) | ids[2:]
-        four = (three[:-1] << ID_BITS) | ids[3:]
-        found = np.concatenate((ids, two, three, four))
+        four = (two[:-2] << (2 * ID_BITS)) | two[2:]
+        # the 3-gram at each position is its 4-gram without the last id; trailing 0 slots
+        # (from the padding) match nothing
+        found = np.concatenate((ids, two, four >> ID_BITS, four))
         # sorted needles make searchsorted walk the keys in order (far fewer cache misses),
         # and leave repeated n-grams next to each other
         found.sort()
