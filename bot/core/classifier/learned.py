@@ -60,6 +60,9 @@ EVIDENCE_SPAN = 8
 """The longest span, in characters, a model hit quotes as its evidence (before widening to
 whole Latin words)."""
 EVIDENCE_COST = 0.3
+NUMPY_FROM = 20
+"""From this many characters (markers included) the n-grams are summed by the numpy index;
+below it a few dozen dict probes are cheaper than the fixed cost of the numpy calls."""
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz'")
 _START, _END = "\x02", "\x03"
 _WORD = re.compile(r"[a-z][a-z']*")
@@ -243,7 +246,8 @@ class LearnedModel:
     def fixed_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
         """The score of every label of :attr:`labels` in millionths, summed exactly.
 
-        The n-grams are summed by one numpy pass (:mod:`bot.core.classifier.gram_index`); for
+        The n-grams of all but the shortest texts are summed by one numpy pass
+        (:mod:`bot.core.classifier.gram_index`); for
         words and rule signals one packed integer per feature carries all six weights, so their
         sum is a single C-level ``sum`` (:mod:`bot.core.classifier.lanes`).
         """
@@ -252,11 +256,12 @@ class LearnedModel:
         for table, names in ((packed.words, word_set(norm)), (packed.signals, signals)):
             # a dict view intersects by probing the smaller side: one C loop per family
             total += sum(map(table.__getitem__, table.keys() & names))
-        if packed.gram_index is None:
+        framed = frame(norm)
+        if packed.gram_index is None or len(framed) < NUMPY_FROM:
             grams = packed.grams
-            total += sum(map(grams.__getitem__, grams.keys() & gram_set(frame(norm))))
+            total += sum(map(grams.__getitem__, grams.keys() & gram_set(framed)))
             return unpack(total, len(self.labels))
-        ngram_totals = packed.gram_index.totals(frame(norm))
+        ngram_totals = packed.gram_index.totals(framed)
         return [a + b for a, b in zip(unpack(total, len(self.labels)), ngram_totals, strict=True)]
 
     def reference_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
