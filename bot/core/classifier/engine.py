@@ -516,22 +516,28 @@ class Engine:
             sentence_categories[token.sentence] |= token.categories
             message_categories |= token.categories
             clause_tokens[clause].append(token)
-        for members in clause_tokens:
-            if any(t.kind.negator or t.kind.purpose for t in members):
-                self._mark_negation(members)
+        if any(t.kind.negator or t.kind.purpose for t in tokens):
+            for members in clause_tokens:
+                if any(t.kind.negator or t.kind.purpose for t in members):
+                    self._mark_negation(members)
         if any(t.kind.quote_intro for t in tokens):
             _mark_quotes(norm, tokens)
         blocked = self._speaker_blocks(clause_tokens, clause_sentence)
         # What gives a trigger its force must itself be asked for: a negated token
         # ("不用再报了") cannot lend force to an object elsewhere in the sentence.
-        live_clause: list[set[str]] = [set() for _ in clause_starts]
-        live_sentence: list[set[str]] = [set() for _ in sentence_starts]
-        live_message: set[str] = set()
-        for token in tokens:
-            if not token.negated:
-                live_clause[token.clause] |= token.categories
-                live_sentence[token.sentence] |= token.categories
-                live_message |= token.categories
+        # Without negated tokens everything is live: share the sets (both stay read-only).
+        live_clause = clause_categories
+        live_sentence = sentence_categories
+        live_message = message_categories
+        if any(token.negated for token in tokens):
+            live_clause = [set() for _ in clause_starts]
+            live_sentence = [set() for _ in sentence_starts]
+            live_message = set()
+            for token in tokens:
+                if not token.negated:
+                    live_clause[token.clause] |= token.categories
+                    live_sentence[token.sentence] |= token.categories
+                    live_message |= token.categories
         return _Message(
             norm,
             tokens,
