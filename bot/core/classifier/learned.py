@@ -31,8 +31,10 @@ Because folding keeps every character in place, the span's offsets are offsets i
 original text. When no n-gram contributes positively (the score comes from the rules'
 signals alone), the span of the first rule hit is used, else the whole stripped text.
 
-Inference is pure Python: scores are exact fixed-point sums, one packed integer per feature
-(:mod:`bot.core.classifier.lanes`); the weights (``data/learned.json``) are read once per process.
+Scores are exact fixed-point sums (:mod:`bot.core.classifier.lanes`), so they never depend on the
+hash seed; the n-grams of a message are summed by one numpy pass
+(:mod:`bot.core.classifier.gram_index`). The weights (``data/learned.json``) are read once per
+process.
 """
 
 from __future__ import annotations
@@ -247,9 +249,9 @@ class LearnedModel:
         """The score of every label of :attr:`labels` in millionths, summed exactly.
 
         The n-grams of all but the shortest texts are summed by one numpy pass
-        (:mod:`bot.core.classifier.gram_index`); for
-        words and rule signals one packed integer per feature carries all six weights, so their
-        sum is a single C-level ``sum`` (:mod:`bot.core.classifier.lanes`).
+        (:mod:`bot.core.classifier.gram_index`); for words and rule signals one packed integer
+        per feature carries all six weights, so their sum is a single C-level ``sum``
+        (:mod:`bot.core.classifier.lanes`).
         """
         packed = self._packed
         total = packed.bias
