@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
@@ -35,6 +36,10 @@ _SHADOWED_LENGTH = 3
 # Very short texts (收到, 1, 好的, 👍) repeat endlessly in real groups; their results are cached.
 _SHORT_TEXT = 12
 _SHORT_CACHE_SIZE = 4096
+MAX_ANALYSED_CHARS = 4096
+"""Only this many characters of a message are analysed; the rest is ignored and the result is
+marked ``truncated``. Telegram caps a message at 4,096 characters (a caption at 1,024), so a real
+message is never cut; the cap bounds the time an oversized or hostile text can take."""
 # "表、视频": the next item of a list is not what the previous one is done to.
 _LIST_SEPARATORS = frozenset("、,和及与&")
 
@@ -54,6 +59,12 @@ class _Kind:
     quote_intro: bool
     early_rules: tuple[Rule, ...]
     late_rules: tuple[Rule, ...]
+    present_signals: frozenset[str]
+    """The learned step's signals for such a token when it is asked for (``cat:…``)."""
+    negated_signals: frozenset[str]
+    """… when it is negated (``negated:…``, its labels included)."""
+    blocked_signals: frozenset[str]
+    """… when its clause is the speaker's own (``blocked:…``, its labels included)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +160,8 @@ def _rules_for(
     return tuple(sorted(found.values(), key=lambda rule: order[rule.id]))
 
 
-def _span_order(span: tuple[int, int, frozenset[str]]) -> tuple[int, int]:
-    return span[0], span[1]
+# (start, -end) of a span, a C-level key: ties keep the order found (phrases, then patterns)
+_span_order = itemgetter(0, 1)
 
 
 def _guard_bits(rules: RuleSet) -> dict[str, int]:
@@ -166,7 +177,7 @@ def _mask(guard: tuple[str, ...], bits: dict[str, int]) -> int:
     return mask
 
 
-def _quiet(acknowledgement: bool) -> Classification:
+def _quiet(acknowledgement: bool, *, truncated: bool) -> Classification:
     return Classification(
         labels=_NO_LABELS,
         exempt=False,
@@ -174,12 +185,25 @@ def _quiet(acknowledgement: bool) -> Classification:
         exempt_rule=None,
         acknowledgement=acknowledgement,
         report_subject=None,
+        truncated=truncated,
     )
+
+
+def _token_signals(
+    prefix: str, categories: frozenset[str], labels: frozenset[Label]
+) -> frozenset[str]:
+    """What a token adds to the learned step's signals; see :meth:`Engine._signals`."""
+    signals = {prefix + category for category in categories}
+    if prefix != "cat:":
+        signals.update(prefix + label.value for label in labels)
+    return frozenset(signals)
 
 
 def _quiet_signals(tokens: list[_Token], *, acknowledgement: bool) -> frozenset[str]:
     """The signals of a message no rule can fire on (no clause analysis was done)."""
-    signals = {"cat:" + category for token in tokens for category in token.categories}
+    signals: set[str] = set()
+    for token in tokens:
+        signals |= token.kind.present_signals
     if acknowledgement:
         signals.add("acknowledgement")
     return frozenset(signals)
@@ -189,9 +213,17 @@ class Engine:
     """Applies a validated :class:`RuleSet` to text."""
 
     def __init__(
-        self, rules: RuleSet, table: dict[int, str], learned: LearnedModel | None = None
+        self,
+        rules: RuleSet,
+        table: dict[int, str],
+        learned: LearnedModel | None = None,
+        *,
+        reference: bool = False,
     ) -> None:
+        """``reference`` selects the plain, slow implementations of the fast paths (the
+        benchmark checks that both give the same results)."""
         self._rules = rules
+        self._reference = reference
         self._table = table
         self._learned = learned
         guard_bits = _guard_bits(rules)
@@ -297,15 +329,22 @@ class Engine:
     def _classify(
         self, text: str, learned: LearnedModel | None
     ) -> tuple[Classification, frozenset[str]]:
+        truncated = len(text) > MAX_ANALYSED_CHARS
+        if truncated:
+            text = text[:MAX_ANALYSED_CHARS]
         norm = normalise(text, self._table)
         tokens = self._scan(norm)
         quiet_signals: frozenset[str] | None = None
+        totals: list[int] | None = None
         if not any(token.kind.labels for token in tokens):
             # Most chat names no trigger at all: no rule can fire, skip the clause analysis.
             quick_ack = self._quick_acknowledgement(norm, tokens)
             quiet_signals = _quiet_signals(tokens, acknowledgement=quick_ack)
-            if learned is None or quick_ack or not learned.may_add(norm, quiet_signals):
-                return _quiet(quick_ack), quiet_signals
+            if learned is None or quick_ack or not learned.quiet_messages:
+                return _quiet(quick_ack, truncated=truncated), quiet_signals
+            totals = self._scores(learned, norm, quiet_signals)
+            if not learned.may_add(totals):
+                return _quiet(quick_ack, truncated=truncated), quiet_signals
         message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
@@ -322,7 +361,9 @@ class Engine:
             else self._signals(message, hits, acknowledgement=rules_ack)
         )
         if learned is not None and not rules_ack:
-            learned.refine(text, norm, signals, labels, hits)
+            if totals is None:
+                totals = self._scores(learned, norm, signals)
+            learned.refine(text, norm, totals, labels, hits)
             self._imply(labels, hits)
         exempt_rule = self._exemption(message) if labels else None
         acknowledgement = rules_ack and not labels
@@ -337,20 +378,28 @@ class Engine:
             exempt_rule=exempt_rule,
             acknowledgement=acknowledgement,
             report_subject=subject,
+            truncated=truncated,
         )
         return result, signals
+
+    def _scores(self, learned: LearnedModel, norm: str, signals: frozenset[str]) -> list[int]:
+        if self._reference:
+            return learned.reference_scores(norm, signals)
+        return learned.fixed_scores(norm, signals)
 
     def _signals(
         self, message: _Message, hits: list[Hit], *, acknowledgement: bool
     ) -> frozenset[str]:
         signals = {f"rule:{hit.rule}" for hit in hits}
         signals.update(f"label:{hit.label.value}" for hit in hits)
+        blocked = message.blocked_clauses
         for token in message.tokens:
-            blocked = token.clause in message.blocked_clauses
-            prefix = "negated:" if token.negated else "blocked:" if blocked else "cat:"
-            signals.update(prefix + category for category in token.categories)
-            if token.kind.labels and (token.negated or blocked):
-                signals.update(f"{prefix}{label.value}" for label in token.kind.labels)
+            if token.negated:
+                signals |= token.kind.negated_signals
+            elif token.clause in blocked:
+                signals |= token.kind.blocked_signals
+            else:
+                signals |= token.kind.present_signals
         if message.blocked_clauses:
             signals.add("speaker:first_person")
         if acknowledgement:
@@ -434,6 +483,9 @@ class Engine:
             quote_intro=not categories.isdisjoint(self._quote_intro),
             early_rules=_rules_for(categories, self._by_category, self._rule_order),
             late_rules=_rules_for(categories, self._late_by_category, self._rule_order),
+            present_signals=_token_signals("cat:", categories, labels),
+            negated_signals=_token_signals("negated:", categories, labels),
+            blocked_signals=_token_signals("blocked:", categories, labels),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
@@ -464,22 +516,28 @@ class Engine:
             sentence_categories[token.sentence] |= token.categories
             message_categories |= token.categories
             clause_tokens[clause].append(token)
-        for members in clause_tokens:
-            if any(t.kind.negator or t.kind.purpose for t in members):
-                self._mark_negation(members)
+        if any(t.kind.negator or t.kind.purpose for t in tokens):
+            for members in clause_tokens:
+                if any(t.kind.negator or t.kind.purpose for t in members):
+                    self._mark_negation(members)
         if any(t.kind.quote_intro for t in tokens):
             _mark_quotes(norm, tokens)
         blocked = self._speaker_blocks(clause_tokens, clause_sentence)
         # What gives a trigger its force must itself be asked for: a negated token
         # ("不用再报了") cannot lend force to an object elsewhere in the sentence.
-        live_clause: list[set[str]] = [set() for _ in clause_starts]
-        live_sentence: list[set[str]] = [set() for _ in sentence_starts]
-        live_message: set[str] = set()
-        for token in tokens:
-            if not token.negated:
-                live_clause[token.clause] |= token.categories
-                live_sentence[token.sentence] |= token.categories
-                live_message |= token.categories
+        # Without negated tokens everything is live: share the sets (both stay read-only).
+        live_clause = clause_categories
+        live_sentence = sentence_categories
+        live_message = message_categories
+        if any(token.negated for token in tokens):
+            live_clause = [set() for _ in clause_starts]
+            live_sentence = [set() for _ in sentence_starts]
+            live_message = set()
+            for token in tokens:
+                if not token.negated:
+                    live_clause[token.clause] |= token.categories
+                    live_sentence[token.sentence] |= token.categories
+                    live_message |= token.categories
         return _Message(
             norm,
             tokens,

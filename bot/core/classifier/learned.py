@@ -31,7 +31,10 @@ Because folding keeps every character in place, the span's offsets are offsets i
 original text. When no n-gram contributes positively (the score comes from the rules'
 signals alone), the span of the first rule hit is used, else the whole stripped text.
 
-Inference is pure Python; the weights (``data/learned.json``) are read once per process.
+Scores are exact fixed-point sums (:mod:`bot.core.classifier.lanes`), so they never depend on the
+hash seed; the n-grams of a message are summed by one numpy pass
+(:mod:`bot.core.classifier.gram_index`). The weights (``data/learned.json``) are read once per
+process.
 """
 
 from __future__ import annotations
@@ -39,11 +42,14 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
+from bot.core.classifier.gram_index import GramIndex
+from bot.core.classifier.lanes import MAX_WEIGHT, SCALE, pack, to_fixed, unpack
 from bot.core.classifier.model import Hit
 from bot.core.labels import ALL_LABELS, Label
 
@@ -56,6 +62,9 @@ EVIDENCE_SPAN = 8
 """The longest span, in characters, a model hit quotes as its evidence (before widening to
 whole Latin words)."""
 EVIDENCE_COST = 0.3
+NUMPY_FROM = 20
+"""From this many characters (markers included) the n-grams are summed by the numpy index;
+below it a few dozen dict probes are cheaper than the fixed cost of the numpy calls."""
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz'")
 _START, _END = "\x02", "\x03"
 _WORD = re.compile(r"[a-z][a-z']*")
@@ -163,6 +172,14 @@ def word_features(norm: str) -> Iterator[tuple[str, int, int]]:
         previous = match
 
 
+def word_set(norm: str) -> set[str]:
+    """The distinct words and word bigrams of :func:`word_features` (fast path, same set)."""
+    words = _WORD.findall(norm)
+    found = set(words)
+    found.update(map(" ".join, pairwise(words)))
+    return found
+
+
 def feature_names(norm: str, signals: Iterable[str]) -> dict[str, set[str]]:
     """The features of one message by family (``grams``, ``words``, ``signals``).
 
@@ -170,9 +187,27 @@ def feature_names(norm: str, signals: Iterable[str]) -> dict[str, set[str]]:
     """
     return {
         "grams": gram_set(frame(norm)),
-        "words": {word for word, _s, _e in word_features(norm)},
+        "words": word_set(norm),
         "signals": set(signals),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """The model in exact fixed point (see :mod:`bot.core.classifier.lanes`)."""
+
+    bias: int
+    keep: tuple[int, ...]
+    add: tuple[int, ...]
+    grams: dict[str, int]
+    words: dict[str, int]
+    signals: dict[str, int]
+    gram_index: GramIndex | None
+    """The n-gram weights as a numpy index (None: the alphabet is too large; use ``grams``)."""
+
+
+def _packed_table(table: Mapping[str, tuple[float, ...]]) -> dict[str, int]:
+    return {name: pack([to_fixed(weight) for weight in row]) for name, row in table.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +215,8 @@ class LearnedModel:
     """Per-label linear scores over n-gram and rule-signal features, with two thresholds.
 
     Each feature family maps a feature to its weight for every label, in the order of
-    :attr:`labels`; a feature absent from the table weighs nothing.
+    :attr:`labels`; a feature absent from the table weighs nothing. Scores are summed exactly
+    in fixed point (millionths), so they never depend on the order features are visited in.
     """
 
     labels: tuple[Label, ...]
@@ -195,43 +231,91 @@ class LearnedModel:
     known_rules: frozenset[str]
     """The rule and implication ids the model was trained alongside; it never drops a label
     that another rule (a deployment's own rule file) gave."""
+    _packed: _Packed = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        packed = _Packed(
+            bias=pack([to_fixed(value) for value in self.bias]),
+            keep=tuple(to_fixed(value) for value in self.keep),
+            add=tuple(to_fixed(value) for value in self.add),
+            grams=_packed_table(self.grams),
+            words=_packed_table(self.words),
+            signals=_packed_table(self.signals),
+            gram_index=GramIndex.build(self.grams, len(self.labels)),
+        )
+        object.__setattr__(self, "_packed", packed)
+
+    def fixed_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
+        """The score of every label of :attr:`labels` in millionths, summed exactly.
+
+        The n-grams of all but the shortest texts are summed by one numpy pass
+        (:mod:`bot.core.classifier.gram_index`); for words and rule signals one packed integer
+        per feature carries all six weights, so their sum is a single C-level ``sum``
+        (:mod:`bot.core.classifier.lanes`).
+        """
+        packed = self._packed
+        total = packed.bias
+        for table, names in ((packed.words, word_set(norm)), (packed.signals, signals)):
+            # a dict view intersects by probing the smaller side: one C loop per family
+            total += sum(map(table.__getitem__, table.keys() & names))
+        framed = frame(norm)
+        if packed.gram_index is None or len(framed) < NUMPY_FROM:
+            grams = packed.grams
+            total += sum(map(grams.__getitem__, grams.keys() & gram_set(framed)))
+            return unpack(total, len(self.labels))
+        ngram_totals = packed.gram_index.totals(framed)
+        return [a + b for a, b in zip(unpack(total, len(self.labels)), ngram_totals, strict=True)]
+
+    def reference_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
+        """:meth:`fixed_scores` the plain way: feature by feature, label by label.
+
+        Slow; kept so that benchmarks and tests can check the fast path against it.
+        """
+        lanes = len(self.labels)
+        packed = self._packed
+        names = {
+            "grams": {gram for gram, _s, _e in char_grams(frame(norm))},
+            "words": {word for word, _s, _e in word_features(norm)},
+            "signals": set(signals),
+        }
+        totals = unpack(packed.bias, lanes)
+        for family, table in (
+            ("grams", packed.grams),
+            ("words", packed.words),
+            ("signals", packed.signals),
+        ):
+            for name in sorted(names[family]):
+                if name in table:
+                    for index, value in enumerate(unpack(table[name], lanes)):
+                        totals[index] += value
+        return totals
 
     def scores(self, norm: str, signals: Iterable[str]) -> list[float]:
-        """The raw score (log-odds) of every label of :attr:`labels` for one message."""
-        grams = gram_set(frame(norm))
-        words = {word for word, _s, _e in word_features(norm)}
-        present = set(signals)
-        # dict views intersect by probing the smaller side: one C loop per family
-        rows = [self.bias]
-        for table, names in ((self.grams, grams), (self.words, words), (self.signals, present)):
-            found = table.keys() & names
-            if found:
-                rows.extend(map(table.__getitem__, found))
-        return [sum(column) for column in zip(*rows, strict=True)]
+        """The score (log-odds) of every label of :attr:`labels` for one message."""
+        return [value / SCALE for value in self.fixed_scores(norm, signals)]
 
-    def may_add(self, norm: str, signals: Iterable[str]) -> bool:
-        """Whether a message no rule can fire on is worth scoring (it may gain a label)."""
+    def may_add(self, totals: Sequence[int]) -> bool:
+        """Whether a message no rule can fire on gains a label by its :meth:`fixed_scores`."""
         if not self.quiet_messages:
             return False
-        totals = self.scores(norm, signals)
-        return any(score >= limit for score, limit in zip(totals, self.add, strict=True))
+        return any(score >= limit for score, limit in zip(totals, self._packed.add, strict=True))
 
     def refine(
-        self, text: str, norm: str, signals: Iterable[str], labels: set[Label], hits: list[Hit]
+        self, text: str, norm: str, totals: Sequence[int], labels: set[Label], hits: list[Hit]
     ) -> None:
-        """Keep, drop or add labels in place by the model's scores; hits follow the labels.
+        """Keep, drop or add labels in place by the :meth:`fixed_scores` ``totals``.
 
         A dropped label loses its hits; an added label gets one ``model.<label>`` hit.
         """
-        totals = self.scores(norm, signals)
+        keep, add = self._packed.keep, self._packed.add
         trusted = {hit.label for hit in hits if hit.rule not in self.known_rules}
         for index, label in enumerate(self.labels):
             score = totals[index]
             if label in labels:
-                if score < self.keep[index] and label not in trusted:
+                if score < keep[index] and label not in trusted:
                     labels.discard(label)
                     hits[:] = [hit for hit in hits if hit.label is not label]
-            elif score >= self.add[index]:
+            elif score >= add[index]:
                 labels.add(label)
                 start, end = self._evidence(text, norm, index, hits)
                 hits.append(Hit(label, f"model.{label.value}", text[start:end], start, end))
@@ -306,7 +390,7 @@ def _tables(raw: object, labels: int, what: str) -> dict[str, tuple[float, ...]]
                 raise LearnedModelError(
                     f"weights file: feature {name!r} in '{what}' names a label index out of range"
                 )
-            row[index] += float(pairs[position + 1])
+            row[index] += _weight(pairs[position + 1], f"feature {name!r} in '{what}'")
         table[name] = tuple(row)
     return table
 
@@ -314,7 +398,21 @@ def _tables(raw: object, labels: int, what: str) -> dict[str, tuple[float, ...]]
 def _floats(raw: object, count: int, what: str) -> tuple[float, ...]:
     if not isinstance(raw, list) or len(raw) != count:
         raise LearnedModelError(f"weights file: '{what}' must list {count} numbers")
-    return tuple(float(value) for value in raw)
+    return tuple(_weight(value, f"'{what}'") for value in raw)
+
+
+def _weight(raw: object, where: str) -> float:
+    """One weight or threshold; finite and within :data:`MAX_WEIGHT` so sums stay exact."""
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise LearnedModelError(f"weights file: {where} holds {raw!r}, not a number") from None
+    if not abs(value) <= MAX_WEIGHT:  # also refuses NaN
+        raise LearnedModelError(
+            f"weights file: {where} holds {raw!r}; weights must be finite and within "
+            f"±{MAX_WEIGHT:g}; rebuild the weights"
+        )
+    return value
 
 
 def model_from_dict(data: Mapping[str, object]) -> LearnedModel:

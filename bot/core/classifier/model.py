@@ -28,3 +28,6 @@ class Classification:
     exempt_rule: str | None
     acknowledgement: bool
     report_subject: str | None
+    truncated: bool = False
+    """Whether only the first :data:`~bot.core.classifier.engine.MAX_ANALYSED_CHARS`
+    characters were analysed (the hits then all lie in that opening part)."""

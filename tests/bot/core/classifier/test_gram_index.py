@@ -1,0 +1,57 @@
+"""The numpy n-gram index sums exactly what a set of n-gram strings and a dict would."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.classifier.gram_index import GramIndex
+from bot.core.classifier.lanes import pack, to_fixed, unpack
+from bot.core.classifier.learned import gram_set
+
+# Grams over a small alphabet, so that random texts hit them often; texts also draw on
+# characters the model does not know (x, y, 字), which must never produce a false match.
+_GRAMS = {
+    "a": (0.5, -1.0),
+    "ab": (0.25, 0.0),
+    "ba": (-0.75, 2.0),
+    "aba": (1.125, 0.5),
+    "abab": (3.0, -0.001),
+    "bb": (0.1, 0.2),
+    "\x02a": (0.7, 0.7),
+    "b\x03": (-0.3, 0.9),
+}
+_INDEX = GramIndex.build(_GRAMS, 2)
+
+
+def _plain(framed: str) -> list[int]:
+    totals = [0, 0]
+    for gram in gram_set(framed):
+        for index, weight in enumerate(_GRAMS.get(gram, (0.0, 0.0))):
+            totals[index] += to_fixed(weight)
+    return totals
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abxy字", max_size=40))
+def test_index_totals_equal_the_plain_sum(text: str) -> None:
+    assert _INDEX is not None
+    framed = "\x02" + text + "\x03"
+    assert _INDEX.totals(framed) == _plain(framed)
+
+
+def test_a_repeated_gram_counts_once() -> None:
+    assert _INDEX is not None
+    assert _INDEX.totals("aaaa") == [to_fixed(0.5), to_fixed(-1.0)]
+
+
+def test_unknown_characters_between_known_ones_match_nothing() -> None:
+    assert _INDEX is not None
+    # "axb" holds "a" and "b" apart: neither "ab" nor "ba" may be found
+    assert _INDEX.totals("axbx") == [to_fixed(0.5), to_fixed(-1.0)]
+
+
+@given(st.lists(st.lists(st.integers(-(10**12), 10**12), min_size=6, max_size=6), max_size=50))
+def test_packed_rows_add_lane_by_lane(rows: list[list[int]]) -> None:
+    total = sum(pack(row) for row in rows)
+    assert unpack(total, 6) == [sum(row[lane] for row in rows) for lane in range(6)]
