@@ -7,8 +7,7 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
@@ -19,6 +18,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import IngestResult, StoreError
+from storage.cluster import RedisClient, is_cluster
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
 
 _WEEK_SECONDS = 7 * 24 * 3600
@@ -33,15 +33,17 @@ def _load_script(name: str) -> str:
 class RedisStore:
     """Aggregates in Redis. Every key of a group shares one hash tag (cluster-ready)."""
 
-    def __init__(self, client: Redis, retention: Retention | None = None) -> None:
+    def __init__(self, client: RedisClient, retention: Retention | None = None) -> None:
         self._redis = client
         self._retention = retention or default_settings().retention()
         self._ingest = client.register_script(_load_script("ingest.lua"))
+        # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
+        self._script_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
         self._on_close: list[Any] = []
 
     @property
-    def client(self) -> Redis:
+    def client(self) -> RedisClient:
         """The underlying client (for benchmarks and maintenance tools)."""
         return self._redis
 
@@ -67,14 +69,31 @@ class RedisStore:
         try:
             for group_id in {o.group_id for o in observations} - self._known_groups:
                 await self.add_group(group_id)
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for observation in observations:
-                    keys_, args = self._ingest_call(observation)
-                    await self._ingest(keys=keys_, args=args, client=pipe)
-                replies = await pipe.execute()
+            replies = await self._ingest_pipeline(observations)
         except RedisError as error:
             raise StoreError(f"could not write to Redis: {error}") from error
         return [IngestResult(int(reply)) for reply in replies]
+
+    async def _ingest_pipeline(self, observations: Sequence[Observation]) -> list[Any]:
+        if not self._script_loaded:
+            await self._redis.script_load(self._ingest.script)
+            self._script_loaded = True
+        try:
+            return await self._run_ingest_batch(observations)
+        except NoScriptError:
+            # A node restarted or failed over and lost its script cache. A cluster pipeline
+            # only runs once every node has taken its part, and a node without the script
+            # counted nothing of it; the others see repeats and change nothing.
+            await self._redis.script_load(self._ingest.script)
+            return await self._run_ingest_batch(observations)
+
+    async def _run_ingest_batch(self, observations: Sequence[Observation]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for observation in observations:
+                keys_, args = self._ingest_call(observation)
+                # redis-py's stubs omit pipelines from the accepted clients; it takes them.
+                await self._ingest(keys=keys_, args=args, client=pipe)  # type: ignore[arg-type]
+            return list(await pipe.execute())
 
     def _ingest_call(self, o: Observation) -> tuple[list[str], list[str | int]]:
         r = self._retention
@@ -111,8 +130,12 @@ class RedisStore:
                 pipe.hgetall(keys.week_counters(group_id, week))
                 pipe.hgetall(keys.week_evidence(group_id, week))
                 pipe.hgetall(keys.week_flags(group_id, week))
-                pipe.pfcount(keys.week_flag_members(group_id, week))
-                counters, evidence, flags, members = await pipe.execute()
+                counters, evidence, flags = await pipe.execute()
+            # Cluster pipelines refuse PFCOUNT (a multi-key command), and only a flagged week
+            # has flag members to count, so it is asked apart and only then.
+            members = (
+                await self._redis.pfcount(keys.week_flag_members(group_id, week)) if flags else 0
+            )
         except RedisError as error:
             raise StoreError(f"could not read from Redis: {error}") from error
         aggregate = decode_week(week, _text_map(counters), _text_map(evidence))
@@ -175,6 +198,8 @@ class RedisStore:
         await self.add_group(new_id)
 
     async def _merge_key(self, source: str, target: str) -> None:
+        # Old and new group live in different hash slots (on a cluster, perhaps different
+        # nodes), so nothing here may name both keys in one command: read, then write.
         kind = _text(await self._redis.type(source))
         ttl = await self._redis.ttl(source)
         if kind == "hash" and keys.is_week_flags(source):
@@ -187,17 +212,40 @@ class RedisStore:
                     await self._redis.hincrby(target, field, int(value))
                 else:
                     await self._redis.hsetnx(target, field, value)
-        elif kind == "set":
-            await self._redis.sunionstore(target, [target, source])
-        elif kind == "zset":
-            await self._redis.zunionstore(target, [target, source], aggregate="MAX")
+        elif kind in {"set", "zset"}:
+            await self._merge_collection(kind, source, target)
         elif keys.is_flag_members(source):
-            await self._redis.pfmerge(target, source)
-        else:
+            await self._merge_flag_members(source, target)
+        elif keys.is_group_settings(source) or not await self._redis.exists(target):
             # Settings move as they are (admins chose them); anything else fills only a gap.
-            await self._redis.copy(source, target, replace=keys.is_group_settings(source))
+            dumped = await self._redis.dump(source)
+            if dumped is not None:
+                await self._redis.restore(target, 0, dumped, replace=True)
         if ttl > 0:
             await self._redis.expire(target, ttl)
+
+    async def _merge_collection(self, kind: str, source: str, target: str) -> None:
+        if kind == "set":
+            members = await self._redis.smembers(source)
+            if members:
+                await self._redis.sadd(target, *members)
+            return
+        scored: list[Any] = await self._redis.zrange(source, 0, -1, withscores=True)
+        best = {_text(member): float(score) for member, score in scored}
+        if best:
+            # GT keeps the higher score, as ZUNIONSTORE ... AGGREGATE MAX did.
+            await self._redis.zadd(target, best, gt=True)
+
+    async def _merge_flag_members(self, source: str, target: str) -> None:
+        # A HyperLogLog cannot be read back as members: copy its bytes next to the target
+        # (same hash slot), merge there, drop the copy.
+        dumped = await self._redis.dump(source)
+        if dumped is None:
+            return
+        scratch = f"{target}:merging"
+        await self._redis.restore(scratch, 60, dumped, replace=True)
+        await self._redis.pfmerge(target, scratch)
+        await self._redis.delete(scratch)
 
     async def _merge_flags(self, source: str, target: str) -> None:
         for field, value in _text_map(await self._redis.hgetall(source)).items():
