@@ -1,9 +1,12 @@
-"""Weekly digest delivery with the JobQueue: once per group-week and recipient, across restarts."""
+"""Weekly digest delivery with the JobQueue: once per group-week and recipient, across restarts
+and across several workers sharing one store (an expiring lease per digest, see storage/leases.py).
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot
@@ -21,19 +24,28 @@ from bot.render.telegram_html import digest_html
 from bot.usecases.digests import DigestRequest, due_group_week, load_digest
 from bot.usecases.services import Services
 from handlers.context import App, BotContext
+from storage.base import DigestLease
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "digest:"
+SWEEP_JOB = "digest-sweep"
+DigestPart = Callable[[Bot, int], Awaitable[object]]
 
 
 async def on_startup(app: App) -> None:
-    """Re-create every group's weekly job from the store, and catch up on missed digests."""
+    """Re-create every group's weekly job from the store, and catch up on missed digests.
+
+    A repeating sweep then catches what another worker left half-sent (its lease expired).
+    """
     found = app.bot_data.services
     for group_id in await found.store.groups():
         group = await found.group(group_id)
         if group.active:
             schedule_group(app.job_queue, found, group_id, group)
     await catch_up(app.bot, found)
+    if app.job_queue is not None:
+        every = timedelta(seconds=found.settings.digest_sweep_seconds)
+        app.job_queue.run_repeating(_sweep_job, interval=every, first=every, name=SWEEP_JOB)
 
 
 def schedule_group(
@@ -68,6 +80,10 @@ async def _weekly_job(context: BotContext) -> None:
     await deliver_due_digest(context.bot, context.services, context.job.data)
 
 
+async def _sweep_job(context: BotContext) -> None:
+    await catch_up(context.bot, context.services)
+
+
 async def catch_up(bot: Bot, found: Services) -> int:
     """Deliver digests that fell due while the bot was down (sent markers prevent repeats)."""
     delivered = 0
@@ -81,50 +97,97 @@ async def group_digest(found: Services, group_id: int, week: str, now: datetime)
     return await load_digest(found.store, await DigestRequest.of_group(found, group_id), week, now)
 
 
-async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDigest) -> None:
-    """Send a digest as HTML messages, then its hour chart when there were demands."""
+async def digest_parts(found: Services, digest: WeekDigest) -> list[DigestPart]:
+    """A digest's messages in order: its HTML texts, then its hour chart when there were demands.
+
+    Each part is sent on its own, so a worker taking over a half-sent digest resumes after the
+    parts that already arrived.
+    """
     group = await found.group(digest.group_id)
     language = group.language_or(found.settings)
-    for text in digest_html(digest, language):
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    parts: list[DigestPart] = [_text_part(text) for text in digest_html(digest, language)]
     if found.settings.digest_chart and digest.demands:
         chart = hour_heatmap_png(digest, await found.working_time(digest.group_id))
         caption = Translator(language)("Demands by hour (00–23, local time):")
-        await bot.send_photo(chat_id, chart, caption=caption)
+        parts.append(lambda bot, chat_id: bot.send_photo(chat_id, chart, caption=caption))
+    return parts
+
+
+def _text_part(text: str) -> DigestPart:
+    return lambda bot, chat_id: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+
+async def send_digest(bot: Bot, found: Services, chat_id: int, digest: WeekDigest) -> None:
+    """Send a digest as HTML messages, then its hour chart when there were demands."""
+    for part in await digest_parts(found, digest):
+        await part(bot, chat_id)
 
 
 async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     """Send the latest due weekly digest of ``group_id`` to its recipients, each exactly once.
 
     Returns how many recipients received it now. Weeks without messages send nothing. A failed
-    delivery is released for a retry, unless the recipient blocked the bot.
+    delivery gives its lease up for a retry, unless the recipient blocked the bot. Several
+    workers may call this at once: the lease lets one of them send each digest.
     """
     group = await found.group(group_id)
     if not group.active:
         return 0
     now = found.clock()
     week = await due_group_week(found, group_id, now)
+    seconds = found.settings.digest_lease_seconds
+    leases: dict[int, DigestLease] = {}
+    for recipient in group.digest_recipients or [group_id]:
+        lease = await found.store.take_digest_lease(
+            group_id, week, recipient, found.worker, seconds
+        )
+        if lease is not None:
+            leases[recipient] = lease
+    if not leases:
+        return 0
     digest = await group_digest(found, group_id, week, now)
     if digest.messages == 0:
+        for recipient, lease in leases.items():
+            await found.store.finish_digest(group_id, week, recipient, lease, sent=False)
         return 0
+    parts = await digest_parts(found, digest)
     delivered = 0
-    for recipient in group.digest_recipients or [group_id]:
-        if not await found.store.claim_digest(group_id, week, recipient):
-            continue
-        try:
-            await send_digest(bot, found, recipient, digest)
-        except Forbidden:
-            log.warning("digest of group %s for %s: recipient unreachable", group_id, week)
-        except TelegramError as error:
-            await found.store.release_digest(group_id, week, recipient)
-            log.warning(
-                "digest of group %s for %s failed: %s", group_id, week, type(error).__name__
-            )
-        else:
+    for recipient, lease in leases.items():
+        if await _deliver_leased(bot, found, (group_id, week, recipient), lease, parts):
             delivered += 1
             found.metrics.digests.inc()
     log.info("digest of group %s for %s delivered to %d recipients", group_id, week, delivered)
     return delivered
+
+
+async def _deliver_leased(
+    bot: Bot,
+    found: Services,
+    target: tuple[int, str, int],
+    lease: DigestLease,
+    parts: list[DigestPart],
+) -> bool:
+    group_id, week, recipient = target
+    store, seconds = found.store, found.settings.digest_lease_seconds
+    try:
+        for index, part in enumerate(parts):
+            if index < lease.parts_sent:
+                continue  # sent by a worker that stopped mid-digest
+            await part(bot, recipient)
+            if not await store.record_digest_parts(*target, lease, index + 1, seconds):
+                # Too slow: the lease expired and another worker resumed this digest.
+                log.warning("digest of group %s for %s: lease lost mid-send", group_id, week)
+                return False
+    except Forbidden:
+        log.warning("digest of group %s for %s: recipient unreachable", group_id, week)
+        await store.finish_digest(*target, lease, sent=True)
+        return False
+    except TelegramError as error:
+        await store.finish_digest(*target, lease, sent=False)
+        log.warning("digest of group %s for %s failed: %s", group_id, week, type(error).__name__)
+        return False
+    await store.finish_digest(*target, lease, sent=True)
+    return True
 
 
 async def send_current_week(bot: Bot, found: Services, group_id: int) -> None:

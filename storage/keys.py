@@ -92,3 +92,13 @@ def flag_limiter(day_token: str) -> str:
 def invite(token: str) -> str:
     """One-time digest subscription link token -> group id."""
     return f"{PREFIX}:invite:{token}"
+
+
+def digest_lease(group_id: int, week: str, recipient: int) -> str:
+    """String: the worker now sending this digest (expires, so another can take over)."""
+    return f"{_group(group_id)}:lease:{week}:{recipient}"
+
+
+def digest_progress(group_id: int, week: str, recipient: int) -> str:
+    """String: how many parts of this digest were sent (a taker resumes after them)."""
+    return f"{_group(group_id)}:parts:{week}:{recipient}"

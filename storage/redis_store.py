@@ -17,9 +17,10 @@ from bot.core.observation import Observation
 from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
-from storage.base import IngestResult, StoreError
+from storage.base import DigestLease, IngestResult, StoreError
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
+from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
 _FLAG_TEXTS_KEPT = 20
@@ -40,6 +41,7 @@ class RedisStore:
         # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
         self._script_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
+        self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
         self._on_close: list[Any] = []
 
     @property
@@ -269,6 +271,27 @@ class RedisStore:
     async def release_digest(self, group_id: int, week: str, recipient: int) -> None:
         """Undo a digest claim; see ``Store.release_digest``."""
         await self._redis.srem(keys.digests_sent(group_id), f"{week}:{recipient}")
+
+    async def take_digest_lease(
+        self, group_id: int, week: str, recipient: int, holder: str, seconds: float
+    ) -> DigestLease | None:
+        """Take or renew a digest lease; see ``Store.take_digest_lease``."""
+        return await self._leases.take(group_id, week, recipient, holder, seconds)
+
+    async def record_digest_parts(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, parts_sent: int,
+        seconds: float,
+    ) -> bool:  # fmt: skip
+        """Record sent parts under a lease; see ``Store.record_digest_parts``."""
+        return await self._leases.record_parts(
+            group_id, week, recipient, lease, parts_sent, seconds
+        )
+
+    async def finish_digest(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, *, sent: bool
+    ) -> None:
+        """Mark sent or give up a lease; see ``Store.finish_digest``."""
+        await self._leases.finish(group_id, week, recipient, lease, sent=sent)
 
     async def add_flag(
         self, group_id: int, week: str, label: Label, text: str | None, member_token: str

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     digest_chart: bool = Field(default=True, description="send an hour-by-weekday chart too")
     digest_weekday: str = "mon"
     digest_time: time = time(9, 0)
+    digest_lease_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="how long a worker may go silent mid-digest before another takes over",
+    )
+    digest_sweep_seconds: float = Field(
+        default=300, gt=0, description="how often each worker looks for due or abandoned digests"
+    )
 
     @field_validator("redis_url")
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +25,11 @@ ADMIN_CACHE_SECONDS = 300
 def system_clock() -> datetime:
     """The real time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """A name for this process among the workers sharing one store (host, pid, random tail)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Services:
     flag_keys: FlagKeys
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
+    worker: str = field(default_factory=worker_name)
     admins: AdminCache = field(init=False)
     _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)

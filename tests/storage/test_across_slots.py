@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -89,3 +90,22 @@ async def test_a_single_server_opens_a_plain_client(redis_url: str) -> None:
         assert isinstance(client, Redis) is not is_cluster_node
     finally:
         await client.aclose()
+
+
+async def test_the_same_update_processed_by_many_workers_at_once_counts_once(
+    store: RedisStore, redis_url: str
+) -> None:
+    # Each "worker" has its own client and store, as separate processes would.
+    workers = [RedisStore(await connect(redis_url)) for _ in range(4)]
+    try:
+        message = observation(5, group_id=GROUPS[3], labels={Label.PROOF_DEMAND})
+        results = await asyncio.gather(
+            *(worker.ingest_many([message]) for worker in workers for _ in range(5))
+        )
+    finally:
+        for worker in workers:
+            await worker.client.aclose()
+    flat = [result for batch in results for result in batch]
+    assert flat.count(IngestResult.NEW) == 1
+    assert flat.count(IngestResult.DUPLICATE) == len(flat) - 1
+    assert (await store.week(GROUPS[3], WEEK)).labelled == {Label.PROOF_DEMAND: 1}
