@@ -79,6 +79,9 @@ class Settings(BaseSettings):
         gt=0,
         description="how long a worker may go silent mid-digest before another takes over",
     )
+    shared_webhook: bool = Field(
+        default=False, description="several workers serve one webhook URL: none deletes it on exit"
+    )
     digest_sweep_seconds: float = Field(
         default=300, gt=0, description="how often each worker looks for due or abandoned digests"
     )

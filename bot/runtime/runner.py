@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import signal
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from bot.runtime.app import (
     telegram_token,
 )
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
+from bot.runtime.workers import shared_webhook_secret
 from handlers.context import App
 from storage.factory import open_store
 
@@ -53,9 +53,19 @@ async def run_bot(
                 async with _serving(ops, listen, metrics_port or 0):
                     await _poll(application)
             else:
-                secret = secrets.token_urlsafe(32)
-                app = webhook_app(application, secret, store.ping, metrics=services.metrics)
-                await _serve_webhook(application, app, secret, webhook_url, listen, port)
+                secret = shared_webhook_secret(token)
+                # Each update is handled (and stored) before its 200: a worker killed mid-request
+                # leaves the update unconfirmed, and Telegram redelivers it to another worker.
+                app = webhook_app(
+                    application,
+                    secret,
+                    store.ping,
+                    deliver=application.process_update,
+                    metrics=services.metrics,
+                )
+                await _serve_webhook(
+                    application, app, secret, webhook_url, listen, port, settings.shared_webhook
+                )
         finally:
             await stop_application(application)
     finally:
@@ -89,7 +99,13 @@ async def _serving(app: web.Application | None, listen: str, port: int) -> Async
 
 
 async def _serve_webhook(
-    application: App, app: web.Application, secret: str, url: str, listen: str, port: int
+    application: App,
+    app: web.Application,
+    secret: str,
+    url: str,
+    listen: str,
+    port: int,
+    shared: bool,
 ) -> None:
     endpoint = url if urlsplit(url).path.endswith(UPDATE_PATH) else url.rstrip("/") + UPDATE_PATH
     async with _serving(app, listen, port):
@@ -100,7 +116,8 @@ async def _serve_webhook(
         try:
             await _until_stopped()
         finally:
-            await application.bot.delete_webhook()
+            if not shared:  # other workers still serve a shared webhook
+                await application.bot.delete_webhook()
 
 
 async def _until_stopped() -> None:
