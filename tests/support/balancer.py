@@ -16,12 +16,12 @@ from aiohttp import web
 class RoundRobinBalancer:
     """Forwards every POST and GET to the next live worker URL (``async with`` to serve)."""
 
-    def __init__(self, workers: list[str]) -> None:
+    def __init__(self, workers: list[str], port: int = 0) -> None:
         self.workers = workers
         self._turn = itertools.count()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
-        self.port = 0
+        self.port = port
 
     @property
     def url(self) -> str:
@@ -37,7 +37,7 @@ class RoundRobinBalancer:
         app.router.add_route("*", "/{tail:.*}", self._forward)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         server = site._server
         assert server is not None
