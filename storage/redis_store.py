@@ -18,6 +18,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import DigestLease, IngestResult, StoreError
+from storage.batcher import IngestBatcher
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import LABEL_CODES, counter_tokens, decode_week, evidence_record
 from storage.leases import DigestLeases
@@ -41,6 +42,7 @@ class RedisStore:
         # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
         self._script_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
+        self._batcher = IngestBatcher(self.ingest_many)
         self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
         self._on_close: list[Any] = []
 
@@ -54,15 +56,10 @@ class RedisStore:
         self._on_close.append(callback)
 
     async def ingest(self, observation: Observation) -> IngestResult:
-        """Count one message in one round trip; see ``Store.ingest``."""
-        if observation.group_id not in self._known_groups:
-            await self.add_group(observation.group_id)
-        keys_, args = self._ingest_call(observation)
-        try:
-            reply = await self._ingest(keys=keys_, args=args)
-        except RedisError as error:
-            raise StoreError(f"could not write to Redis: {error}") from error
-        return IngestResult(int(reply))
+        """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
+        flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
+        """
+        return await self._batcher.ingest(observation)
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""
