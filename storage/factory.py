@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from bot.core.retention import Retention
 from storage.base import Store, StoreError
@@ -29,7 +29,7 @@ async def open_store(
     try:
         # A single server or any node of a Redis Cluster: ``connect`` asks which.
         client = await connect(url)
-    except (RedisError, OSError) as error:
+    except (RedisError, RedisClusterException, OSError) as error:
         if embedded is not None:
             embedded.stop()
         raise StoreError(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
@@ -69,7 +69,7 @@ class RedisStore:
             for group_id in {o.group_id for o in observations} - self._known_groups:
                 await self.add_group(group_id)
             replies = await self._ingest_pipeline(observations)
-        except RedisError as error:
+        except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
         return [IngestResult(int(reply)) for reply in replies]
 
