@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Protocol
@@ -20,6 +21,14 @@ class IngestResult(IntEnum):
     DUPLICATE = 0
     NEW = 1
     UPDATED = 2
+
+
+@dataclass(frozen=True)
+class DigestLease:
+    """A held digest lease: who holds it and how many parts were already sent (to skip)."""
+
+    holder: str
+    parts_sent: int
 
 
 class StoreError(RuntimeError):
@@ -113,6 +122,28 @@ class Store(Protocol):
 
         A flag that is not counted writes nothing. Nothing stored may be ordered by arrival.
         """
+        ...
+
+    async def take_digest_lease(
+        self, group_id: int, week: str, recipient: int, holder: str, seconds: float
+    ) -> DigestLease | None:
+        """Take or renew the expiring lease to send one digest (several workers share a store).
+
+        None when the digest was already sent or another holder's lease is still alive.
+        """
+        ...
+
+    async def record_digest_parts(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, parts_sent: int,
+        seconds: float,
+    ) -> bool:  # fmt: skip
+        """Record how many parts were sent and renew the lease; False once the lease was lost."""
+        ...
+
+    async def finish_digest(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, *, sent: bool
+    ) -> None:
+        """Mark the digest sent, or (``sent=False``) give the lease up so a later run retries."""
         ...
 
     async def note_newcomer(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from bot.core.retention import Retention
 from storage.base import Store, StoreError
+from storage.cluster import connect
 from storage.embedded import start_embedded_async
 from storage.redis_store import RedisStore
 
@@ -26,11 +26,10 @@ async def open_store(
         url = embedded.url
     else:
         url = redis_url
-    client: Redis = Redis.from_url(url, decode_responses=False)
     try:
-        await client.ping()
-    except (RedisError, OSError) as error:
-        await client.aclose()
+        # A single server or any node of a Redis Cluster: ``connect`` asks which.
+        client = await connect(url)
+    except (RedisError, RedisClusterException, OSError) as error:
         if embedded is not None:
             embedded.stop()
         raise StoreError(

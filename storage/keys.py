@@ -119,3 +119,13 @@ ROLLUPS_SENT = f"{PREFIX}:rollups:sent"
 def unit_invite(token: str) -> str:
     """One-time unit roll-up subscription link token -> unit path."""
     return f"{PREFIX}:unitinvite:{token}"
+
+
+def digest_lease(group_id: int, week: str, recipient: int) -> str:
+    """String: the worker now sending this digest (expires, so another can take over)."""
+    return f"{_group(group_id)}:lease:{week}:{recipient}"
+
+
+def digest_progress(group_id: int, week: str, recipient: int) -> str:
+    """String: how many parts of this digest were sent (a taker resumes after them)."""
+    return f"{_group(group_id)}:parts:{week}:{recipient}"

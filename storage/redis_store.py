@@ -11,8 +11,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
@@ -24,7 +23,9 @@ from bot.core.observation import Observation
 from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
-from storage.base import IngestResult, StoreError
+from storage.base import DigestLease, IngestResult, StoreError
+from storage.batcher import IngestBatcher
+from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
     HEADLINE_FIELDS,
     LABEL_CODES,
@@ -33,6 +34,7 @@ from storage.codec import (
     decode_week,
     evidence_record,
 )
+from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
 _REWRITE_POLL_SECONDS = 0.02
@@ -49,7 +51,7 @@ def _load_script(name: str) -> str:
 class RedisStore:
     """Aggregates in Redis. Every key of a group shares one hash tag (cluster-ready)."""
 
-    def __init__(self, client: Redis, retention: Retention | None = None) -> None:
+    def __init__(self, client: RedisClient, retention: Retention | None = None) -> None:
         self._redis = client
         self._retention = retention or default_settings().retention()
         self._ingest = client.register_script(_load_script("ingest.lua"))
@@ -58,11 +60,15 @@ class RedisStore:
         self._rewriter: asyncio.Task[None] | None = None
         self._rewrite_again = False
         self._rollup = client.register_script(_load_script("rollup.lua"))
+        # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
+        self._script_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
+        self._batcher = IngestBatcher(self.ingest_many)
+        self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
         self._on_close: list[Any] = []
 
     @property
-    def client(self) -> Redis:
+    def client(self) -> RedisClient:
         """The underlying client (for benchmarks and maintenance tools)."""
         return self._redis
 
@@ -71,15 +77,10 @@ class RedisStore:
         self._on_close.append(callback)
 
     async def ingest(self, observation: Observation) -> IngestResult:
-        """Count one message in one round trip; see ``Store.ingest``."""
-        keys_, args = self._ingest_call(observation)
-        try:
-            if observation.group_id not in self._known_groups:
-                await self.add_group(observation.group_id)
-            reply = await self._ingest(keys=keys_, args=args)
-        except RedisError as error:
-            raise StoreError(f"could not write to Redis: {error}") from error
-        return IngestResult(int(reply))
+        """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
+        flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
+        """
+        return await self._batcher.ingest(observation)
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""
@@ -88,14 +89,31 @@ class RedisStore:
         try:
             for group_id in {o.group_id for o in observations} - self._known_groups:
                 await self.add_group(group_id)
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for observation in observations:
-                    keys_, args = self._ingest_call(observation)
-                    await self._ingest(keys=keys_, args=args, client=pipe)
-                replies = await pipe.execute()
-        except RedisError as error:
+            replies = await self._ingest_pipeline(observations)
+        except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
         return [IngestResult(int(reply)) for reply in replies]
+
+    async def _ingest_pipeline(self, observations: Sequence[Observation]) -> list[Any]:
+        if not self._script_loaded:
+            await self._redis.script_load(self._ingest.script)
+            self._script_loaded = True
+        try:
+            return await self._run_ingest_batch(observations)
+        except NoScriptError:
+            # A node restarted or failed over and lost its script cache. A cluster pipeline
+            # only runs once every node has taken its part, and a node without the script
+            # counted nothing of it; the others see repeats and change nothing.
+            await self._redis.script_load(self._ingest.script)
+            return await self._run_ingest_batch(observations)
+
+    async def _run_ingest_batch(self, observations: Sequence[Observation]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for observation in observations:
+                keys_, args = self._ingest_call(observation)
+                # redis-py's stubs omit pipelines from the accepted clients; it takes them.
+                await self._ingest(keys=keys_, args=args, client=pipe)  # type: ignore[arg-type]
+            return list(await pipe.execute())
 
     def _ingest_call(self, o: Observation) -> tuple[list[str], list[str | int]]:
         r = self._retention
@@ -148,11 +166,19 @@ class RedisStore:
         in two epochs must not count twice, so epochs are never added up)."""
         if not epochs:
             return FlagCounts()
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for epoch in epochs:
-                for label in ALL_LABELS:
-                    pipe.pfcount(keys.week_flag_kind(group_id, week, epoch, label.value))
-            counts = [int(n) for n in await pipe.execute()]
+        names = [
+            keys.week_flag_kind(group_id, week, epoch, label.value)
+            for epoch in epochs
+            for label in ALL_LABELS
+        ]
+        if is_cluster(self._redis):
+            # Cluster pipelines refuse PFCOUNT (a multi-key command), so ask one by one.
+            counts = [int(await self._redis.pfcount(name)) for name in names]
+        else:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.pfcount(name)
+                counts = [int(n) for n in await pipe.execute()]
         by_label: dict[Label, int] = {}
         for index, count in enumerate(counts):
             label = ALL_LABELS[index % len(ALL_LABELS)]
@@ -193,7 +219,7 @@ class RedisStore:
                             keys.week_counters(group_id, week),
                             *(keys.week_counters(group_id, w) for w in headline_weeks),
                         ]
-                        await self._rollup(keys=call_keys, args=HEADLINE_FIELDS, client=pipe)
+                        await self._rollup(keys=call_keys, args=HEADLINE_FIELDS, client=pipe)  # type: ignore[arg-type]
                         pipe.smembers(keys.week_flag_epochs(group_id, week))
                     replies = await pipe.execute()
                 flagged: list[tuple[int, str, list[str]]] = []
@@ -331,6 +357,8 @@ class RedisStore:
         await self.add_group(new_id)
 
     async def _merge_key(self, source: str, target: str) -> None:
+        # Old and new group live in different hash slots (on a cluster, perhaps different
+        # nodes), so nothing here may name both keys in one command: read, then write.
         kind = _text(await self._redis.type(source))
         ttl = await self._redis.ttl(source)
         if kind == "hash":
@@ -341,17 +369,40 @@ class RedisStore:
                     await self._redis.hincrby(target, field, int(value))
                 else:
                     await self._redis.hsetnx(target, field, value)
-        elif kind == "set":
-            await self._redis.sunionstore(target, [target, source])
-        elif kind == "zset":
-            await self._redis.zunionstore(target, [target, source], aggregate="MAX")
+        elif kind in {"set", "zset"}:
+            await self._merge_collection(kind, source, target)
         elif keys.is_flag_counter(source):
-            await self._redis.pfmerge(target, source)
-        else:
+            await self._merge_flag_members(source, target)
+        elif keys.is_group_settings(source) or not await self._redis.exists(target):
             # Settings move as they are (admins chose them); anything else fills only a gap.
-            await self._redis.copy(source, target, replace=keys.is_group_settings(source))
+            dumped = await self._redis.dump(source)
+            if dumped is not None:
+                await self._redis.restore(target, 0, dumped, replace=True)
         if ttl > 0:
             await self._redis.expire(target, ttl)
+
+    async def _merge_collection(self, kind: str, source: str, target: str) -> None:
+        if kind == "set":
+            members = await self._redis.smembers(source)
+            if members:
+                await self._redis.sadd(target, *members)
+            return
+        scored: list[Any] = await self._redis.zrange(source, 0, -1, withscores=True)
+        best = {_text(member): float(score) for member, score in scored}
+        if best:
+            # GT keeps the higher score, as ZUNIONSTORE ... AGGREGATE MAX did.
+            await self._redis.zadd(target, best, gt=True)
+
+    async def _merge_flag_members(self, source: str, target: str) -> None:
+        # A HyperLogLog cannot be read back as members: copy its bytes next to the target
+        # (same hash slot), merge there, drop the copy.
+        dumped = await self._redis.dump(source)
+        if dumped is None:
+            return
+        scratch = f"{target}:merging"
+        await self._redis.restore(scratch, 60, dumped, replace=True)
+        await self._redis.pfmerge(target, scratch)
+        await self._redis.delete(scratch)
 
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest sent; see ``Store.claim_digest``."""
@@ -390,6 +441,27 @@ class RedisStore:
         if counted:
             await self.compact()
         return FlagReceipt(counted=bool(counted), text_kept=bool(kept))
+
+    async def take_digest_lease(
+        self, group_id: int, week: str, recipient: int, holder: str, seconds: float
+    ) -> DigestLease | None:
+        """Take or renew a digest lease; see ``Store.take_digest_lease``."""
+        return await self._leases.take(group_id, week, recipient, holder, seconds)
+
+    async def record_digest_parts(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, parts_sent: int,
+        seconds: float,
+    ) -> bool:  # fmt: skip
+        """Record sent parts under a lease; see ``Store.record_digest_parts``."""
+        return await self._leases.record_parts(
+            group_id, week, recipient, lease, parts_sent, seconds
+        )
+
+    async def finish_digest(
+        self, group_id: int, week: str, recipient: int, lease: DigestLease, *, sent: bool
+    ) -> None:
+        """Mark sent or give up a lease; see ``Store.finish_digest``."""
+        await self._leases.finish(group_id, week, recipient, lease, sent=sent)
 
     async def note_newcomer(
         self, group_id: int, week: str, token: str, expires_at: datetime

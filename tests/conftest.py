@@ -17,6 +17,7 @@ from tests.support.redis import (  # noqa: F401  (re-exported fixtures)
     data_dir,
     embedded_redis,
     redis_client,
+    redis_cluster,
     redis_url,
     servers_under,
     store,

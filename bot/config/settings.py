@@ -92,6 +92,17 @@ class Settings(BaseSettings):
     )
     digest_weekday: str = "mon"
     digest_time: time = time(9, 0)
+    digest_lease_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="how long a worker may go silent mid-digest before another takes over",
+    )
+    shared_webhook: bool = Field(
+        default=False, description="several workers serve one webhook URL: none deletes it on exit"
+    )
+    digest_sweep_seconds: float = Field(
+        default=300, gt=0, description="how often each worker looks for due or abandoned digests"
+    )
 
     @field_validator("redis_url")
     @classmethod

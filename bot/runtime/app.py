@@ -6,13 +6,14 @@ import re
 from typing import Any
 
 from pydantic import SecretStr
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.config.secrets import configured_secret, derive_key, process_secret
 from bot.config.settings import Settings, SettingsError
 from bot.core.classifier import load_classifier
 from bot.core.flags import NewcomerTokens
 from bot.core.observation import SenderHasher
+from bot.runtime.telegram_limits import TelegramLimiter
 from bot.usecases.services import Clock, Services, system_clock
 from handlers.context import CONTEXT_TYPES, App
 from handlers.registry import register_all, run_startup_hooks
@@ -70,7 +71,7 @@ def build_application(
     if base_file_url is not None:
         builder = builder.base_file_url(base_file_url)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(TelegramLimiter())
     app: App = builder.build()
     app.bot_data.install(services)
     register_all(app)

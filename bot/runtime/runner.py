@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import secrets
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from bot.runtime.app import (
 )
 from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
+from bot.runtime.workers import shared_webhook_secret
 from bot.usecases.pages import page_key
 from handlers.context import App
 from storage.factory import open_store
@@ -72,10 +72,26 @@ async def run_bot(
                     async with _serving(pages, listen, web_port or 0):
                         await _poll(application, stop)
                 else:
-                    secret = secrets.token_urlsafe(32)
-                    app = webhook_app(application, secret, services.healthy)
+                    secret = shared_webhook_secret(token)
+                    # Each update is handled (and stored) before its 200: a worker killed
+                    # mid-request leaves the update unconfirmed, and Telegram redelivers it.
+                    app = webhook_app(
+                        application,
+                        secret,
+                        services.healthy,
+                        deliver=application.process_update,
+                    )
                     serve_pages(app, services, page_key(settings))
-                    await _serve_webhook(application, app, secret, webhook_url, listen, port, stop)
+                    await _serve_webhook(
+                        application,
+                        app,
+                        secret,
+                        webhook_url,
+                        listen,
+                        port,
+                        stop,
+                        shared=settings.shared_webhook,
+                    )
         finally:
             await stop_application(application)
             services.outage.abandon()
@@ -155,6 +171,8 @@ async def _serve_webhook(
     listen: str,
     port: int,
     stop: asyncio.Event,
+    *,
+    shared: bool,
 ) -> None:
     endpoint = url if urlsplit(url).path.endswith(UPDATE_PATH) else url.rstrip("/") + UPDATE_PATH
     async with _serving(app, listen, port):
@@ -165,7 +183,8 @@ async def _serve_webhook(
         try:
             await stop.wait()
         finally:
-            await application.bot.delete_webhook()
+            if not shared:  # other workers still serve a shared webhook
+                await application.bot.delete_webhook()
 
 
 def _stop_on_signals() -> asyncio.Event:

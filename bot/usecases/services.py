@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,11 +23,18 @@ from storage.base import Store
 
 Clock = Callable[[], datetime]
 ADMIN_CACHE_SECONDS = 300
+GROUP_CACHE_SECONDS = 30.0
+"""How long a worker trusts its copy of a group's settings: another worker may change them."""
 
 
 def system_clock() -> datetime:
     """The real time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """A name for this process among the workers sharing one store (host, pid, random tail)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -63,8 +74,10 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     flag_salts: WeekSalts = field(default_factory=WeekSalts)
     outage: Outage = field(default_factory=Outage)
+    worker: str = field(default_factory=worker_name)
+    group_cache_seconds: float = GROUP_CACHE_SECONDS
     admins: AdminCache = field(init=False)
-    _groups: dict[int, GroupSettings] = field(default_factory=dict, init=False)
+    _groups: dict[int, tuple[float, GroupSettings]] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
     _app_auditors: dict[int, AppAuditor] = field(default_factory=dict, init=False)
     _catalogue: Catalogue = field(init=False)
@@ -79,12 +92,21 @@ class Services:
         return not self.outage.active and await self.store.ping()
 
     async def group(self, group_id: int) -> GroupSettings:
-        """Return a group's settings (defaults for a group never seen before)."""
+        """Return a group's settings (defaults for a group never seen before).
+
+        The copy is re-read after ``group_cache_seconds``, so a change saved by another worker
+        sharing the store takes effect here too. Monotonic time, not the (injectable) clock:
+        this is about staleness, not the calendar.
+        """
         cached = self._groups.get(group_id)
-        if cached is None:
-            cached = await self.store.group_settings(group_id) or GroupSettings()
-            self._groups[group_id] = cached
-        return cached
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < self.group_cache_seconds:
+            return cached[1]
+        settings = await self.store.group_settings(group_id) or GroupSettings()
+        if cached is not None and cached[1] != settings:
+            self._working_times.pop(group_id, None)
+        self._groups[group_id] = (now, settings)
+        return settings
 
     async def working_time(self, group_id: int) -> WorkingTime:
         """Return a group's working time (built once per settings change, not per message)."""
@@ -105,7 +127,7 @@ class Services:
     async def save_group(self, group_id: int, settings: GroupSettings) -> None:
         """Store a group's settings and refresh the caches."""
         await self.store.save_group_settings(group_id, settings)
-        self._groups[group_id] = settings
+        self._groups[group_id] = (time.monotonic(), settings)
         self._working_times.pop(group_id, None)
         self._app_auditors.pop(group_id, None)
 

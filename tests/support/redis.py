@@ -1,4 +1,5 @@
-"""Redis fixtures: the embedded server by default, plus FINGERTIP_TEST_REDIS_URL when it is set.
+"""Redis fixtures: the embedded server by default, plus FINGERTIP_TEST_REDIS_URL when it is set,
+plus a three-master Redis Cluster on loopback ports when FINGERTIP_TEST_CLUSTER=1 (cluster.py).
 
 Store tests take the ``store`` fixture and so run once per deployment shape. The tests read
 their own variable, never ``FINGERTIP_REDIS_URL`` (the live bot's), and they only empty a
@@ -13,11 +14,15 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
+from storage.cluster import RedisClient, connect
 from storage.embedded import EmbeddedRedis, start_embedded
 from storage.redis_store import RedisStore
+from tests.support.cluster import LocalCluster, start_cluster
 
 SERVER_URL_VARIABLE = "FINGERTIP_TEST_REDIS_URL"
+CLUSTER_VARIABLE = "FINGERTIP_TEST_CLUSTER"
 SENTINEL_KEY = "fingertip:test-fixture-owns-this-db"
 
 
@@ -26,7 +31,10 @@ class ForeignDatabaseError(RuntimeError):
 
 
 def _shapes() -> list[str]:
-    return ["embedded", "server"] if os.environ.get(SERVER_URL_VARIABLE) else ["embedded"]
+    shapes = ["embedded", "server"] if os.environ.get(SERVER_URL_VARIABLE) else ["embedded"]
+    if os.environ.get(CLUSTER_VARIABLE) == "1":
+        shapes.append("cluster")
+    return shapes
 
 
 @pytest.fixture(scope="session")
@@ -37,11 +45,22 @@ def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedde
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """One three-master Redis Cluster for the whole test session, always stopped afterwards."""
+    cluster = start_cluster(tmp_path_factory.mktemp("cluster"))
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture(params=_shapes())
 def redis_url(request: pytest.FixtureRequest) -> str:
     """The URL of the Redis a test should use, for each deployment shape in turn."""
     if request.param == "server":
         return os.environ[SERVER_URL_VARIABLE]
+    if request.param == "cluster":
+        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
+        return cluster.url
     embedded: EmbeddedRedis = request.getfixturevalue("embedded_redis")
     return embedded.url
 
@@ -64,17 +83,25 @@ async def claim_database(client: Redis) -> None:
 
 
 @pytest.fixture
-async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
-    """A client on an emptied database of the Redis under test (only a database we own)."""
-    client = Redis.from_url(redis_url)
-    await claim_database(client)
+async def redis_client(redis_url: str) -> AsyncIterator[RedisClient]:
+    """A client on an emptied database of the Redis under test: only a database we own, or
+    every master of the cluster the tests started themselves."""
+    client = await connect(redis_url)
+    await _claim(client)
     yield client
-    await claim_database(client)
+    await _claim(client)
     await client.aclose()
 
 
+async def _claim(client: RedisClient) -> None:
+    if isinstance(client, RedisCluster):
+        await client.flushdb(target_nodes=RedisCluster.PRIMARIES)
+    else:
+        await claim_database(client)
+
+
 @pytest.fixture
-async def store(redis_client: Redis) -> AsyncIterator[RedisStore]:
+async def store(redis_client: RedisClient) -> AsyncIterator[RedisStore]:
     """A ``RedisStore`` with default retention on the Redis under test."""
     yield RedisStore(redis_client)
 

@@ -24,7 +24,7 @@ from telegram import (
     User,
 )
 
-from bot.demo.sandbox.errors import SandboxUsageError
+from bot.demo.sandbox.errors import BotApiError, SandboxUsageError, too_many_requests
 from bot.demo.sandbox.records import (
     CallbackAnswer,
     RateLimit,
@@ -260,6 +260,21 @@ class Sandbox:
     def block_bot(self, user: Ref, *, bot: Ref | None = None) -> None:
         """Make ``user`` block the bot: sending to them answers 403 until they write again."""
         self._bot(bot).blocked_by.add(_id_of(user))
+
+    def fail_next(
+        self, method: str, *, status: int = 502, retry_after: int = 1, times: int = 1
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail without effect, as Telegram sometimes
+        does: 429 with ``retry_after``, or a 5xx (502 Bad Gateway by default)."""
+        if status == 429:
+            failure = too_many_requests(retry_after)
+        elif 500 <= status < 600:
+            failure = BotApiError(
+                status, "Bad Gateway" if status == 502 else "Internal Server Error"
+            )
+        else:
+            raise SandboxUsageError("fail_next injects 429 or 5xx answers only.")
+        self.world.failures.setdefault(method.lower(), []).extend([failure] * times)
 
     def set_rate_limit(self, limit: RateLimit | None) -> None:
         """Limit sending calls per chat (429 with retry_after when exceeded); None turns it off."""

@@ -125,6 +125,9 @@ class _Handler:
             method = METHODS.get(method_name.lower())
             if method is None:
                 raise not_found()
+            injected = self.world.take_failure(method_name.lower())
+            if injected is not None:
+                raise injected
             result = await method(Call(self.world, bot, params))
         except BotApiError as error:
             self._record(method_name, token, params, error=error)

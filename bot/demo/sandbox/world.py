@@ -28,7 +28,7 @@ from telegram import (
     User,
 )
 
-from bot.demo.sandbox.errors import SandboxUsageError
+from bot.demo.sandbox.errors import BotApiError, SandboxUsageError
 from bot.demo.sandbox.records import (
     GROUP_ANONYMOUS_BOT_ID,
     CallbackAnswer,
@@ -162,7 +162,13 @@ class World:
         self.callback_queries: dict[str, int] = {}
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.calls: list[RecordedCall] = []
+        self.failures: dict[str, list[BotApiError]] = {}
         self._ids: Iterator[int] = itertools.count(1)
+
+    def take_failure(self, method: str) -> BotApiError | None:
+        """The next injected failure of ``method`` (lower-case), consumed; None when none left."""
+        queued = self.failures.get(method)
+        return queued.pop(0) if queued else None
 
     def now(self) -> datetime:
         """Return the injected clock's time, refusing a naive one."""

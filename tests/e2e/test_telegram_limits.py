@@ -1,0 +1,67 @@
+"""Telegram's 429s and 5xx answers are retried as it asks; rates are kept; nothing goes twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Chat
+
+from bot.demo.playground import Playground
+from bot.demo.sandbox import RateLimit
+from handlers.digest_delivery import catch_up
+from tests.e2e.test_digest_delivery import post_week, subscribe, subscribed_leader, texts
+from tests.support.playground import SHANGHAI, at
+
+DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
+WEEK = "2025-W46"
+MANY_GROUPS = 100
+
+
+async def test_a_digest_survives_bad_gateways_and_a_429_and_arrives_once(
+    playground: Playground,
+) -> None:
+    group, boss, member, leader = subscribed_leader(playground)
+    await subscribe(playground, boss, leader)
+    post_week(playground, group, boss, member)
+    await playground.drain()
+    before = len(texts(playground, leader))
+    sandbox = playground.sandbox
+    sandbox.fail_next("sendMessage", status=502, times=2)
+    sandbox.fail_next("sendMessage", status=429, retry_after=1)
+    sandbox.fail_next("sendPhoto", status=500)
+    playground.clock.set(DUE)
+    assert await catch_up(playground.application.bot, playground.services) == 1
+    assert len(texts(playground, leader)) == before + 1
+    failed = [call.error_code for call in sandbox.calls() if not call.ok]
+    assert sorted(code for code in failed if code) == [429, 500, 502, 502]
+    assert await catch_up(playground.application.bot, playground.services) == 0
+    assert len(texts(playground, leader)) == before + 1
+
+
+async def test_digests_to_many_groups_keep_the_per_chat_rate_and_all_arrive_once(
+    playground: Playground,
+) -> None:
+    found = playground.services
+    # Charts cost CPU, not Telegram calls: text digests keep this test about the limits.
+    found.settings = found.settings.model_copy(update={"digest_chart": False})
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("Boss")
+    groups: list[Chat] = []
+    for n in range(MANY_GROUPS):
+        group = sandbox.create_group(f"Ward {n}", owner=boss)
+        sandbox.add_bot_to_group(group, by=boss)
+        sandbox.post(group, boss, "Everyone send a photo of the ward log by 9pm.", at=at(1, 22))
+        groups.append(group)
+    await playground.drain()
+    # Telegram's group limit, tightened: the bot must pace itself rather than be refused.
+    sandbox.set_rate_limit(RateLimit(messages=3))
+    sandbox.fail_next("sendMessage", status=502, times=3)
+    sandbox.fail_next("sendMessage", status=429, retry_after=1)
+    playground.clock.set(DUE)
+    refused_before = sum(1 for call in sandbox.calls() if call.error_code == 429)
+    assert await catch_up(playground.application.bot, playground.services) == MANY_GROUPS
+    digests = [sum(WEEK in text for text in texts(playground, g)) for g in groups]
+    assert digests == [1] * MANY_GROUPS
+    refused = sum(1 for call in sandbox.calls() if call.error_code == 429) - refused_before
+    assert refused == 1  # only the injected one: the per-chat rate itself was never exceeded
+    assert await catch_up(playground.application.bot, playground.services) == 0
