@@ -55,7 +55,8 @@ def print_audit(
         Text(
             _(
                 "Statuses mark a possible conflict with the cited provision, not a verdict. "
-                "Exempt messages (emergencies, duty rosters) are listed but not counted."
+                "Exempt messages (orders responding to a genuine emergency) are listed but "
+                "not counted."
             ),
             style="dim",
         )
