@@ -62,6 +62,7 @@ class RedisStore:
         self._rollup = client.register_script(_load_script("rollup.lua"))
         # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
         self._script_loaded = not is_cluster(client)
+        self._rollup_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
         self._batcher = IngestBatcher(self.ingest_many)
         self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
@@ -210,6 +211,10 @@ class RedisStore:
             # Headlines only: attach them to an empty roll-up week read.
             calls = [(group_id, "") for group_id in group_ids]
         per_round = BULK_GROUPS * max(1, len(weeks))
+        if not self._rollup_loaded:
+            # As for ingest: a cluster pipeline cannot load a missing script mid-batch.
+            await self._redis.script_load(self._rollup.script)
+            self._rollup_loaded = True
         for first in range(0, len(calls), per_round):
             chunk = calls[first : first + per_round]
             try:
