@@ -22,6 +22,7 @@ from bot.core.rollup import RollupWeek, in_unit
 from bot.core.schedule import due_week, ptb_day, weekday_index
 from bot.render.i18n import Translator
 from bot.render.rollup import rollup_html
+from bot.usecases.pages import unit_page_link
 from bot.usecases.rollup import load_rollup, unit_members
 from bot.usecases.services import Services
 from bot.usecases.settings_commands import CommandArgumentError, parse_unit
@@ -133,10 +134,19 @@ async def unit_rollup(found: Services, unit: str, week: str, now: datetime) -> R
     return await load_rollup(found.store, members, week, now, unit)
 
 
-async def send_rollup(bot: Bot, chat_id: int, rollup: RollupWeek, language: str) -> None:
-    """Send one roll-up as HTML messages."""
+async def send_rollup(
+    bot: Bot, chat_id: int, rollup: RollupWeek, language: str, link: str | None = None
+) -> None:
+    """Send one roll-up as HTML messages, then the signed link to its page when there is one."""
     for text in rollup_html(rollup, language):
         await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    if link is not None:
+        label = Translator(language)("Full roll-up page with every group (link valid for 30 days)")
+        await bot.send_message(
+            chat_id,
+            f'<a href="{escape(link)}">{escape(label)}</a>',
+            parse_mode=ParseMode.HTML,
+        )
 
 
 async def deliver_rollups(bot: Bot, found: Services) -> int:
@@ -151,7 +161,8 @@ async def deliver_rollups(bot: Bot, found: Services) -> int:
         if unit not in built:
             built[unit] = await unit_rollup(found, unit, week, now)
         try:
-            await send_rollup(bot, user_id, built[unit], found.settings.language)
+            link = unit_page_link(found.settings, unit, week, now)
+            await send_rollup(bot, user_id, built[unit], found.settings.language, link)
         except Forbidden:
             log.warning("roll-up for %s: recipient unreachable", week)
         except TelegramError as error:

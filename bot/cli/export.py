@@ -29,6 +29,9 @@ def export(
     group: Annotated[
         list[int] | None, typer.Option(help="Only this group id (repeatable).")
     ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Only the groups within this unit, e.g. 城南区/城南街道.")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -45,7 +48,7 @@ def export(
         settings = load_settings(config)
         if data_dir is not None:
             settings = settings.model_copy(update={"data_dir": data_dir})
-        digests = asyncio.run(export_digests(settings, datetime.now(UTC), group))
+        digests = asyncio.run(export_digests(settings, datetime.now(UTC), group, unit))
     rows = weekly_rows(digests)
     text = rows_csv(rows) if output_format is TableFormat.CSV else rows_json(rows) + "\n"
     if output is None:

@@ -1,14 +1,16 @@
 """Signed, expiring links to digest pages: an HMAC over what the page shows and until when.
 
-A link names the kind of page (a group, later a unit roll-up), its subject, the ISO week and an
+A link names the kind of page (a group, or a unit roll-up), its subject, the ISO week and an
 expiry; the signature covers all four with the deployment's secret, so no part can be changed
 and nothing can be guessed. Pure: the caller passes the key and the clock.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -16,10 +18,13 @@ from urllib.parse import urlencode
 
 LINK_LIFETIME = timedelta(days=30)
 PAGE_ROOT = "/pages"
+MAX_UNIT_SUBJECT = 400
+"""Longest unit segment accepted (a unit path of about 100 Chinese characters)."""
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class PageKind(StrEnum):
-    """What a page summarises: one group's week, or (to come) a unit's roll-up of groups."""
+    """What a page summarises: one group's week, or a unit's roll-up of its groups."""
 
     GROUP = "group"
     UNIT = "unit"
@@ -69,3 +74,19 @@ def verify(key: bytes, ref: PageRef, expires: str, signature: str, now: datetime
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         return False
     return int(expires) > now.timestamp()
+
+
+def unit_subject(unit: str) -> str:
+    """A unit path ("城南区/城南街道") as a URL path segment: unpadded base64url of its UTF-8."""
+    return base64.urlsafe_b64encode(unit.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def unit_from_subject(subject: str) -> str | None:
+    """The unit path of ``unit_subject``'s output; None for anything that is not one."""
+    if not subject or len(subject) > MAX_UNIT_SUBJECT or not _BASE64URL.match(subject):
+        return None
+    try:
+        unit = base64.urlsafe_b64decode(subject + "=" * (-len(subject) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return unit if unit and unit_subject(unit) == subject else None

@@ -77,7 +77,8 @@ class DigestPage:
 
 
 @cache
-def _environment() -> Environment:
+def page_environment() -> Environment:
+    """The Jinja2 environment of the HTML pages (autoescaped, strict), with their helpers."""
     environment = Environment(
         loader=PackageLoader("bot", "render/templates"),
         autoescape=True,
@@ -127,7 +128,7 @@ def digest_page_html(page: DigestPage, language: str) -> str:
         dict.fromkeys(m.provision for m in digest.metrics if m.status is not Status.OK)
     )
     return (
-        _environment()
+        page_environment()
         .get_template("page.html.jinja")
         .render(
             _=_,

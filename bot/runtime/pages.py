@@ -3,7 +3,7 @@
 ``GET /pages/{kind}/{subject}/{week}?expires=…&sig=…`` answers the HTML page; the same path with
 ``.csv`` after the week answers the weekly figures. A missing, tampered or expired signature
 gets the same bare 403 whatever the group, so a refusal reveals nothing. Each kind of page
-(a group today, a unit roll-up later) has its own loader.
+(a group, a unit roll-up) has its own loader.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.core.page_links import PAGE_ROOT, PageKind, PageRef, verify
+from bot.core.page_links import PAGE_ROOT, PageKind, PageRef, unit_from_subject, verify
+from bot.render.rollup_page import rollup_page_html, rollup_rows
 from bot.render.table_export import rows_csv, weekly_rows
 from bot.render.web_page import DigestPage, digest_page_html
 from bot.usecases.pages import group_weeks
+from bot.usecases.rollup import load_rollup, unit_members
 from bot.usecases.services import Clock, Services
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,25 @@ def group_loader(found: Services) -> Loader:
     return load
 
 
+def unit_loader(found: Services) -> Loader:
+    """The loader of unit roll-up pages: the unit's groups ranked, read from weekly aggregates."""
+
+    async def load(ref: PageRef, as_csv: bool, query: str) -> PageBody | None:
+        unit = unit_from_subject(ref.subject)
+        if unit is None:
+            return None
+        members = await unit_members(found.store, found.settings, unit)
+        if not members:
+            return None
+        rollup = await load_rollup(found.store, members, ref.week, found.clock(), unit)
+        if as_csv:
+            return PageBody(rows_csv(rollup_rows(rollup)), "text/csv")
+        href = f"{ref.week}{CSV_SUFFIX}?{query}"
+        return PageBody(rollup_page_html(rollup, found.settings.language, href), "text/html")
+
+    return load
+
+
 def add_page_routes(
     app: web.Application, key: bytes, loaders: Mapping[PageKind, Loader], clock: Clock
 ) -> None:
@@ -113,7 +134,12 @@ def _forbidden() -> web.Response:
 
 def serve_pages(app: web.Application, found: Services, key: bytes) -> None:
     """Add every kind of page the bot serves to ``app`` (the webhook server or its own)."""
-    add_page_routes(app, key, {PageKind.GROUP: group_loader(found)}, found.clock)
+    add_page_routes(
+        app,
+        key,
+        {PageKind.GROUP: group_loader(found), PageKind.UNIT: unit_loader(found)},
+        found.clock,
+    )
 
 
 def pages_app(found: Services, key: bytes) -> web.Application:

@@ -8,6 +8,7 @@ from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.digest import WeekDigest
 from bot.usecases.digests import DigestRequest, load_digest
+from bot.usecases.rollup import unit_members
 from storage.base import Store
 from storage.factory import open_store
 
@@ -34,11 +35,15 @@ async def stored_digests(
 
 
 async def export_digests(
-    settings: Settings, now: datetime, group_ids: list[int] | None = None
+    settings: Settings, now: datetime, group_ids: list[int] | None = None, unit: str | None = None
 ) -> list[WeekDigest]:
-    """Open the deployment's store (``FINGERTIP_REDIS_URL`` or the data dir) and read it."""
+    """Open the deployment's store (``FINGERTIP_REDIS_URL`` or the data dir) and read it: every
+    group, or those of ``group_ids``, or (with ``unit``) the groups within that unit."""
     store = await open_store(settings.redis_url, settings.data_dir, settings.retention())
     try:
+        if unit is not None:
+            in_unit = [m.request.group_id for m in await unit_members(store, settings, unit)]
+            group_ids = [g for g in in_unit if group_ids is None or g in group_ids]
         return await stored_digests(store, settings, now, group_ids)
     finally:
         await store.close()

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.config.secrets import configured_secret, derive_key, process_secret
 from bot.config.settings import Settings
 from bot.core.digest import WeekDigest
-from bot.core.page_links import PageKind, PageRef, signed_path
+from bot.core.page_links import PageKind, PageRef, signed_path, unit_subject
 from bot.core.worktime import previous_weeks
 from bot.usecases.digests import DigestRequest, load_digest
 from bot.usecases.services import Services
@@ -27,6 +27,14 @@ def group_page_link(settings: Settings, group_id: int, week: str, now: datetime)
     if settings.pages_url is None:
         return None
     ref = PageRef(PageKind.GROUP, str(group_id), week)
+    return settings.pages_url + signed_path(page_key(settings), ref, now)
+
+
+def unit_page_link(settings: Settings, unit: str, week: str, now: datetime) -> str | None:
+    """The signed, expiring URL of a unit's roll-up page; None when no ``pages_url`` is set."""
+    if settings.pages_url is None:
+        return None
+    ref = PageRef(PageKind.UNIT, unit_subject(unit), week)
     return settings.pages_url + signed_path(page_key(settings), ref, now)
 
 

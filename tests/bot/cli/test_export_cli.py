@@ -100,3 +100,18 @@ def test_export_to_an_unwritable_file_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("fingertip: cannot write")
     assert "Traceback" not in result.output
+
+
+def test_export_of_a_unit_has_only_the_groups_within_it(tmp_path: Path) -> None:
+    path = write_export(tmp_path, HOSTILE)
+    data_dir = tmp_path / "data"
+    assert run("audit", str(path), "--data-dir", str(data_dir)).exit_code == 0
+    config = tmp_path / "fingertip.toml"
+    config.write_text('[units]\n"4242" = "城南区/城南街道/青禾社区"\n', encoding="utf-8")
+    common = ["export", "--format", "json", "--data-dir", str(data_dir), "--config", str(config)]
+    inside = run(*common, "--unit", "城南区/城南街道")
+    assert inside.exit_code == 0, inside.output
+    assert {row["group_id"] for row in json.loads(inside.stdout)} == {4242}
+    outside = run(*common, "--unit", "城北区")
+    assert outside.exit_code == 0, outside.output
+    assert json.loads(outside.stdout) == []
