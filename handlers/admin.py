@@ -8,12 +8,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot.render.settings_html import settings_html
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery, rollup
-from handlers.common import group_translator, is_group_admin
+from handlers.common import group_translator, is_group_admin, send_invite_in_private
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -91,16 +91,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
         "receive it; it works once, within 24 hours:",
         group=chat.title or str(chat.id),
     )
-    try:
-        await context.bot.send_message(
-            user.id, f"{escape(text)}\n{escape(link)}", parse_mode=ParseMode.HTML
-        )
-    except Forbidden:
-        await message.reply_text(
-            _("Open a private chat with me and press Start, then send /subscribe again.")
-        )
-        return
-    await message.reply_text(_("I sent you a one-time subscription link in private."))
+    await send_invite_in_private(context, message, user.id, text, link, _)
 
 
 async def digest_now(update: Update, context: BotContext) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Update, User
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from html import escape
+
+from telegram import Chat, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
 
 from bot.render.i18n import Translator
 from handlers.context import BotContext
@@ -71,3 +73,23 @@ async def is_member(context: BotContext, group_id: int, user_id: int) -> bool:
     except TelegramError:
         return False
     return member.status in PRESENT
+
+
+async def send_invite_in_private(
+    context: BotContext, message: Message, user_id: int, text: str, link: str, _: Translator
+) -> None:
+    """Send ``text`` and the one-time ``link`` to ``user_id`` in private, then confirm in the chat.
+
+    If the user has not started a private chat with the bot, ``message`` gets a reply asking
+    them to do so instead.
+    """
+    try:
+        await context.bot.send_message(
+            user_id, f"{escape(text)}\n{escape(link)}", parse_mode=ParseMode.HTML
+        )
+    except Forbidden:
+        await message.reply_text(
+            _("Open a private chat with me and press Start, then send /subscribe again.")
+        )
+        return
+    await message.reply_text(_("I sent you a one-time subscription link in private."))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -122,6 +123,28 @@ async def flag_in_group(update: Update, context: BotContext) -> None:
     )
 
 
+async def _offer_kinds(
+    context: BotContext,
+    group_id: int,
+    user_id: int,
+    _: Translator,
+    send: Callable[..., Awaitable[object]],
+) -> int:
+    """Refuse through ``send`` if the user may not flag the group, else start a draft and offer
+    the kinds of burden."""
+    refusal = await _refusal(context, group_id, user_id, _)
+    if refusal is not None:
+        await send(refusal)
+        return _end(context, user_id)
+    draft = Draft(group_id=group_id, group_title=await _title(context, group_id))
+    _save(context, draft)
+    await send(
+        _("What kind of burden do you want to flag in {group}?", group=draft.group_title),
+        reply_markup=_kind_keyboard(_),
+    )
+    return PICK_KIND
+
+
 async def start_from_link(update: Update, context: BotContext) -> int:
     """Private ``/start flag_<group>`` (the group's deep link): offer the kinds of burden."""
     message, user = update.effective_message, update.effective_user
@@ -130,17 +153,7 @@ async def start_from_link(update: Update, context: BotContext) -> int:
     _ = private_translator(context, user)
     match = _START_FLAG.match(message.text)
     group_id = int(match[1]) if match else 0
-    refusal = await _refusal(context, group_id, user.id, _)
-    if refusal is not None:
-        await message.reply_text(refusal)
-        return _end(context, user.id)
-    draft = Draft(group_id=group_id, group_title=await _title(context, group_id))
-    _save(context, draft)
-    await message.reply_text(
-        _("What kind of burden do you want to flag in {group}?", group=draft.group_title),
-        reply_markup=_kind_keyboard(_),
-    )
-    return PICK_KIND
+    return await _offer_kinds(context, group_id, user.id, _, message.reply_text)
 
 
 async def flag_in_private(update: Update, context: BotContext) -> int:
@@ -172,17 +185,7 @@ async def pick_group(update: Update, context: BotContext) -> int:
     await query.answer()
     _ = private_translator(context, user)
     group_id = int(query.data.removeprefix(f"{CALLBACK}g:"))
-    refusal = await _refusal(context, group_id, user.id, _)
-    if refusal is not None:
-        await query.edit_message_text(refusal)
-        return _end(context, user.id)
-    draft = Draft(group_id=group_id, group_title=await _title(context, group_id))
-    _save(context, draft)
-    await query.edit_message_text(
-        _("What kind of burden do you want to flag in {group}?", group=draft.group_title),
-        reply_markup=_kind_keyboard(_),
-    )
-    return PICK_KIND
+    return await _offer_kinds(context, group_id, user.id, _, query.edit_message_text)
 
 
 async def pick_kind(update: Update, context: BotContext) -> int:

@@ -26,7 +26,7 @@ from bot.usecases.pages import unit_page_link
 from bot.usecases.rollup import load_rollup, unit_members
 from bot.usecases.services import Services
 from bot.usecases.settings_commands import CommandArgumentError, parse_unit
-from handlers.common import group_translator, is_group_admin, user_language
+from handlers.common import group_translator, is_group_admin, send_invite_in_private, user_language
 from handlers.context import App, BotContext
 
 log = logging.getLogger(__name__)
@@ -92,16 +92,7 @@ async def subscribe_unit(update: Update, context: BotContext, raw_unit: str) -> 
         unit=unit,
         n=len(members),
     )
-    try:
-        await context.bot.send_message(
-            user.id, f"{escape(text)}\n{escape(link)}", parse_mode=ParseMode.HTML
-        )
-    except Forbidden:
-        await message.reply_text(
-            _("Open a private chat with me and press Start, then send /subscribe again.")
-        )
-        return
-    await message.reply_text(_("I sent you a one-time subscription link in private."))
+    await send_invite_in_private(context, message, user.id, text, link, _)
 
 
 async def redeem(update: Update, context: BotContext, token: str) -> None:

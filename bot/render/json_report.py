@@ -10,8 +10,8 @@ from bot.core.labels import ALL_LABELS
 from bot.core.worktime import Band
 
 
-def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
-    """Return one week of a digest in the documented JSON shape (extra keys allowed)."""
+def week_summary(digest: WeekDigest) -> dict[str, Any]:
+    """The week's identity, status and message counts: the leading keys of every export."""
     return {
         "week": digest.week,
         "start": digest.start.isoformat(),
@@ -21,6 +21,13 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
         "messages": digest.messages,
         "after_hours_messages": digest.after_hours_messages,
         "quiet_hours_messages": digest.quiet_hours_messages,
+    }
+
+
+def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
+    """Return one week of a digest in the documented JSON shape (extra keys allowed)."""
+    return {
+        **week_summary(digest),
         "labels": {label.value: digest.labels[label] for label in ALL_LABELS},
         "exempt": digest.exempt_messages,
         "exempt_labels": {label.value: digest.exempt[label] for label in ALL_LABELS},

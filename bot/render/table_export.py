@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.digest import WeekDigest
 from bot.core.labels import ALL_LABELS
+from bot.render.json_report import week_summary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Row = dict[str, Any]
@@ -24,14 +25,7 @@ def weekly_row(digest: WeekDigest) -> Row:
     row: Row = {
         "group_id": digest.group_id,
         "group_name": digest.group_name,
-        "week": digest.week,
-        "start": digest.start.isoformat(),
-        "end": digest.end.isoformat(),
-        "complete": digest.complete,
-        "status": digest.status.value,
-        "messages": digest.messages,
-        "after_hours_messages": digest.after_hours_messages,
-        "quiet_hours_messages": digest.quiet_hours_messages,
+        **week_summary(digest),
         "demands": digest.demands,
         "after_hours_demands": digest.after_hours_demands,
         "exempt_messages": digest.exempt_messages,

@@ -5,22 +5,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from bot.core.digest import Status, WeekDigest
-from bot.core.labels import ALL_LABELS
-from bot.core.worktime import Band, WorkingTime
+from bot.core.worktime import WorkingTime
 from bot.render.apps import app_lines
 from bot.render.i18n import Translator
-from bot.render.names import (
-    format_metric_number,
-    headline,
-    label_name,
-    metric_name,
-    reasons_text,
-    status_name,
-    threshold_text,
-)
+from bot.render.jinja import template_environment
+from bot.render.names import label_name, metric_name
 from bot.render.wording import describe_working_time, joined, week_figure
 
 TELEGRAM_LIMIT = 4096
@@ -32,29 +24,7 @@ _CONTINUATION = "    "
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("bot", "render/templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=False,
-    )
-    environment.globals.update(
-        headline=headline,
-        app_lines=app_lines,
-        label_name=label_name,
-        metric_name=metric_name,
-        reasons_text=reasons_text,
-        status_name=status_name,
-        threshold_text=threshold_text,
-        number=format_metric_number,
-        mark=_STATUS_MARK,
-        ok=Status.OK,
-        work=Band.WORK,
-        labels=ALL_LABELS,
-    )
-    return environment
+    return template_environment(app_lines=app_lines, mark=_STATUS_MARK)
 
 
 def _render(template: str, language: str, **context: object) -> list[str]:

@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from bot.core.digest import Status, WeekDigest
-from bot.core.labels import ALL_LABELS
 from bot.core.metrics import MetricId
-from bot.core.worktime import Band, WorkingTime
+from bot.core.worktime import WorkingTime
 from bot.render.charts import (
     AppCount,
     app_bars_png,
@@ -22,15 +21,7 @@ from bot.render.charts import (
     metric_trend_png,
 )
 from bot.render.i18n import Translator
-from bot.render.names import (
-    format_metric_number,
-    headline,
-    label_name,
-    metric_name,
-    reasons_text,
-    status_name,
-    threshold_text,
-)
+from bot.render.jinja import template_environment
 from bot.render.wording import describe_working_time
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -79,27 +70,7 @@ class DigestPage:
 @cache
 def page_environment() -> Environment:
     """The Jinja2 environment of the HTML pages (autoescaped, strict), with their helpers."""
-    environment = Environment(
-        loader=PackageLoader("bot", "render/templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-    )
-    environment.globals.update(
-        headline=headline,
-        label_name=label_name,
-        metric_name=metric_name,
-        reasons_text=reasons_text,
-        status_name=status_name,
-        threshold_text=threshold_text,
-        number=format_metric_number,
-        meanings=MEANINGS,
-        ok=Status.OK,
-        work=Band.WORK,
-        labels=ALL_LABELS,
-    )
-    return environment
+    return template_environment(meanings=MEANINGS)
 
 
 def png_data_uri(png: bytes) -> str:
