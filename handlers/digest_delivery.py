@@ -119,8 +119,12 @@ async def digest_parts(
         chart = hour_heatmap_png(digest, working_time, Translator(chart_language(language)))
         caption = _("Demands by hour (00–23, local time):")
         parts.append(lambda bot, chat_id: bot.send_photo(chat_id, chart, caption=caption))
-    link = group_page_link(found.settings, digest.group_id, digest.week, found.clock())
-    if with_link and link is not None:
+    link = (
+        group_page_link(found.settings, digest.group_id, digest.week, found.clock())
+        if with_link
+        else None
+    )
+    if link is not None:
         label = _("Full digest page with charts and export (link valid for 30 days)")
         parts.append(_text_part(f'<a href="{html.escape(link)}">{html.escape(label)}</a>'))
     return parts

@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from tests.support.browser import chromium  # noqa: F401
-from tests.support.playground import playground  # noqa: F401
+from tests.support.playground import pages_playground, playground  # noqa: F401
 from tests.support.redis import (  # noqa: F401  (re-exported fixtures)
     data_dir,
     embedded_redis,

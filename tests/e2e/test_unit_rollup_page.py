@@ -5,38 +5,19 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
-import pytest
 from aiohttp import web
-from redis.asyncio import Redis
 
-from bot.config.settings import Settings
 from bot.core.page_links import unit_from_subject, unit_subject
 from bot.demo.playground import Playground
-from bot.demo.sandbox import ManualClock
 from bot.runtime.pages import pages_app
 from bot.usecases.pages import page_key
 from handlers.rollup import JOB_NAME
-from storage.redis_store import RedisStore
+from tests.e2e.test_digest_page_link import LINK
 from tests.e2e.test_unit_rollup import UNIT, redeem_unit_link, two_groups_in_a_unit
 from tests.support.http import closing_session
-from tests.support.playground import MONDAY, SHANGHAI
-
-PUBLIC = "https://digest.example.org"
-LINK = re.compile(r'<a href="([^"]+)">')
-
-
-@pytest.fixture
-async def ground(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playground]:
-    settings = Settings(data_dir=tmp_path / "data", pages_url=PUBLIC)
-    opened = await Playground.open(settings, RedisStore(redis_client), ManualClock(MONDAY))
-    await opened.start_bot()
-    yield opened
-    await opened.close()
+from tests.support.playground import PAGES_URL, SHANGHAI
 
 
 def test_unit_subjects_round_trip_and_refuse_anything_else() -> None:
@@ -47,26 +28,28 @@ def test_unit_subjects_round_trip_and_refuse_anything_else() -> None:
         assert unit_from_subject(bad) != UNIT
 
 
-async def test_the_leader_opens_the_unit_page_and_its_csv(ground: Playground) -> None:
-    busy, calm, boss, leader = await two_groups_in_a_unit(ground)
-    ground.sandbox.command(busy, boss, f"/subscribe unit {UNIT}")
-    await ground.drain()
-    await redeem_unit_link(ground, boss, leader)
-    ground.clock.set(datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI))
-    (job,) = ground.application.job_queue.get_jobs_by_name(JOB_NAME)
-    await job.run(ground.application)
+async def test_the_leader_opens_the_unit_page_and_its_csv(pages_playground: Playground) -> None:
+    busy, calm, boss, leader = await two_groups_in_a_unit(pages_playground)
+    pages_playground.sandbox.command(busy, boss, f"/subscribe unit {UNIT}")
+    await pages_playground.drain()
+    await redeem_unit_link(pages_playground, boss, leader)
+    pages_playground.clock.set(datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI))
+    (job,) = pages_playground.application.job_queue.get_jobs_by_name(JOB_NAME)
+    await job.run(pages_playground.application)
     links = [
         html.unescape(found.group(1))
-        for sent in ground.sandbox.sent_to(leader)
+        for sent in pages_playground.sandbox.sent_to(leader)
         if sent.text and (found := LINK.search(sent.text))
     ]
     assert len(links) == 1
-    assert links[0].startswith(f"{PUBLIC}/pages/unit/{unit_subject(UNIT)}/2025-W46?")
+    assert links[0].startswith(f"{PAGES_URL}/pages/unit/{unit_subject(UNIT)}/2025-W46?")
 
-    runner = web.AppRunner(pages_app(ground.services, page_key(ground.settings)))
+    runner = web.AppRunner(
+        pages_app(pages_playground.services, page_key(pages_playground.settings))
+    )
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
-    local = links[0].replace(PUBLIC, f"http://127.0.0.1:{runner.addresses[0][1]}")
+    local = links[0].replace(PAGES_URL, f"http://127.0.0.1:{runner.addresses[0][1]}")
     path, query = local.split("?", 1)
     try:
         async with closing_session() as session:

@@ -34,3 +34,20 @@ async def playground(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playg
     await ground.start_bot()
     yield ground
     await ground.close()
+
+
+PAGES_URL = "https://digest.example.org"
+"""The public base URL of the digest pages in ``pages_playground``."""
+
+
+@pytest.fixture
+async def pages_playground(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playground]:
+    """``playground`` with digest pages published at ``PAGES_URL`` (digests carry links)."""
+    ground = await Playground.open(
+        Settings(data_dir=tmp_path / "data", pages_url=PAGES_URL),
+        RedisStore(redis_client),
+        ManualClock(MONDAY),
+    )
+    await ground.start_bot()
+    yield ground
+    await ground.close()

@@ -15,19 +15,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.data.heldout.check_gold import ZONES
 from tests.support.app_counts import Cells, agreement, audit_cells, gold_cells
 from tests.support.paths import REPO_ROOT
 
 HELDOUT = REPO_ROOT / "tests" / "data" / "heldout"
-ZONES = {
-    "grid_national_day": "Asia/Shanghai",
-    "clinic_london": "Europe/London",
-    "township_typhoon": "Asia/Shanghai",
-    "township_apps": "Asia/Shanghai",
-    "council_newyork": "America/New_York",
-    "school_teachers": "Asia/Shanghai",
-    "hk_community": "Asia/Hong_Kong",
-}
 
 
 def cells(name: str, tmp_path: Path) -> tuple[Cells, Cells]:
