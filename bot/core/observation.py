@@ -8,7 +8,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.core.apps import NO_CHASE, AppAuditor, AppDemand, ChasedApps
+from bot.core.apps import NO_CHASE, AppAuditor, AppDemand, ChasedApps, app_label_hit
 from bot.core.classifier import Classification, Classifier
 from bot.core.context import InContext
 from bot.core.excerpt import make_excerpt
@@ -119,6 +119,13 @@ def observe(
         )
     else:
         result = classifier.classify(message.text)
+    app_demands = (
+        apps(message.text, result.labels, chased)
+        if apps is not None and not message.is_command
+        else ()
+    )
+    app_hit = app_label_hit(message.text, result.labels, app_demands)
+    labels = result.labels | {app_hit.label} if app_hit is not None else result.labels
     kind = working_time.day_kind(local.date())
     rest_day = local.date() if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None
     excerpt = None
@@ -135,16 +142,12 @@ def observe(
         weekday=local.weekday(),
         hour=local.hour,
         rest_day=rest_day,
-        labels=result.labels,
+        labels=labels,
         exempt=result.exempt,
         acknowledgement=result.acknowledgement,
         sender_key=sender_key,
         report_subject=result.report_subject,
         excerpt=excerpt,
-        apps=(
-            apps(message.text, result.labels, chased)
-            if apps is not None and not message.is_command
-            else ()
-        ),
+        apps=app_demands,
         version=int(message.edited_at.timestamp()) if message.edited_at else 0,
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.core.apps import AppAuditor, app_names, load_catalogue
+from bot.core.apps import AppAuditor, app_label_hit, app_names, load_catalogue
 from bot.core.apps.recognise import shared_recogniser
 from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
@@ -53,6 +53,11 @@ def classify_export(
             decided = conversation.decide(context)
             chased = trail.chased(message.reply_to_message_id, message.sent_at)
             demands = auditor(incoming.text, decided.labels, chased)
+            app_hit = app_label_hit(incoming.text, decided.labels, demands)
+            if app_hit is not None:
+                decided = replace(
+                    decided, labels=decided.labels | {app_hit.label}, hits=(*decided.hits, app_hit)
+                )
             trail.remember(message.id, message.sent_at, demands)
             if demands:
                 auditor = auditor.learning(demands)

@@ -28,6 +28,7 @@ from bot.core.apps.demand import (
     AppDemand,
     ChasedApps,
     Role,
+    app_label_hit,
     app_names,
     audit_apps,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Means",
     "Role",
     "app_in_flag",
+    "app_label_hit",
     "app_names",
     "audit_apps",
     "demand_kinds",

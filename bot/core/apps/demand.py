@@ -20,6 +20,7 @@ from enum import StrEnum
 from bot.core.apps.catalogue import AppEntry
 from bot.core.apps.kinds import USE_KINDS, DemandKind, demand_kinds
 from bot.core.apps.recognise import AppMention, AppRecogniser
+from bot.core.classifier.model import Hit
 from bot.core.labels import Label
 
 _QUOTA_KINDS = frozenset({DemandKind.CHECKIN, DemandKind.POINTS, DemandKind.ENGAGE})
@@ -165,3 +166,29 @@ class AppAuditor:
 def app_names(demands: Iterable[AppDemand]) -> list[str]:
     """The app names of ``demands`` that count as burdens, in order (for output lines)."""
     return [d.app for d in demands if d.role is Role.BURDEN]
+
+
+_APP_OWN_KINDS = frozenset(
+    {DemandKind.DOWNLOAD, DemandKind.CHECKIN, DemandKind.POINTS, DemandKind.ENGAGE}
+)
+
+
+def app_label_hit(text: str, labels: frozenset[Label], demands: Iterable[AppDemand]) -> Hit | None:
+    """The evidence for adding ``app_demand`` when the app audit found the message burdening
+    an app its labels do not show; None when the labels already agree with the audit.
+
+    The label and the app audit must tell the same story: a task that names an app and makes
+    people work in it (upload photos there, enter data, check in, chase its points) is an app
+    demand even when the classifier's words missed it. A chase that names no app takes the
+    label only when its own words ask something of the app itself (install, check in, points,
+    likes): "still two classes' screenshots missing" chases the screenshots, not the app.
+    """
+    if Label.APP_DEMAND in labels or Label.TASK_PUSH not in labels:
+        return None
+    for demand in demands:
+        if demand.role is Role.BURDEN and (not demand.chased or demand.kinds & _APP_OWN_KINDS):
+            start = max(text.find(demand.app), 0)
+            match = text[start : start + len(demand.app)] if demand.app in text else demand.app
+            rule = "apps.chased" if demand.chased else "apps.named"
+            return Hit(Label.APP_DEMAND, rule, match, start, start + len(match))
+    return None
