@@ -47,8 +47,12 @@ from bot.core.labels import ALL_LABELS, Label
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
-DATA = ROOT / "tests" / "data" / "train" / "messages"
-CASES = ROOT / "tests" / "data" / "train" / "cases"
+TRAIN = ROOT / "tests" / "data" / "train"
+DATA = TRAIN / "messages"
+CASES = TRAIN / "cases"
+THREADS = ROOT.parent / "shared" / "corpus" / "threads.jsonl"
+TERSE_ASKER = 12
+"""An asker's line shorter than this is a chase or a reply: context decides it, not its words."""
 HELD_OUT = ("fresh", "extra_a", "extra_b", "extra_c", "extra_d", "extra_e", "extra_f")
 """Independently written sets reported leave-one-set-out (those present)."""
 BLEND_SETS = ("extra_c", "extra_d", "extra_e", "extra_f")
@@ -80,8 +84,43 @@ class Example:
     features: frozenset[str]
 
 
+def own_words(thread: dict[str, Any]) -> list[tuple[str, frozenset[Label]]]:
+    """The messages of one labelled thread whose labels their own words decide.
+
+    A reply, a forwarded message and a terse line of an asker (under ``TERSE_ASKER``
+    characters: "还差3组", "by 9 please") take their labels from the conversation, so teaching
+    them to a model of single messages would teach it to guess. Members' messages stay: their
+    own files, questions and 接龙 lines are what a demand must not be mistaken for.
+    """
+    found = []
+    for message in thread["messages"]:
+        if message.get("reply_to") is not None or message.get("forwarded"):
+            continue
+        text = message["text"]
+        if message.get("role") == "asker" and len(text) < TERSE_ASKER:
+            continue
+        found.append((text, frozenset(Label(label) for label in message["labels"])))
+    return found
+
+
+def read_thread_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
+    """The own-words messages of every labelled thread file, by set name (``threads_a``…)."""
+    paths = [("threads", THREADS)] + [
+        (path.stem, path) for path in sorted(TRAIN.glob("threads_*.jsonl"))
+    ]
+    sets: dict[str, list[tuple[str, frozenset[Label]]]] = {}
+    for name, path in paths:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                sets.setdefault(name, []).extend(own_words(json.loads(line)))
+    return sets
+
+
 def read_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
-    """Every labelled set present, by name (``dev``, ``fresh``, ``extra_a``…, ``cases``)."""
+    """Every labelled set present, by name (``dev``, ``fresh``, ``extra_a``…, ``cases``, and
+    the own words of the labelled threads, ``threads``, ``threads_a``…)."""
     sets: dict[str, list[tuple[str, frozenset[Label]]]] = {}
     paths = [("dev", DEV)] + [(path.stem, path) for path in sorted(DATA.glob("*.jsonl"))]
     paths += [("cases", path) for path in sorted(CASES.glob("*.jsonl"))]
@@ -93,6 +132,7 @@ def read_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
                 record = json.loads(line)
                 gold = frozenset(Label(label) for label in record["labels"])
                 sets.setdefault(name, []).append((record["text"], gold))
+    sets.update(read_thread_sets())
     return sets
 
 
