@@ -16,15 +16,40 @@ _NOTIFY = frozenset({"报告", "report", "report back"})
 EMERGENCY_FOLLOW_UP = timedelta(hours=6)
 
 
-def emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
+def follows_own_emergency(message: ContextMessage, state: ConversationState) -> bool:
+    """Whether the sender gave an exempt order within ``EMERGENCY_FOLLOW_UP`` before
+    ``message``: their further orders then direct the same response."""
+    for demand in reversed(state.demands):
+        age = message.sent_at - demand.sent_at
+        if age > EMERGENCY_FOLLOW_UP or age < timedelta(0):
+            break
+        if demand.exempt and demand.sender_key == message.sender_key:
+            return True
+    return False
+
+
+def emergency_order(
+    decided: InContext, cues: Cues, text: str, *, following: bool = False
+) -> InContext:
     """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
-    did not read as a demand: work, urgent and exempt."""
-    if not (cues.immediacy.search(text) and cues.danger.search(text)) or cues.past.search(text):
+    did not read as a demand: work, exempt, and urgent when it says "now".
+
+    ``following`` says the sender's own exempt order came shortly before: then a danger word
+    is enough ("Keep everyone upwind", "B座先别让人回去"), the urgency having been set already.
+    """
+    danger = cues.danger.search(text)
+    immediacy = cues.immediacy.search(text)
+    # After the sender's own exempt order, a danger word is enough for a further order, unless
+    # the message thanks or looks back (an all-clear, not an order).
+    follow_up = following and not cues.gratitude.search(text)
+    if danger is None or not (immediacy or follow_up) or cues.past.search(text):
         return decided
-    labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
-    match = cues.immediacy.search(text)
+    labels = frozenset({Label.TASK_PUSH}) | (decided.labels & {Label.URGENT_DEADLINE})
+    if immediacy is not None:
+        labels |= {Label.URGENT_DEADLINE}
+    match = (immediacy or danger).group(0)
     hits = decided.hits + tuple(
-        context_hit(label, "context.emergency_order", match.group(0) if match else "", text)
+        context_hit(label, "context.emergency_order", match, text)
         for label in sorted(labels - decided.labels)
     )
     return revise(decided, labels, hits, "emergency_order", exempt=True)
@@ -65,10 +90,6 @@ def exemption(decided: InContext, message: ContextMessage, state: ConversationSt
         return _with_exemption(decided, exempt=False)
     if decided.exempt or decided.role == "member":
         return decided
-    for demand in reversed(state.demands):
-        age = message.sent_at - demand.sent_at
-        if age > EMERGENCY_FOLLOW_UP or age < timedelta(0):
-            break
-        if demand.exempt and demand.sender_key == message.sender_key:
-            return _with_exemption(decided, exempt=True)
+    if follows_own_emergency(message, state):
+        return _with_exemption(decided, exempt=True)
     return decided
