@@ -35,7 +35,6 @@ class Cues:
     chain_request: re.Pattern[str]
     urgent: re.Pattern[str]
     remains: re.Pattern[str]
-    gratitude: re.Pattern[str]
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
 
@@ -83,7 +82,6 @@ def shipped_cues() -> Cues:
         chain_request=_join(cue["chain_request"]),
         urgent=_join(cue["urgent"]),
         remains=_join(cue["remains"]),
-        gratitude=_join(cue["gratitude"]),
         kind_nouns=tuple((label, _join(kind[label.value]["nouns"])) for label in _KINDS),
         kind_verbs=tuple((label, _join(kind[label.value]["verbs"])) for label in _KINDS),
     )

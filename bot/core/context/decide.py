@@ -16,7 +16,7 @@ from bot.core.classifier.model import Classification
 from bot.core.context.answers import as_answer, open_demand_of_others
 from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, shipped_cues
-from bot.core.context.emergency import emergency_order, exemption, follows_own_emergency
+from bot.core.context.emergency import emergency_order, exemption
 from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
 from bot.core.context.own_words import data_chain, habit, urgent_order
 from bot.core.context.verdict import WEAK
@@ -123,7 +123,5 @@ def decide(
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, cues, text)
     if decided.reason == "own" and decided.labels <= WEAK and not cues.own_part.search(text):
-        decided = emergency_order(
-            decided, cues, text, following=follows_own_emergency(message, state)
-        )
+        decided = emergency_order(decided, cues, text)
     return exemption(urgent_order(decided, text), message, state)

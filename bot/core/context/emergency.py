@@ -28,41 +28,27 @@ def follows_own_emergency(message: ContextMessage, state: ConversationState) -> 
     return False
 
 
-def emergency_order(
-    decided: InContext, cues: Cues, text: str, *, following: bool = False
-) -> InContext:
+def emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
     """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
-    did not read as a demand: work, exempt, and urgent when it says "now".
-
-    ``following`` says the sender's own exempt order came shortly before: then a danger word
-    is enough ("Keep everyone upwind", "B座先别让人回去"), the urgency having been set already.
-    """
-    danger = cues.danger.search(text)
-    immediacy = cues.immediacy.search(text)
-    # After the sender's own exempt order, a danger word is enough for a further order, unless
-    # the message thanks or looks back (an all-clear, not an order).
-    follow_up = following and not cues.gratitude.search(text)
-    if danger is None or not (immediacy or follow_up) or cues.past.search(text):
+    did not read as a demand: work, urgent and exempt."""
+    if not (cues.immediacy.search(text) and cues.danger.search(text)) or cues.past.search(text):
         return decided
-    labels = frozenset({Label.TASK_PUSH}) | (decided.labels & {Label.URGENT_DEADLINE})
-    if immediacy is not None:
-        labels |= {Label.URGENT_DEADLINE}
-    match = (immediacy or danger).group(0)
+    labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
+    match = cues.immediacy.search(text)
     hits = decided.hits + tuple(
-        context_hit(label, "context.emergency_order", match, text)
+        context_hit(label, "context.emergency_order", match.group(0) if match else "", text)
         for label in sorted(labels - decided.labels)
     )
     return revise(decided, labels, hits, "emergency_order", exempt=True)
 
 
 def _is_paperwork(hit: Hit) -> bool:
-    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告)
-    nor only the learned step's guess."""
-    return (
-        hit.label in PAPERWORK
-        and not hit.rule.startswith("model.")
-        and hit.match.strip().casefold() not in _NOTIFY
-    )
+    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告).
+
+    The learned step's evidence counts too: an order that the model reads as asking for a form
+    or photos is paperwork, and paperwork is never exempt (wrongly exempting it hides a burden
+    from the digest, the costlier error)."""
+    return hit.label in PAPERWORK and hit.match.strip().casefold() not in _NOTIFY
 
 
 def _with_exemption(decided: InContext, exempt: bool) -> InContext:

@@ -60,10 +60,10 @@ def test_missing_rule_file_is_reported(tmp_path: Path) -> None:
 
 def test_deployment_file_adds_phrases_to_an_existing_category(tmp_path: Path) -> None:
     text = "请各位今天在智慧党建上打满积分"
-    assert Label.APP_DEMAND not in load_classifier().classify("请各位在政通宝刷满分").labels
+    assert Label.APP_DEMAND not in load_classifier().classify("请各位每天在政通宝刷满分").labels
     path = _write(tmp_path, '[category.app_noun]\nphrases = ["政通宝"]\n')
     extended = load_classifier([path])
-    assert Label.APP_DEMAND in extended.classify("请各位在政通宝刷满分").labels
+    assert Label.APP_DEMAND in extended.classify("请各位每天在政通宝刷满分").labels
     assert extended.classify(text).labels == load_classifier().classify(text).labels
 
 

@@ -219,7 +219,8 @@ def test_directing_the_response_to_a_present_danger_is_exempt(text: str) -> None
 
 
 def test_an_order_to_respond_to_a_danger_is_work_urgent_and_exempt() -> None:
-    order = "滨江路地下通道已经进水，城管中队马上去两头设卡封路，不许车辆进入。"
+    order = "地下通道进水，马上封路"
+    assert not default_classifier().classify(order).labels  # the words alone ask nothing
     decided = run(Line("boss", order))
     assert decided[0].labels == {T, U}
     assert decided[0].exempt
@@ -243,34 +244,6 @@ def test_further_orders_of_the_same_response_are_exempt() -> None:
     )
     assert decided[1].labels
     assert decided[1].exempt
-
-
-GAS_LEAK = Line(
-    "boss", "Gas leak at Block C! Everyone out of the building now, wardens to the car park."
-)
-
-
-def test_a_follow_up_order_naming_the_danger_is_work_and_exempt_without_saying_now() -> None:
-    decided = run(GAS_LEAK, Line("boss", "Keep the public back from the side doors", minutes=8))
-    assert decided[0].exempt
-    assert decided[1].labels == {T}
-    assert decided[1].exempt
-    assert any(h.rule == "context.emergency_order" for h in decided[1].hits)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Fire service say it's out. Thanks everyone for staying calm.",
-        "Keep the public back from the side doors",
-    ],
-)
-def test_an_all_clear_or_an_order_without_an_emergency_before_it_is_not_exempt(text: str) -> None:
-    # the first follows the emergency but thanks; the second has no exempt order before it
-    lines = (
-        (GAS_LEAK, Line("boss", text, minutes=30)) if "Thanks" in text else (Line("boss", text),)
-    )
-    assert not run(*lines)[-1].exempt
 
 
 def test_a_daily_time_is_a_habit_not_an_urgent_deadline() -> None:
