@@ -10,9 +10,17 @@ phrase of the lexicon, iterating all matches, with no other logic; the ratio
 classifier_time / floor_time says what everything beyond that scan costs. The rules alone
 (without the learned step) are timed as well, to show what the learned step costs.
 
+Context included: the same texts are then arranged as one group's conversation (senders, replies,
+attachments, forwards, a few minutes apart; see :func:`conversation`) and decided the way
+``fingertip audit`` and ``fingertip classify --export`` decide them: ``Conversation`` (the
+classifier, then ``bot.core.context``'s decision, then the state moves on), one message at a
+time (``decide``, the live bot's path) and read ahead in batches (``decide_many``, the audit's).
+The batch entry point of the classifier alone (``classify_many``) is timed too.
+
 Identity: the same texts are classified again by the reference engine (``Engine(...,
 reference=True)``: the plain, slow implementations the fast paths replace) and the bench states
-whether every result is identical (labels, hits with their offsets, exemption, subject).
+whether every result is identical (labels, hits with their offsets, exemption, subject), and
+the conversation is decided again with the reference engine and compared decision by decision.
 
 Run: ``python bench/classify.py [--messages N] [--seed S] [--check N]``
 """
@@ -21,17 +29,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import ahocorasick
 
-from bot.core.classifier import SHIPPED_RULE_FILES, load_classifier
+from bot.core.classifier import SHIPPED_RULE_FILES, Classification, Classifier, load_classifier
 from bot.core.classifier.engine import Engine
 from bot.core.classifier.learned import LearnedModel, shipped_model
 from bot.core.classifier.normalise import normalise, translation_table
 from bot.core.classifier.rules import load_rule_files
+from bot.core.context import Attachment, ContextMessage, Conversation, InContext
 
 # CPU time of this (single-threaded) process: other jobs on a shared machine take turns on the
 # cores but do not count, so the figures are one core's work and the ratio stays comparable.
@@ -94,8 +106,80 @@ def distinct_batch(texts: list[str], count: int, seed: int) -> list[str]:
     return batch
 
 
-def main() -> None:
-    """Run the benchmark and print the figures."""
+def conversation(texts: list[str], seed: int) -> list[ContextMessage]:
+    """``texts`` as one group's messages: a few frequent askers among many members, a reply to
+    a recent message now and then, photos and files, forwards, a few minutes apart."""
+    rng = random.Random(seed)
+    senders = [f"sender-{index}" for index in range(40)]
+    weights = [12 if index < 4 else 1 for index in range(40)]
+    attachments = list(Attachment)
+    sent_at = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+    messages: list[ContextMessage] = []
+    for message_id, text in enumerate(texts, 1):
+        sent_at += timedelta(seconds=rng.randrange(5, 900))
+        replied = message_id > 1 and rng.random() < 0.3
+        messages.append(
+            ContextMessage(
+                message_id=message_id,
+                text=text,
+                sent_at=sent_at,
+                sender_key=rng.choices(senders, weights)[0] if rng.random() < 0.97 else None,
+                reply_to=rng.randrange(max(1, message_id - 30), message_id) if replied else None,
+                attachment=rng.choice(attachments) if rng.random() < 0.12 else None,
+                forwarded=rng.random() < 0.03,
+            )
+        )
+    return messages
+
+
+def _decided_one_by_one(classifier: Classifier, messages: list[ContextMessage]) -> list[InContext]:
+    reader = Conversation(classifier)
+    return [reader.decide(message) for message in messages]
+
+
+def _decided_read_ahead(classifier: Classifier, messages: list[ContextMessage]) -> list[InContext]:
+    return list(Conversation(classifier).decide_many(messages))
+
+
+def _timed(run: Callable[[], object]) -> tuple[object, float]:
+    started = _clock()
+    result = run()
+    return result, _clock() - started
+
+
+def _load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def _compare(
+    classifier: Classifier,
+    reference: Engine,
+    batch: list[str],
+    many_results: list[tuple[Classification, str]],
+    one_by_one: list[InContext],
+    read_ahead: list[InContext],
+    messages: list[ContextMessage],
+) -> tuple[int, int, float, int]:
+    """Differences from the reference engine: texts, decisions, its time, texts checked."""
+    fast_results = [classifier.classify(text) for text in batch]
+    started = _clock()
+    reference_results = [reference.classify(text) for text in batch]
+    reference_seconds = _clock() - started
+    differing = sum(
+        fast != slow or many != fast
+        for fast, slow, (many, _folded) in zip(
+            fast_results, reference_results, many_results, strict=False
+        )
+    )
+    reference_context = _decided_one_by_one(Classifier(reference), messages)
+    context_differing = sum(
+        slow != fast or fast != ahead
+        for slow, fast, ahead in zip(reference_context, one_by_one, read_ahead, strict=False)
+    )
+    return differing, context_differing, reference_seconds, len(batch)
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
@@ -105,7 +189,13 @@ def main() -> None:
         default=None,
         help="compare only the first N texts with the reference engine (default: all)",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    args = _arguments()
+    load_before = _load()
     started = _clock()
     classifier = load_classifier()
     load_seconds = _clock() - started
@@ -125,6 +215,12 @@ def main() -> None:
         classifier.classify(text)
     classify_seconds = _clock() - started
 
+    many_results, many_seconds = _timed(lambda: classifier.classify_many(batch))
+    messages = conversation(batch, args.seed)
+    _decided_read_ahead(classifier, conversation(distinct_batch(texts, 2_000, args.seed + 1), 1))
+    one_by_one, context_seconds = _timed(lambda: _decided_one_by_one(classifier, messages))
+    read_ahead, ahead_seconds = _timed(lambda: _decided_read_ahead(classifier, messages))
+
     rules_only = _engine(None)
     for text in distinct_batch(texts, 2_000, args.seed + 1):
         rules_only.classify(text)
@@ -142,40 +238,58 @@ def main() -> None:
             found += 1
     floor_seconds = _clock() - started
 
-    fast_results = [classifier.classify(text) for text in batch[: args.check]]
     reference = _engine(shipped_model(), reference=True)
-    started = _clock()
-    reference_results = [reference.classify(text) for text in batch[: args.check]]
-    reference_seconds = _clock() - started
-    differing = sum(
-        fast != slow for fast, slow in zip(fast_results, reference_results, strict=True)
+    assert isinstance(many_results, list)
+    assert isinstance(one_by_one, list) and isinstance(read_ahead, list)
+    differing, context_differing, reference_seconds, checked = _compare(
+        classifier,
+        reference,
+        batch[: args.check],
+        many_results,
+        one_by_one,
+        read_ahead,
+        messages[: args.check],
     )
-
     count = len(batch)
     print(
         f"source: {source} ({len(texts)} base texts), {count} messages, all distinct "
         "(@names, numbers, emoji and joined messages vary the base texts)"
     )
-    print(f"rule load: {load_seconds:.2f} s")
-    print(f"classifier: {count / classify_seconds:,.0f} msgs/s ({classify_seconds:.2f} s)")
-    print(
-        f"rules only (no learned step): {count / rules_seconds:,.0f} msgs/s "
-        f"({rules_seconds:.2f} s)"
+    print(f"rule load: {load_seconds:.2f} s; {load_before} (before the runs)")
+    rows = (
+        ("classifier, one at a time (classify)", classify_seconds),
+        ("classifier, batches (classify_many)", many_seconds),
+        ("in context, one at a time (Conversation.decide)", context_seconds),
+        ("in context, read ahead (Conversation.decide_many)", ahead_seconds),
+        ("rules only, one at a time (no learned step)", rules_seconds),
     )
+    for name, seconds in rows:
+        print(
+            f"{name}: {count / seconds:,.0f} msgs/s ({seconds:.2f} s), "
+            f"{seconds / floor_seconds:.2f}x the floor"
+        )
     print(
         f"floor (Aho-Corasick scan of folded texts, {found:,} matches): "
         f"{count / floor_seconds:,.0f} msgs/s ({floor_seconds:.2f} s)"
     )
-    print(f"ratio classifier_time / floor_time: {classify_seconds / floor_seconds:.2f}x")
-    checked = len(reference_results)
     print(
         f"reference engine (plain paths): {checked / reference_seconds:,.0f} msgs/s; "
         + (
-            f"outputs identical on all {checked:,} texts checked"
+            f"outputs identical on all {checked:,} texts checked (one at a time and batches)"
             if not differing
             else f"OUTPUTS DIFFER on {differing:,} of {checked:,} texts checked"
         )
     )
+    print(
+        "in context with the reference engine: "
+        + (
+            f"decisions identical on all {checked:,} messages checked "
+            "(one at a time and read ahead)"
+            if not context_differing
+            else f"DECISIONS DIFFER on {context_differing:,} of {checked:,}"
+        )
+    )
+    print(_load() + " (after the runs)")
 
 
 if __name__ == "__main__":

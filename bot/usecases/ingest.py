@@ -34,8 +34,8 @@ async def ingest_message(
     state = None
     if not incoming.is_command:
         state = await store.conversation(incoming.group_id)
-        own = classifier.classify(incoming.text)
-        decided = decide(context, own, state, classifier.normalise(incoming.text))
+        own, folded = classifier.classify_folded(incoming.text)
+        decided = decide(context, own, state, folded)
     observation = observe(incoming, classifier, working_time, hasher, decided, apps=apps)
     result = await store.ingest(observation)
     if decided is not None and state is not None and result is IngestResult.NEW:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -36,6 +36,9 @@ _SHADOWED_LENGTH = 3
 # Very short texts (收到, 1, 好的, 👍) repeat endlessly in real groups; their results are cached.
 _SHORT_TEXT = 12
 _SHORT_CACHE_SIZE = 4096
+# Texts per numpy pass of the learned step in classify_many: enough to spread numpy's fixed
+# cost per call, few enough that the pass's arrays stay in a core's cache.
+_BATCH = 256
 MAX_ANALYSED_CHARS = 4096
 """Only this many characters of a message are analysed; the rest is ignored and the result is
 marked ``truncated``. Telegram caps a message at 4,096 characters (a caption at 1,024), so a real
@@ -326,13 +329,48 @@ class Engine:
         """
         return self._classify(text, None)
 
+    def classify_folded(self, text: str) -> tuple[Classification, str]:
+        """:meth:`classify` of ``text`` and its folded form (:meth:`normalise`), folded once."""
+        norm = normalise(text[:MAX_ANALYSED_CHARS], self._table)
+        result = self._classify(text, self._learned, norm)[0]
+        return result, norm if len(text) <= MAX_ANALYSED_CHARS else self.normalise(text)
+
+    def classify_many(self, texts: Sequence[str]) -> list[tuple[Classification, str]]:
+        """:meth:`classify` of every text with its folded form (:meth:`normalise`), in that order.
+
+        The same results as one call per text; the learned step's n-gram sums are made for
+        ``_BATCH`` texts at a time, and the folded text is the one the rules saw.
+        """
+        results: list[tuple[Classification, str]] = []
+        learned = self._learned
+        for first in range(0, len(texts), _BATCH):
+            chunk = texts[first : first + _BATCH]
+            norms = [normalise(text[:MAX_ANALYSED_CHARS], self._table) for text in chunk]
+            grams: Sequence[Sequence[int] | None] = (
+                learned.gram_totals_many(norms)
+                if learned is not None and not self._reference
+                else [None] * len(chunk)
+            )
+            for text, norm, gram_totals in zip(chunk, norms, grams, strict=True):
+                result = self._classify(text, learned, norm, gram_totals)[0]
+                folded = norm if len(text) <= MAX_ANALYSED_CHARS else self.normalise(text)
+                results.append((result, folded))
+        return results
+
     def _classify(
-        self, text: str, learned: LearnedModel | None
+        self,
+        text: str,
+        learned: LearnedModel | None,
+        norm: str | None = None,
+        gram_totals: Sequence[int] | None = None,
     ) -> tuple[Classification, frozenset[str]]:
+        """Classify ``text``; ``norm`` (the folded first ``MAX_ANALYSED_CHARS`` characters)
+        and ``gram_totals`` (its n-gram sums) when a batch already made them."""
         truncated = len(text) > MAX_ANALYSED_CHARS
         if truncated:
             text = text[:MAX_ANALYSED_CHARS]
-        norm = normalise(text, self._table)
+        if norm is None:
+            norm = normalise(text, self._table)
         tokens = self._scan(norm)
         quiet_signals: frozenset[str] | None = None
         totals: list[int] | None = None
@@ -342,7 +380,7 @@ class Engine:
             quiet_signals = _quiet_signals(tokens, acknowledgement=quick_ack)
             if learned is None or quick_ack or not learned.quiet_messages:
                 return _quiet(quick_ack, truncated=truncated), quiet_signals
-            totals = self._scores(learned, norm, quiet_signals)
+            totals = self._scores(learned, norm, quiet_signals, gram_totals)
             if not learned.may_add(totals):
                 return _quiet(quick_ack, truncated=truncated), quiet_signals
         message = self._analyse(norm, tokens)
@@ -362,7 +400,7 @@ class Engine:
         )
         if learned is not None and not rules_ack:
             if totals is None:
-                totals = self._scores(learned, norm, signals)
+                totals = self._scores(learned, norm, signals, gram_totals)
             learned.refine(text, norm, totals, labels, hits)
             self._imply(labels, hits)
         exempt_rule = self._exemption(message) if labels else None
@@ -382,10 +420,16 @@ class Engine:
         )
         return result, signals
 
-    def _scores(self, learned: LearnedModel, norm: str, signals: frozenset[str]) -> list[int]:
+    def _scores(
+        self,
+        learned: LearnedModel,
+        norm: str,
+        signals: frozenset[str],
+        gram_totals: Sequence[int] | None,
+    ) -> list[int]:
         if self._reference:
             return learned.reference_scores(norm, signals)
-        return learned.fixed_scores(norm, signals)
+        return learned.fixed_scores(norm, signals, gram_totals)
 
     def _signals(
         self, message: _Message, hits: list[Hit], *, acknowledgement: bool

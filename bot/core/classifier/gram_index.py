@@ -26,6 +26,9 @@ from bot.core.classifier.lanes import to_fixed
 ID_BITS = 15
 """Bits per character id: four of them fit an int64 key, for up to 32,767 distinct characters."""
 MAX_GRAM = 4
+MAX_BATCH_CHARS = 1 << 22
+"""The most characters :meth:`GramIndex.totals_many` sums in one pass: the running int64 sum
+of a pass then stays below 2**22 * 4 n-grams * 10**10 (the largest weight) < 2**63."""
 
 _Ints = npt.NDArray[np.int64]
 _ADD = np.add.reduce
@@ -83,6 +86,51 @@ class GramIndex:
         keep[1:] &= found[1:] != found[:-1]  # a repeated n-gram counts once
         total: list[int] = _ADD(self.weights.take(where[keep], axis=0), axis=0).tolist()
         return total
+
+    def totals_many(self, framed: Sequence[str]) -> list[list[int]]:
+        """:meth:`totals` of every text of ``framed`` (same results), in one numpy pass.
+
+        Per message, a dozen numpy calls cost more than the work on its keys; here the calls
+        are paid once for the whole batch. The texts are joined with three NULs between them,
+        so no window of four ids reaches from one text into the next.
+        """
+        if not framed:
+            return []
+        if len(framed) > 1 and sum(map(len, framed)) + 3 * len(framed) > MAX_BATCH_CHARS:
+            half = len(framed) // 2
+            return self.totals_many(framed[:half]) + self.totals_many(framed[half:])
+        lanes = self.weights.shape[1]
+        points = np.frombuffer("\0\0\0".join((*framed, "")).encode("utf-32-le"), dtype=np.uint32)
+        ids = self.ids.take(points, mode="clip")
+        sizes = np.fromiter(map(len, framed), dtype=np.int64, count=len(framed))
+        owner = np.arange(len(framed), dtype=np.int64).repeat(sizes + 3)
+        two = (ids[:-1] << ID_BITS) | ids[1:]
+        four = (two[:-2] << (2 * ID_BITS)) | two[2:]
+        windows = len(four)
+        # A window opening on an unknown character (a NUL between texts included) is the key
+        # of the shorter n-gram that starts one later, which is counted there: leave it out.
+        opens = ids[:windows] != 0
+        found = np.concatenate(
+            (ids[:windows][opens], two[:windows][opens], (four >> ID_BITS)[opens], four[opens])
+        )
+        whose = np.tile(owner[:windows][opens], MAX_GRAM)
+        # sorted needles walk the keys in order (far fewer cache misses)
+        order = found.argsort(kind="stable")
+        needles = found.take(order)
+        where = self.keys[:-1].searchsorted(needles)
+        keep = self.keys.take(where) == needles
+        rows = len(self.keys)
+        pairs = whose.take(order[keep]) * rows + where[keep]
+        pairs.sort()
+        distinct = np.ones(len(pairs), dtype=bool)
+        np.not_equal(pairs[1:], pairs[:-1], out=distinct[1:])  # a repeated n-gram counts once
+        pairs = pairs[distinct]
+        message = pairs // rows
+        running = np.zeros((len(pairs) + 1, lanes), dtype=np.int64)
+        np.cumsum(self.weights.take(pairs - message * rows, axis=0), axis=0, out=running[1:])
+        bounds = message.searchsorted(np.arange(len(framed) + 1, dtype=np.int64))
+        result: list[list[int]] = (running[bounds[1:]] - running[bounds[:-1]]).tolist()
+        return result
 
 
 def _key(gram: str, char_id: Mapping[str, int]) -> int:

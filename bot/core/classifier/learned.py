@@ -245,26 +245,42 @@ class LearnedModel:
         )
         object.__setattr__(self, "_packed", packed)
 
-    def fixed_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
+    def fixed_scores(
+        self, norm: str, signals: Iterable[str], gram_totals: Sequence[int] | None = None
+    ) -> list[int]:
         """The score of every label of :attr:`labels` in millionths, summed exactly.
 
         The n-grams of all but the shortest texts are summed by one numpy pass
-        (:mod:`bot.core.classifier.gram_index`); for words and rule signals one packed integer
-        per feature carries all six weights, so their sum is a single C-level ``sum``
-        (:mod:`bot.core.classifier.lanes`).
+        (:mod:`bot.core.classifier.gram_index`); ``gram_totals`` passes in that sum when
+        :meth:`gram_totals_many` already made it for a batch. For words and rule signals one
+        packed integer per feature carries all six weights, so their sum is a single C-level
+        ``sum`` (:mod:`bot.core.classifier.lanes`).
         """
         packed = self._packed
         total = packed.bias
         for table, names in ((packed.words, word_set(norm)), (packed.signals, signals)):
             # a dict view intersects by probing the smaller side: one C loop per family
             total += sum(map(table.__getitem__, table.keys() & names))
-        framed = frame(norm)
-        if packed.gram_index is None or len(framed) < NUMPY_FROM:
-            grams = packed.grams
-            total += sum(map(grams.__getitem__, grams.keys() & gram_set(framed)))
-            return unpack(total, len(self.labels))
-        ngram_totals = packed.gram_index.totals(framed)
-        return [a + b for a, b in zip(unpack(total, len(self.labels)), ngram_totals, strict=True)]
+        if gram_totals is None:
+            framed = frame(norm)
+            if packed.gram_index is None or len(framed) < NUMPY_FROM:
+                grams = packed.grams
+                total += sum(map(grams.__getitem__, grams.keys() & gram_set(framed)))
+                return unpack(total, len(self.labels))
+            gram_totals = packed.gram_index.totals(framed)
+        return [a + b for a, b in zip(unpack(total, len(self.labels)), gram_totals, strict=True)]
+
+    def gram_totals_many(self, norms: Sequence[str]) -> list[list[int]]:
+        """The n-gram part of :meth:`fixed_scores` for every text of ``norms``, in one pass."""
+        framed = [frame(norm) for norm in norms]
+        index = self._packed.gram_index
+        if index is not None:
+            return index.totals_many(framed)
+        grams = self._packed.grams
+        return [
+            unpack(sum(map(grams.__getitem__, grams.keys() & gram_set(text))), len(self.labels))
+            for text in framed
+        ]
 
     def reference_scores(self, norm: str, signals: Iterable[str]) -> list[int]:
         """:meth:`fixed_scores` the plain way: feature by feature, label by label.

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from bot.core.classifier import Classifier
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from bot.core.classifier import Classification, Classifier
 from bot.core.context.decide import decide
 from bot.core.context.model import ContextMessage, ConversationState, InContext
 from bot.core.context.state import advance
+
+# Messages classified together by decide_many: a message's own words do not depend on the
+# state, so they can be read ahead of the decisions, which stay in order.
+_READ_AHEAD = 256
 
 
 class Conversation:
@@ -17,8 +24,18 @@ class Conversation:
 
     def decide(self, message: ContextMessage) -> InContext:
         """Decide ``message`` in context and remember it for the messages that follow."""
-        own = self._classifier.classify(message.text)
-        folded = self._classifier.normalise(message.text)
+        own, folded = self._classifier.classify_folded(message.text)
+        return self._decide(message, own, folded)
+
+    def decide_many(self, messages: Iterable[ContextMessage]) -> Iterator[InContext]:
+        """:meth:`decide` every message in order (same results), classifying them in batches."""
+        pending = iter(messages)
+        while chunk := list(islice(pending, _READ_AHEAD)):
+            read = self._classifier.classify_many([message.text for message in chunk])
+            for message, (own, folded) in zip(chunk, read, strict=True):
+                yield self._decide(message, own, folded)
+
+    def _decide(self, message: ContextMessage, own: Classification, folded: str) -> InContext:
         decided = decide(message, own, self.state, folded)
         self.state = advance(self.state, message, decided)
         return decided

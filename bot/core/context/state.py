@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from bot.core.context.model import (
@@ -67,10 +68,25 @@ def advance(
             history = replace(history, asks=history.asks + 1)
         elif decided.answers is not None:
             history = replace(history, answers=history.answers + 1)
-        others = tuple(entry for entry in senders if entry[0] != message.sender_key)
+        others = _without(senders, message.sender_key)
         senders = (*others[-(MAX_SENDERS - 1) :], (message.sender_key, history))
     handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
     return ConversationState(demands=demands, seen=seen, senders=senders, handled=handled)
+
+
+def _without(
+    senders: tuple[tuple[str, SenderHistory], ...], key: str
+) -> tuple[tuple[str, SenderHistory], ...]:
+    """``senders`` without ``key``'s entries; a busy group holds hundreds, so the key is found
+    by C-level list methods rather than a Python loop over every entry."""
+    keys = list(map(itemgetter(0), senders))
+    found = keys.count(key)
+    if found == 0:
+        return senders
+    if found == 1:
+        index = keys.index(key)
+        return senders[:index] + senders[index + 1 :]
+    return tuple(entry for entry in senders if entry[0] != key)
 
 
 def _time(value: datetime) -> float:

@@ -55,3 +55,12 @@ def test_unknown_characters_between_known_ones_match_nothing() -> None:
 def test_packed_rows_add_lane_by_lane(rows: list[list[int]]) -> None:
     total = sum(pack(row) for row in rows)
     assert unpack(total, 6) == [sum(row[lane] for row in rows) for lane in range(6)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab\x00x字", max_size=30), max_size=8))
+def test_batch_totals_equal_one_text_at_a_time(texts: list[str]) -> None:
+    assert _INDEX is not None
+    framed = ["\x02" + text + "\x03" for text in texts]
+    # texts side by side must not lend each other n-grams across their boundaries
+    assert _INDEX.totals_many(framed) == [_plain(text) for text in framed]
