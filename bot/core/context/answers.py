@@ -14,6 +14,8 @@ from bot.core.labels import Label
 ANSWER_WINDOW = timedelta(days=30)
 # "链接发一下": a member's terse request back to the asker.
 _MEMBER_TERSE = 12
+# A member's caption under their own file or photo is short; a notice with a file is not.
+_CAPTION = 60
 
 
 def open_demand_of_others(message: ContextMessage, state: ConversationState) -> Demand | None:
@@ -31,6 +33,18 @@ def open_demand_of_others(message: ContextMessage, state: ConversationState) -> 
     return None
 
 
+def _replies_within(message: ContextMessage, answered: Demand, state: ConversationState) -> bool:
+    """Whether ``message`` replies to the demand or to an answer of it. A reply to anything else
+    (a member's report of an incident) is a conversation of its own: an order given there is
+    not an answer to an older demand."""
+    if message.reply_to is None:
+        return False
+    if message.reply_to == answered.message_id:
+        return True
+    seen = state.seen_message(message.reply_to)
+    return seen is None or seen.answers == answered.message_id
+
+
 def continues_chain(text: str, cues: Cues) -> bool:
     """A 接龙 list with names added, not a request to start one."""
     return cues.entry.search(text) is not None and cues.chain_request.search(text) is None
@@ -41,6 +55,7 @@ def as_answer(
     own: Classification,
     base: InContext,
     answered: Demand,
+    state: ConversationState,
     cues: Cues,
     text: str,
 ) -> InContext:
@@ -53,9 +68,10 @@ def as_answer(
     same_kinds = own.labels & SPECIFIC <= answered.labels
     addresses = cues.address.search(text) is not None
     relates = (
-        message.reply_to is not None
-        # a file or photo addressed to the whole group is a notice, not a submission
-        or (message.attachment is not None and not addresses)
+        _replies_within(message, answered, state)
+        # a file or photo addressed to the whole group, or under a long notice, is not a
+        # submission
+        or (message.attachment is not None and not addresses and len(text) <= _CAPTION)
         or cues.own_part.search(text) is not None
         or (cues.question.search(text) is not None and (same_kinds or not addresses))
         or (Label.ACK_DEMAND in answered.labels and continues_chain(text, cues))

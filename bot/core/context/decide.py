@@ -82,7 +82,7 @@ def _in_conversation(
 ) -> InContext:
     answered = open_demand_of_others(message, state)
     if base.role == "member" and answered is not None:
-        return as_answer(message, own, base, answered, cues, text)
+        return as_answer(message, own, base, answered, state, cues, text)
     target, how = _target(message, state, cues, text)
     if target is not None and base.role != "member":
         chased = as_chase(base, own, target, how, cues, text)

@@ -246,6 +246,25 @@ def test_further_orders_of_the_same_response_are_exempt() -> None:
     assert decided[1].exempt
 
 
+def test_an_order_replying_to_a_members_incident_report_is_not_an_answer_to_an_old_demand() -> (
+    None
+):
+    decided = run(
+        FORM,
+        Line("grid3", "报告：5号楼地下车库进水了，已经没过车轮"),
+        Line("chief", "5号楼物业马上把车库里的人全部撤出来，入口拉警戒", reply_to=2, minutes=3),
+    )
+    assert decided[2].answers is None
+    assert T in decided[2].labels
+    assert decided[2].exempt
+
+
+def test_a_members_file_with_a_short_caption_is_still_a_submission() -> None:
+    decided = run(FORM, Line("grid3", "3社区的摸底表", attachment=Attachment.FILE))
+    assert decided[1].labels == frozenset()
+    assert decided[1].answers == 1
+
+
 def test_a_daily_time_is_a_habit_not_an_urgent_deadline() -> None:
     decided = run(Line("boss", "从本周起各网格每天晚上8点前把巡查照片发群里。"))
     assert P in decided[0].labels
