@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,9 +13,9 @@ from bot.core.apps import AppAuditor, app_label_hit, app_names, load_catalogue
 from bot.core.apps.recognise import shared_recogniser
 from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
-from bot.core.context import Conversation, InContext
-from bot.core.observation import SenderHasher
-from bot.sources.telegram_export import read_chat
+from bot.core.context import ContextMessage, Conversation, InContext
+from bot.core.observation import IncomingMessage, SenderHasher
+from bot.sources.telegram_export import ExportedMessage, read_chat
 from bot.usecases.audit import to_incoming
 from bot.usecases.context import exported_context_message
 
@@ -44,13 +45,22 @@ def classify_export(
     conversation = Conversation(classifier)
     auditor = AppAuditor(shared_recogniser(load_catalogue()))
     trail = AppTrail()
-    with messages:
+    # The conversation reads ahead (decide_many classifies in batches); the messages it took
+    # wait here, in order, for their decisions.
+    waiting: deque[tuple[ExportedMessage, IncomingMessage]] = deque()
+
+    def contexts() -> Iterator[ContextMessage]:
         for message in messages:
             if message.kind != "message":
                 continue
             incoming = to_incoming(summary.id, message)
-            context = exported_context_message(incoming, message, hasher)
-            decided = conversation.decide(context)
+            waiting.append((message, incoming))
+            yield exported_context_message(incoming, message, hasher)
+
+    with messages:
+        for in_context in conversation.decide_many(contexts()):
+            message, incoming = waiting.popleft()
+            decided = in_context
             chased = trail.chased(message.reply_to_message_id, message.sent_at)
             demands = auditor(incoming.text, decided.labels, chased)
             app_hit = app_label_hit(incoming.text, decided.labels, demands)

@@ -17,6 +17,8 @@ from operator import itemgetter
 import ahocorasick
 
 from bot.core.classifier.learned import LearnedModel
+from bot.core.classifier.literals import required_literals
+from bot.core.classifier.masks import CategoryBits, RuleMasks, present
 from bot.core.classifier.model import Classification, Hit
 from bot.core.classifier.normalise import normalise
 from bot.core.classifier.rules import Condition, Rule, RuleSet
@@ -68,6 +70,10 @@ class _Kind:
     """… when it is negated (``negated:…``, its labels included)."""
     blocked_signals: frozenset[str]
     """… when its clause is the speaker's own (``blocked:…``, its labels included)."""
+    bits: int
+    """The categories as a mask (:class:`CategoryBits`), for the fast engine."""
+    early_masks: tuple[RuleMasks, ...]
+    late_masks: tuple[RuleMasks, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,22 @@ class _Message:
     live_message: set[str]
 
 
+@dataclass(slots=True)
+class _Masks:
+    """What the fast engine's rules look at for one message: categories as bit masks."""
+
+    text: str
+    tokens: list[_Token]
+    clause_bits: list[int]
+    sentence_bits: list[int]
+    message_bits: int
+    clause_tokens: list[list[_Token]]
+    blocked_clauses: set[int]
+    live_clause: list[int]
+    live_sentence: list[int]
+    live_message: int
+
+
 def _present(conditions: tuple[Condition, ...], categories: set[str]) -> bool:
     return any(all(not part.isdisjoint(categories) for part in cond) for cond in conditions)
 
@@ -167,13 +189,34 @@ def _rules_for(
 _span_order = itemgetter(0, 1)
 
 
-def _guard_bits(rules: RuleSet) -> dict[str, int]:
-    """Give every distinct guard literal its own bit."""
-    literals = sorted({literal for _c, _p, guard in rules.patterns for literal in guard})
+def _needed_literals(rules: RuleSet, *, derive: bool) -> tuple[frozenset[str], ...]:
+    """Per pattern, the literals it cannot match without (derived from the regex; empty when
+    none can be named, or for a case-insensitive pattern, whose literals would need folding)."""
+    needed: list[frozenset[str]] = []
+    for _category, pattern, _guard in rules.patterns:
+        found = (
+            required_literals(pattern.pattern, pattern.flags)
+            if derive and not pattern.flags & re.IGNORECASE
+            else None
+        )
+        # A lone ASCII character ("b", "0") is in most texts: scanning for it costs more than
+        # the pattern run it would spare.
+        if found is None or any(len(literal) == 1 and literal.isascii() for literal in found):
+            found = frozenset()
+        needed.append(found)
+    return tuple(needed)
+
+
+def _guard_bits(rules: RuleSet, needed: tuple[frozenset[str], ...]) -> dict[str, int]:
+    """Give every distinct guard literal (and literal a pattern needs) its own bit."""
+    literals = sorted(
+        {literal for _c, _p, guard in rules.patterns for literal in guard}
+        | {literal for literals in needed for literal in literals}
+    )
     return {literal: 1 << index for index, literal in enumerate(literals)}
 
 
-def _mask(guard: tuple[str, ...], bits: dict[str, int]) -> int:
+def _mask(guard: Iterable[str], bits: dict[str, int]) -> int:
     mask = 0
     for literal in guard:
         mask |= bits[literal]
@@ -229,9 +272,12 @@ class Engine:
         self._reference = reference
         self._table = table
         self._learned = learned
-        guard_bits = _guard_bits(rules)
+        # The reference engine runs every pattern its guard lets through; the fast one skips
+        # a pattern whose needed literals are absent (it could not match: same results).
+        needed = _needed_literals(rules, derive=not reference)
+        guard_bits = _guard_bits(rules, needed)
         self._automaton = self._build_automaton(rules, guard_bits)
-        self._patterns = self._build_patterns(rules, guard_bits)
+        self._patterns = self._build_patterns(rules, guard_bits, needed)
         self._short_cache: dict[str, Classification] = {}
         self._kinds: dict[frozenset[str], _Kind] = {}
         self._conditions: dict[str, _RuleChecks] = {}
@@ -246,6 +292,20 @@ class Engine:
         self._reply_lead = engine.get("reply_lead", _NO_CATEGORIES)
         self._shadow = engine.get("shadow", _NO_CATEGORIES)
         self._quote_intro = engine.get("quote_intro", _NO_CATEGORIES)
+        self._bits = CategoryBits(rules.phrases.keys())
+        self._rule_masks = {rule.id: RuleMasks.of(rule, self._bits) for rule in rules.rules}
+        self._exemption_masks = tuple(
+            (
+                exemption.id,
+                self._bits.of(exemption.trigger),
+                *self._bits.conditions(exemption.unless_sentence),
+            )
+            for exemption in rules.exemptions
+        )
+        self._ack_masks = tuple(
+            (self._bits.of(rule.starts_with), rule.max_chars, self._bits.of(rule.unless))
+            for rule in rules.acknowledgements
+        )
         self._by_category: dict[str, list[Rule]] = {}
         self._late_by_category: dict[str, list[Rule]] = {}
         self._labels_of: dict[str, frozenset[Label]] = {}
@@ -287,14 +347,15 @@ class Engine:
 
     @staticmethod
     def _build_patterns(
-        rules: RuleSet, guard_bits: dict[str, int]
-    ) -> tuple[tuple[re.Pattern[str], frozenset[str], int], ...]:
+        rules: RuleSet, guard_bits: dict[str, int], needed: tuple[frozenset[str], ...]
+    ) -> tuple[tuple[re.Pattern[str], frozenset[str], int, int], ...]:
         # Each pattern runs on its own: overlapping matches of different categories all count,
         # and each keeps the regex engine's literal-prefix speed-up. A pattern with guards runs
-        # only when one of its guard literals was seen by the scan (mask 0: always runs).
+        # only when one of its guard literals was seen by the scan, and one of the literals it
+        # needs (mask 0: no condition).
         return tuple(
-            (pattern, frozenset({category}), _mask(guard, guard_bits))
-            for category, pattern, guard in rules.patterns
+            (pattern, frozenset({category}), _mask(guard, guard_bits), _mask(need, guard_bits))
+            for (category, pattern, guard), need in zip(rules.patterns, needed, strict=True)
         )
 
     def phrases(self) -> Iterable[str]:
@@ -383,15 +444,25 @@ class Engine:
             totals = self._scores(learned, norm, quiet_signals, gram_totals)
             if not learned.may_add(totals):
                 return _quiet(quick_ack, truncated=truncated), quiet_signals
-        message = self._analyse(norm, tokens)
         hits: list[Hit] = []
         labels: set[Label] = set()
-        self._fire(message, labels, hits, text, late=False)
-        self._imply(labels, hits)
-        if self._late_by_category:
-            self._fire(message, labels, hits, text, late=True)
+        message: _Message | _Masks
+        if self._reference:
+            message = self._analyse(norm, tokens)
+            self._fire(message, labels, hits, text, late=False)
             self._imply(labels, hits)
-        rules_ack = not labels and self._is_acknowledgement(norm, message)
+            if self._late_by_category:
+                self._fire(message, labels, hits, text, late=True)
+                self._imply(labels, hits)
+            rules_ack = not labels and self._is_acknowledgement(norm, message)
+        else:
+            message = self._analyse_masks(norm, tokens)
+            self._fire_masks(message, labels, hits, text, late=False)
+            self._imply(labels, hits)
+            if self._late_by_category:
+                self._fire_masks(message, labels, hits, text, late=True)
+                self._imply(labels, hits)
+            rules_ack = not labels and self._acknowledged_masks(norm, message)
         # A quiet message keeps the signals the learned step already scored it by.
         signals = (
             quiet_signals
@@ -403,7 +474,7 @@ class Engine:
                 totals = self._scores(learned, norm, signals, gram_totals)
             learned.refine(text, norm, totals, labels, hits)
             self._imply(labels, hits)
-        exempt_rule = self._exemption(message) if labels else None
+        exempt_rule = self._exempt(message) if labels else None
         acknowledgement = rules_ack and not labels
         subject = None
         if Label.REPORT_DEMAND in labels:
@@ -431,8 +502,13 @@ class Engine:
             return learned.reference_scores(norm, signals)
         return learned.fixed_scores(norm, signals, gram_totals)
 
+    def _exempt(self, message: _Message | _Masks) -> str | None:
+        if isinstance(message, _Masks):
+            return self._exemption_masks_of(message)
+        return self._exemption(message)
+
     def _signals(
-        self, message: _Message, hits: list[Hit], *, acknowledgement: bool
+        self, message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool
     ) -> frozenset[str]:
         signals = {f"rule:{hit.rule}" for hit in hits}
         signals.update(f"label:{hit.label.value}" for hit in hits)
@@ -448,7 +524,7 @@ class Engine:
             signals.add("speaker:first_person")
         if acknowledgement:
             signals.add("acknowledgement")
-        if hits and self._exemption(message) is not None:
+        if hits and self._exempt(message) is not None:
             signals.add("exempt")
         return frozenset(signals)
 
@@ -471,8 +547,8 @@ class Engine:
             if right and last + 1 < size and norm[last + 1] in _ASCII_WORD:
                 continue
             spans.append((start, -last - 1, categories))
-        for pattern, category, mask in self._patterns:
-            if mask and not mask & seen_guards:
+        for pattern, category, mask, need in self._patterns:
+            if (mask and not mask & seen_guards) or (need and not need & seen_guards):
                 continue
             for match in pattern.finditer(norm):
                 begin, stop = match.span()
@@ -515,6 +591,8 @@ class Engine:
         labels: frozenset[Label] = frozenset()
         for category in categories:
             labels |= self._labels_of.get(category, frozenset())
+        early = _rules_for(categories, self._by_category, self._rule_order)
+        late = _rules_for(categories, self._late_by_category, self._rule_order)
         return _Kind(
             labels=labels,
             skippable=not categories.isdisjoint(self._skippable),
@@ -525,11 +603,14 @@ class Engine:
             reply_lead=not categories.isdisjoint(self._reply_lead),
             reset=not categories.isdisjoint(self._speaker_reset),
             quote_intro=not categories.isdisjoint(self._quote_intro),
-            early_rules=_rules_for(categories, self._by_category, self._rule_order),
-            late_rules=_rules_for(categories, self._late_by_category, self._rule_order),
+            early_rules=early,
+            late_rules=late,
             present_signals=_token_signals("cat:", categories, labels),
             negated_signals=_token_signals("negated:", categories, labels),
             blocked_signals=_token_signals("blocked:", categories, labels),
+            bits=self._bits.of(categories),
+            early_masks=tuple(self._rule_masks[rule.id] for rule in early),
+            late_masks=tuple(self._rule_masks[rule.id] for rule in late),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
@@ -788,3 +869,186 @@ class Engine:
             ):
                 return True
         return False
+
+    # The fast engine: the same analysis with categories as bit masks (see masks.py).
+
+    def _analyse_masks(self, norm: str, tokens: list[_Token]) -> _Masks:
+        """:meth:`_analyse` with the categories as masks: the same clauses, negation and
+        speakers, each token's categories ORed into its clause, sentence and message."""
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        clause_set = set(sentence_starts)
+        clause_set.update(m.end() for m in _CLAUSE_END.finditer(norm))
+        clause_set.update(t.start for t in tokens if t.kind.breaks)
+        clause_starts = sorted(clause_set)
+        clause_sentence = [bisect_right(sentence_starts, s) - 1 for s in clause_starts]
+        clause_bits = [0] * len(clause_starts)
+        sentence_bits = [0] * len(sentence_starts)
+        clause_tokens: list[list[_Token]] = [[] for _ in clause_starts]
+        message_bits = 0
+        current, cursor, content = -1, 0, False
+        negates = quotes = False
+        for token in tokens:
+            clause = bisect_right(clause_starts, token.start) - 1
+            sentence = clause_sentence[clause]
+            token.clause = clause
+            token.sentence = sentence
+            if clause != current:
+                current, cursor, content = clause, clause_starts[clause], False
+            if not content and cursor < token.start and _CONTENT.search(norm, cursor, token.start):
+                content = True
+            token.initial = not content
+            kind = token.kind
+            if not kind.skippable:
+                content = True
+            cursor = max(cursor, token.end)
+            bits = kind.bits
+            clause_bits[clause] |= bits
+            sentence_bits[sentence] |= bits
+            message_bits |= bits
+            clause_tokens[clause].append(token)
+            negates = negates or kind.negator or kind.purpose
+            quotes = quotes or kind.quote_intro
+        if negates:
+            for members in clause_tokens:
+                if any(t.kind.negator or t.kind.purpose for t in members):
+                    self._mark_negation(members)
+        if quotes:
+            _mark_quotes(norm, tokens)
+        blocked = self._speaker_blocks(clause_tokens, clause_sentence)
+        live_clause, live_sentence, live_message = clause_bits, sentence_bits, message_bits
+        if any(token.negated for token in tokens):
+            live_clause = [0] * len(clause_starts)
+            live_sentence = [0] * len(sentence_starts)
+            live_message = 0
+            for token in tokens:
+                if not token.negated:
+                    bits = token.kind.bits
+                    live_clause[token.clause] |= bits
+                    live_sentence[token.sentence] |= bits
+                    live_message |= bits
+        return _Masks(
+            norm,
+            tokens,
+            clause_bits,
+            sentence_bits,
+            message_bits,
+            clause_tokens,
+            blocked,
+            live_clause,
+            live_sentence,
+            live_message,
+        )
+
+    def _fire_masks(
+        self, message: _Masks, labels: set[Label], hits: list[Hit], text: str, *, late: bool
+    ) -> None:
+        for token in message.tokens:
+            kind = token.kind
+            for masks in kind.late_masks if late else kind.early_masks:
+                if masks.requires_labels and masks.requires_labels.isdisjoint(labels):
+                    continue
+                if _fires_masks(masks, token, message):
+                    labels.add(masks.label)
+                    hits.append(
+                        Hit(
+                            masks.label,
+                            masks.rule.id,
+                            text[token.start : token.end],
+                            token.start,
+                            token.end,
+                        )
+                    )
+
+    def _exemption_masks_of(self, message: _Masks) -> str | None:
+        for exemption_id, trigger, single, conjunctions in self._exemption_masks:
+            for token in message.tokens:
+                if token.negated or not token.kind.bits & trigger:
+                    continue
+                if present(single, conjunctions, message.sentence_bits[token.sentence]):
+                    continue
+                return exemption_id
+        return None
+
+    def _acknowledged_masks(self, norm: str, message: _Masks) -> bool:
+        if not message.tokens or message.tokens[0].sentence != 0:
+            return False
+        first = message.tokens[0]
+        if _CONTENT.search(norm, 0, first.start):
+            return False
+        length = len(norm) - norm.count(" ")
+        for starts_with, max_chars, unless in self._ack_masks:
+            if (
+                starts_with & first.kind.bits
+                and length <= max_chars
+                and not unless & message.message_bits
+            ):
+                return True
+        return False
+
+
+def _fires_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._fires` on masks: not blocked, in context, its needs met."""
+    if _blocked_masks(masks, token, message):
+        return False
+    live_sentence = message.live_sentence[token.sentence]
+    if masks.need_context and not masks.need_context & live_sentence:
+        return False
+    if not (masks.need or masks.need_message or masks.initial):
+        return True
+    if masks.initial and token.initial:
+        return True
+    if masks.need:
+        scope = masks.need_scope
+        if scope == "clause":
+            live = message.live_clause[token.clause]
+        elif scope == "sentence":
+            live = live_sentence
+        else:
+            live = message.live_message
+        if masks.need & live:
+            return True
+    return bool(masks.need_message & message.live_message)
+
+
+def _blocked_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._blocked` on masks."""
+    if (masks.negatable and token.negated) or (
+        masks.speaker_check and token.clause in message.blocked_clauses
+    ):
+        return True
+    sentence = message.sentence_bits[token.sentence]
+    clause = message.clause_bits[token.clause]
+    if (
+        masks.clause_single & clause
+        or (masks.clause_all and present(0, masks.clause_all, clause))
+        or (
+            not masks.except_ & sentence
+            and (
+                masks.sentence_single & sentence
+                or (masks.sentence_all and present(0, masks.sentence_all, sentence))
+            )
+        )
+        or masks.message_single & message.message_bits
+        or (masks.message_all and present(0, masks.message_all, message.message_bits))
+    ):
+        return True
+    return masks.adjacent and _adjacent_masks(masks, token, message)
+
+
+def _adjacent_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._adjacent_block` on masks."""
+    for other in message.clause_tokens[token.clause]:
+        if other is token:
+            continue
+        bits = other.kind.bits
+        if (
+            masks.unless_next & bits
+            and token.end <= other.start <= token.end + 1
+            and message.text[token.end : other.start] not in _LIST_SEPARATORS
+        ):
+            return True
+        if masks.unless_earlier & bits and other.end <= token.start:
+            return True
+        if masks.unless_prev & bits and token.start - 2 <= other.end <= token.start:
+            return True
+    return False

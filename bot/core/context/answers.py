@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.classifier.model import Classification
-from bot.core.context.cues import Cues
+from bot.core.context.cues import CueText
 from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
 from bot.core.context.verdict import NO_LABELS, SPECIFIC, revise
 from bot.core.labels import Label
@@ -45,9 +45,9 @@ def _replies_within(message: ContextMessage, answered: Demand, state: Conversati
     return seen is None or seen.answers == answered.message_id
 
 
-def continues_chain(text: str, cues: Cues) -> bool:
+def continues_chain(reading: CueText) -> bool:
     """A 接龙 list with names added, not a request to start one."""
-    return cues.entry.search(text) is not None and cues.chain_request.search(text) is None
+    return reading.search("entry") is not None and reading.search("chain_request") is None
 
 
 def as_answer(
@@ -56,8 +56,7 @@ def as_answer(
     base: InContext,
     answered: Demand,
     state: ConversationState,
-    cues: Cues,
-    text: str,
+    reading: CueText,
 ) -> InContext:
     """A member's message while someone else's demand is open.
 
@@ -66,16 +65,16 @@ def as_answer(
     request back. Otherwise its own words stand (a second asker's first notice).
     """
     same_kinds = own.labels & SPECIFIC <= answered.labels
-    addresses = cues.address.search(text) is not None
+    addresses = reading.search("address") is not None
     relates = (
         _replies_within(message, answered, state)
         # a file or photo addressed to the whole group, or under a long notice, is not a
         # submission
-        or (message.attachment is not None and not addresses and len(text) <= _CAPTION)
-        or cues.own_part.search(text) is not None
-        or (cues.question.search(text) is not None and (same_kinds or not addresses))
-        or (Label.ACK_DEMAND in answered.labels and continues_chain(text, cues))
-        or (same_kinds and len(text) <= _MEMBER_TERSE and not addresses)
+        or (message.attachment is not None and not addresses and len(reading.text) <= _CAPTION)
+        or reading.search("own_part") is not None
+        or (reading.search("question") is not None and (same_kinds or not addresses))
+        or (Label.ACK_DEMAND in answered.labels and continues_chain(reading))
+        or (same_kinds and len(reading.text) <= _MEMBER_TERSE and not addresses)
     )
     if not relates:
         return base

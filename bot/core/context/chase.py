@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.classifier.model import Classification
-from bot.core.context.cues import Cues
+from bot.core.context.cues import CueText
 from bot.core.context.model import Demand, InContext
 from bot.core.context.verdict import NO_LABELS, SPECIFIC, WEAK, context_hit, revise
 from bot.core.labels import Label
@@ -16,17 +16,17 @@ _OWN_DEMAND = 40
 _SHORT_QUESTION = 25
 
 
-def _asks_after(text: str, target: Demand, how: str, cues: Cues) -> bool:
+def _asks_after(reading: CueText, target: Demand, how: str) -> bool:
     """A short question after the demand: naming what it asked for ("下午的照片？", "photos?"),
     or any short question replying to the demand itself ("Crews 2, 4 and 5?")."""
     return (
-        len(text) <= _SHORT_QUESTION
-        and cues.question.search(text) is not None
-        and (how == "reply" or bool(cues.named_kinds(text) & target.labels))
+        len(reading.text) <= _SHORT_QUESTION
+        and reading.search("question") is not None
+        and (how == "reply" or bool(reading.named_kinds() & target.labels))
     )
 
 
-def inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> frozenset[Label]:
+def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozenset[Label]:
     """What a chase of ``target`` asks for.
 
     The kinds it names by a noun ("回执照片还差…" is a photo chase), else the target's kinds its
@@ -36,8 +36,8 @@ def inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> f
     kinds = target.labels & SPECIFIC
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
-    nouns = cues.named_nouns(text) | (own & SPECIFIC)
-    verbs = cues.named_verbs(text) & kinds
+    nouns = reading.named_nouns() | (own & SPECIFIC)
+    verbs = reading.named_verbs() & kinds
     if Label.PROOF_DEMAND in nouns:
         # "积分截图", "加好友截圖": the app names what the screenshot shows
         nouns -= {Label.APP_DEMAND}
@@ -56,25 +56,28 @@ def inherited(target: Demand, text: str, own: frozenset[Label], cues: Cues) -> f
     return frozenset(chosen | {Label.TASK_PUSH})
 
 
-def _terse_follow_up(own: Classification, how: str, cues: Cues, text: str) -> bool:
+def _terse_follow_up(own: Classification, how: str, reading: CueText) -> bool:
     """Short enough to chase, not a demand in its own right, not a cancellation."""
+    text = reading.text
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return False
     if Label.TASK_PUSH in own.labels and len(text) > _OWN_DEMAND:
         return False
-    return cues.cancel.search(text) is None
+    return reading.search("cancel") is None
 
 
 def _remains(
-    base: InContext, own: Classification, target: Demand, cues: Cues, text: str
+    base: InContext, own: Classification, target: Demand, reading: CueText
 ) -> InContext | None:
     """A partial cancellation: what it says still stands ("研修学时照常") is still demanded."""
-    remaining = cues.named_kinds(text) & target.labels
-    if own.labels or not remaining or not cues.remains.search(text):
+    remaining = reading.named_kinds() & target.labels
+    if own.labels or not remaining or not reading.search("remains"):
         return None
     labels = remaining | {Label.TASK_PUSH}
     match = f"still stands from message {target.message_id}"
-    hits = tuple(context_hit(label, "context.remains", match, text) for label in sorted(labels))
+    hits = tuple(
+        context_hit(label, "context.remains", match, reading.text) for label in sorted(labels)
+    )
     return revise(base, labels, hits, "remains", target.message_id)
 
 
@@ -83,8 +86,7 @@ def as_chase(
     own: Classification,
     target: Demand,
     how: str,
-    cues: Cues,
-    text: str,
+    reading: CueText,
 ) -> InContext | None:
     """A chase of ``target`` or a reply completing it, or None when the message is neither.
 
@@ -94,16 +96,16 @@ def as_chase(
     """
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
-    remains = _remains(base, own, target, cues, text)
+    remains = _remains(base, own, target, reading)
     if remains is not None:
         return remains
-    if not _terse_follow_up(own, how, cues, text):
+    if not _terse_follow_up(own, how, reading):
         return None
     chases = how != "answer" and (
-        cues.chase.search(text) is not None or _asks_after(text, target, how, cues)
+        reading.search("chase") is not None or _asks_after(reading, target, how)
     )
-    completes = cues.complete.search(text) is not None
-    if completes and not chases and how == "follows" and len(text) > _COMPLETE_TERSE:
+    completes = reading.search("complete") is not None
+    if completes and not chases and how == "follows" and len(reading.text) > _COMPLETE_TERSE:
         # Without a reply, only a terse message completes the demand before it.
         completes = False
     if not (chases or completes):
@@ -111,14 +113,16 @@ def as_chase(
             # An asker's answer about how to do the task adds no demand.
             return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
         return None
-    labels = inherited(target, text, own.labels, cues)
+    labels = inherited(target, reading, own.labels)
     # The chased deadline is never inherited; the chase's own words may set one.
     labels |= own.labels & {Label.URGENT_DEADLINE}
-    if cues.urgent.search(text) and labels != {Label.ACK_DEMAND}:
+    if reading.search("urgent") and labels != {Label.ACK_DEMAND}:
         labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
-    added = tuple(context_hit(label, rule, match, text) for label in sorted(labels - own.labels))
+    added = tuple(
+        context_hit(label, rule, match, reading.text) for label in sorted(labels - own.labels)
+    )
     kept = tuple(hit for hit in own.hits if hit.label in labels)
     exempt = own.exempt or (target.exempt and labels <= target.labels | WEAK)
     return revise(
@@ -131,7 +135,7 @@ def as_chase(
     )
 
 
-def app_campaign(base: InContext, target: Demand, cues: Cues, text: str) -> InContext:
+def app_campaign(base: InContext, target: Demand, reading: CueText) -> InContext:
     """A further push of an app campaign ("Leaderboard: … Green, tomorrow please" after an app
     quota) is app use demanded too, when it speaks of the campaign's counts, rates or app actions
     and asks for nothing else (a count to report stands on its own words)."""
@@ -139,12 +143,12 @@ def app_campaign(base: InContext, target: Demand, cues: Cues, text: str) -> InCo
         Label.TASK_PUSH not in base.labels
         or not base.labels <= WEAK
         or Label.APP_DEMAND not in target.labels
-        or cues.cancel.search(text)
-        or not (cues.campaign.search(text) or Label.APP_DEMAND in cues.named_kinds(text))
+        or reading.search("cancel")
+        or not (reading.search("campaign") or Label.APP_DEMAND in reading.named_kinds())
     ):
         return base
     match = f"app campaign of message {target.message_id}"
-    hit = context_hit(Label.APP_DEMAND, "context.app_campaign", match, text)
+    hit = context_hit(Label.APP_DEMAND, "context.app_campaign", match, reading.text)
     return revise(
         base,
         base.labels | {Label.APP_DEMAND},

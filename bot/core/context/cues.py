@@ -1,14 +1,21 @@
-"""The cue lexicon of conversation context (``data/cues.toml``), compiled once."""
+"""The cue lexicon of conversation context (``data/cues.toml``), compiled once.
+
+Each message's cues are read through a :class:`CueText`: one Aho-Corasick pass finds every
+literal the cues' alternatives cannot match without (derived from the regexes at load time, see
+:mod:`bot.core.classifier.literals`), and a cue's regexes then run only when one of their literals
+is there, at most once per message. The matches are those of the plain joined regex.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
+from bot.core.classifier.literals import LiteralScan, case_classes, required_literals
 from bot.core.labels import Label
 
 _CUES = Path(__file__).parent / "data" / "cues.toml"
@@ -22,6 +29,27 @@ _FLAGS = re.IGNORECASE | re.MULTILINE
 _SPLIT_FROM = 16
 # A group reference would point elsewhere once the alternatives are compiled apart.
 _REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+CueName = Literal[
+    "chase",
+    "complete",
+    "address",
+    "question",
+    "entry",
+    "recurring",
+    "sameday",
+    "campaign",
+    "cancel",
+    "chain_data",
+    "immediacy",
+    "danger",
+    "past",
+    "own_part",
+    "chain_request",
+    "urgent",
+    "remains",
+]
+_CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
 
 class Searcher(Protocol):
@@ -43,6 +71,43 @@ class Alternatives:
         best: re.Match[str] | None = None
         for pattern in self.patterns:
             found = pattern.search(text)
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Filtered:
+    """One cue's alternatives with the literals each cannot match without."""
+
+    searcher: Searcher
+    patterns: tuple[re.Pattern[str], ...]
+    """The alternatives compiled apart (a split cue), else empty."""
+    mask: int
+    """Every literal bit some alternative needs."""
+    by_bit: dict[int, tuple[int, ...]]
+    """The alternatives (indices) each literal bit lets through."""
+    always: tuple[int, ...]
+    """The alternatives that need no literal: searched whatever was seen."""
+
+    def search(self, text: str, seen: int) -> re.Match[str] | None:
+        """The match of the joined regex, trying only alternatives whose literals were seen."""
+        hit = seen & self.mask
+        if not hit and not self.always:
+            return None
+        if not self.patterns:
+            return self.searcher.search(text)
+        chosen = set(self.always)
+        by_bit = self.by_bit
+        while hit:
+            low = hit & -hit
+            chosen.update(by_bit[low])
+            hit ^= low
+        best: re.Match[str] | None = None
+        patterns = self.patterns
+        # in the alternatives' order: on equal starts the first alternative wins
+        for index in sorted(chosen):
+            found = patterns[index].search(text)
             if found is not None and (best is None or found.start() < best.start()):
                 best = found
         return best
@@ -71,6 +136,8 @@ class Cues:
     remains: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
+    _scan: LiteralScan | None = field(default=None, compare=False, repr=False)
+    _filtered: dict[str, _Filtered] = field(default_factory=dict, compare=False, repr=False)
 
     def named_nouns(self, text: str) -> frozenset[Label]:
         """The demand kinds ``text`` names by a noun ("照片", "forms")."""
@@ -88,42 +155,159 @@ class Cues:
             return nouns
         return frozenset(label for label, pattern in self.kind_verbs if pattern.search(text))
 
+    def read(self, text: str) -> CueText:
+        """``text`` ready for its cues: each searched at most once, only where it can match."""
+        return CueText(self, text)
+
+
+_NOT_SEARCHED = object()
+
+
+class CueText:
+    """One message's text and its cues, each searched once and only when needed."""
+
+    __slots__ = ("_cues", "_found", "_seen", "text")
+
+    def __init__(self, cues: Cues, text: str) -> None:
+        """``text`` is scanned for the cues' literals when a first cue is asked for."""
+        self.text = text
+        self._cues = cues
+        self._seen: int | None = None
+        self._found: dict[str, object] = {}
+
+    @property
+    def cues(self) -> Cues:
+        """The cue lexicon this text is read with."""
+        return self._cues
+
+    def _literals_seen(self) -> int:
+        seen = self._seen
+        if seen is None:
+            scan = self._cues._scan
+            seen = self._seen = scan.seen(self.text) if scan is not None else 0
+        return seen
+
+    def _search(self, key: str, plain: Searcher) -> re.Match[str] | None:
+        filtered = self._cues._filtered.get(key)
+        if filtered is None:
+            return plain.search(self.text)
+        return filtered.search(self.text, self._literals_seen())
+
+    def search(self, name: CueName) -> re.Match[str] | None:
+        """The match of cue ``name`` in the text, as ``getattr(cues, name).search(text)``."""
+        found = self._found.get(name, _NOT_SEARCHED)
+        if found is _NOT_SEARCHED:
+            found = self._found[name] = self._search(name, getattr(self._cues, name))
+        return found  # type: ignore[return-value]
+
+    def has(self, name: CueName) -> bool:
+        """Whether cue ``name`` matches the text."""
+        return self.search(name) is not None
+
+    def _kinds(
+        self, key: str, table: tuple[tuple[Label, re.Pattern[str]], ...]
+    ) -> frozenset[Label]:
+        found = self._found.get(key, _NOT_SEARCHED)
+        if found is _NOT_SEARCHED:
+            found = self._found[key] = frozenset(
+                label
+                for label, pattern in table
+                if self._search(f"{key}:{label.value}", pattern) is not None
+            )
+        return found  # type: ignore[return-value]
+
+    def named_nouns(self) -> frozenset[Label]:
+        """:meth:`Cues.named_nouns` of the text."""
+        return self._kinds("nouns", self._cues.kind_nouns)
+
+    def named_verbs(self) -> frozenset[Label]:
+        """:meth:`Cues.named_verbs` of the text."""
+        return self._kinds("verbs", self._cues.kind_verbs)
+
+    def named_kinds(self) -> frozenset[Label]:
+        """:meth:`Cues.named_kinds` of the text."""
+        return self.named_nouns() or self.named_verbs()
+
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
 
 
+def _split(patterns: list[str]) -> bool:
+    return len(patterns) >= _SPLIT_FROM and not any(_REFERENCE.search(p) for p in patterns)
+
+
 def _cue(patterns: list[str]) -> Searcher:
     """One cue: its alternatives joined, or apart when there are many (same matches)."""
-    joined = _join(patterns)
-    if len(patterns) < _SPLIT_FROM or any(_REFERENCE.search(p) for p in patterns):
-        return joined
+    if not _split(patterns):
+        return _join(patterns)
     return Alternatives(tuple(re.compile(p, _FLAGS) for p in patterns))
+
+
+def _filtered(searcher: Searcher, patterns: list[str], needs: list[int]) -> _Filtered:
+    by_bit: dict[int, list[int]] = {}
+    for index, need in enumerate(needs):
+        rest = need
+        while rest:
+            low = rest & -rest
+            by_bit.setdefault(low, []).append(index)
+            rest ^= low
+    mask = 0
+    for need in needs:
+        mask |= need
+    return _Filtered(
+        searcher,
+        tuple(re.compile(p, _FLAGS) for p in patterns) if _split(patterns) else (),
+        mask,
+        {bit: tuple(indices) for bit, indices in by_bit.items()},
+        tuple(index for index, need in enumerate(needs) if not need),
+    )
+
+
+def _prefilters(
+    cues: dict[str, tuple[Searcher, list[str]]],
+) -> tuple[LiteralScan, dict[str, _Filtered]] | None:
+    """Every cue's alternatives with the literals they need, and one scan for all of them."""
+    needed = {
+        name: [required_literals(pattern, _FLAGS) for pattern in patterns]
+        for name, (_searcher, patterns) in cues.items()
+    }
+    literals = {literal for lists in needed.values() for found in lists for literal in found or ()}
+    if not literals:
+        return None
+    scan = LiteralScan(literals, case_classes(frozenset("".join(literals))))
+    filtered = {
+        name: _filtered(searcher, patterns, [scan.mask(found or ()) for found in needed[name]])
+        for name, (searcher, patterns) in cues.items()
+    }
+    return scan, filtered
 
 
 @lru_cache(maxsize=1)
 def shipped_cues() -> Cues:
     """The shipped cue lexicon."""
-    data = tomllib.loads(_CUES.read_text(encoding="utf-8"))
-    cue, kind = data["cue"], data["kind"]
+    return cues_from(tomllib.loads(_CUES.read_text(encoding="utf-8")))
+
+
+def cues_from(data: dict[str, dict[str, object]]) -> Cues:
+    """The cue lexicon of a parsed ``cues.toml``."""
+    cue: dict[str, list[str]] = data["cue"]  # type: ignore[assignment]
+    kind: dict[str, dict[str, list[str]]] = data["kind"]  # type: ignore[assignment]
+    searchers = {name: _cue(cue[name]) for name in _CUE_NAMES}
+    kind_nouns = tuple((label, _join(kind[label.value]["nouns"])) for label in _KINDS)
+    kind_verbs = tuple((label, _join(kind[label.value]["verbs"])) for label in _KINDS)
+    sources: dict[str, tuple[Searcher, list[str]]] = {
+        name: (searchers[name], cue[name]) for name in _CUE_NAMES
+    }
+    for key, table in (("nouns", kind_nouns), ("verbs", kind_verbs)):
+        for label, pattern in table:
+            sources[f"{key}:{label.value}"] = (pattern, kind[label.value][key])
+    prefilters = _prefilters(sources)
+    scan, filtered = prefilters if prefilters is not None else (None, {})
     return Cues(
-        chase=_cue(cue["chase"]),
-        complete=_cue(cue["complete"]),
-        address=_cue(cue["address"]),
-        question=_cue(cue["question"]),
-        entry=_cue(cue["entry"]),
-        recurring=_cue(cue["recurring"]),
-        sameday=_cue(cue["sameday"]),
-        campaign=_cue(cue["campaign"]),
-        cancel=_cue(cue["cancel"]),
-        chain_data=_cue(cue["chain_data"]),
-        immediacy=_cue(cue["immediacy"]),
-        danger=_cue(cue["danger"]),
-        past=_cue(cue["past"]),
-        own_part=_cue(cue["own_part"]),
-        chain_request=_cue(cue["chain_request"]),
-        urgent=_cue(cue["urgent"]),
-        remains=_cue(cue["remains"]),
-        kind_nouns=tuple((label, _join(kind[label.value]["nouns"])) for label in _KINDS),
-        kind_verbs=tuple((label, _join(kind[label.value]["verbs"])) for label in _KINDS),
+        **searchers,
+        kind_nouns=kind_nouns,
+        kind_verbs=kind_verbs,
+        _scan=scan,
+        _filtered=filtered,
     )

@@ -15,7 +15,7 @@ from datetime import timedelta
 from bot.core.classifier.model import Classification
 from bot.core.context.answers import as_answer, open_demand_of_others
 from bot.core.context.chase import app_campaign, as_chase
-from bot.core.context.cues import Cues, shipped_cues
+from bot.core.context.cues import Cues, CueText, shipped_cues
 from bot.core.context.emergency import emergency_order, exemption
 from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
 from bot.core.context.own_words import data_chain, habit, urgent_order
@@ -25,10 +25,11 @@ from bot.core.labels import Label
 # A chase without a reply follows its demand: the sender's own within weeks, anyone's sooner.
 FOLLOW_WINDOW = timedelta(hours=72)
 OWN_FOLLOW_WINDOW = timedelta(days=30)
+_NO_TIME = timedelta(0)
 
 
 def _target(
-    message: ContextMessage, state: ConversationState, cues: Cues, text: str
+    message: ContextMessage, state: ConversationState, reading: CueText
 ) -> tuple[Demand | None, str]:
     """The demand ``message`` may chase or complete, and how it reaches it: ``reply`` (replies to
     the demand), ``answer`` (replies to an answer to it) or ``follows``. Following, the sender's
@@ -42,23 +43,45 @@ def _target(
             answered = state.demand(seen.answers)
             if answered is not None:
                 return answered, "answer"
-    own: list[Demand] = []
-    recent: list[Demand] = []
-    for demand in state.demands:
-        age = message.sent_at - demand.sent_at
-        if demand.message_id == message.message_id or age < timedelta(0):
+    return _followed(message, state, reading), "follows"
+
+
+def _followed(
+    message: ContextMessage, state: ConversationState, reading: CueText
+) -> Demand | None:
+    """The latest of the sender's own demands (else of anyone's recent ones), preferring one
+    of a kind the message names. Read from the latest back: it stops at the first own demand
+    of a named kind, which is the answer whatever older demands hold."""
+    sent_at, message_id, sender = message.sent_at, message.message_id, message.sender_key
+    named: frozenset[Label] | None = None
+    last_own: Demand | None = None
+    last_recent: Demand | None = None
+    fitting_recent: Demand | None = None
+    for demand in reversed(state.demands):
+        age = sent_at - demand.sent_at
+        if demand.message_id == message_id or age < _NO_TIME:
             continue
-        mine = demand.sender_key is not None and demand.sender_key == message.sender_key
-        if mine and age <= OWN_FOLLOW_WINDOW:
-            own.append(demand)
-        if age <= FOLLOW_WINDOW:
-            recent.append(demand)
-    chosen = own or recent
-    if not chosen:
-        return None, "follows"
-    named = cues.named_nouns(text)
-    fitting = [demand for demand in chosen if demand.labels & named]
-    return (fitting or chosen)[-1], "follows"
+        mine = demand.sender_key is not None and demand.sender_key == sender
+        own = mine and age <= OWN_FOLLOW_WINDOW
+        recent = age <= FOLLOW_WINDOW
+        if not (own or recent):
+            continue
+        if named is None:
+            named = reading.named_nouns()
+        fits = bool(demand.labels & named)
+        if own:
+            if fits:
+                return demand
+            if last_own is None:
+                last_own = demand
+                if not named:
+                    return demand
+        if recent and last_own is None:
+            if last_recent is None:
+                last_recent = demand
+            if fits and fitting_recent is None:
+                fitting_recent = demand
+    return last_own or fitting_recent or last_recent
 
 
 def _role(message: ContextMessage, state: ConversationState) -> str:
@@ -77,18 +100,17 @@ def _in_conversation(
     own: Classification,
     base: InContext,
     state: ConversationState,
-    cues: Cues,
-    text: str,
+    reading: CueText,
 ) -> InContext:
     answered = open_demand_of_others(message, state)
     if base.role == "member" and answered is not None:
-        return as_answer(message, own, base, answered, state, cues, text)
-    target, how = _target(message, state, cues, text)
+        return as_answer(message, own, base, answered, state, reading)
+    target, how = _target(message, state, reading)
     if target is not None and base.role != "member":
-        chased = as_chase(base, own, target, how, cues, text)
+        chased = as_chase(base, own, target, how, reading)
         if chased is not None:
             return chased
-        return app_campaign(base, target, cues, text)
+        return app_campaign(base, target, reading)
     return base
 
 
@@ -119,9 +141,10 @@ def decide(
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
         return exemption(urgent_order(base, text), message, state)
-    decided = habit(_in_conversation(message, own, base, state, cues, text), cues, text)
+    reading = cues.read(text)
+    decided = habit(_in_conversation(message, own, base, state, reading), reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
-        decided = data_chain(decided, cues, text)
-    if decided.reason == "own" and decided.labels <= WEAK and not cues.own_part.search(text):
-        decided = emergency_order(decided, cues, text)
+        decided = data_chain(decided, reading)
+    if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
+        decided = emergency_order(decided, reading)
     return exemption(urgent_order(decided, text), message, state)

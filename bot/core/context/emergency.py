@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.classifier.model import Hit
-from bot.core.context.cues import Cues
+from bot.core.context.cues import CueText
 from bot.core.context.model import ContextMessage, ConversationState, InContext
 from bot.core.context.verdict import PAPERWORK, context_hit, revise
 from bot.core.labels import Label
@@ -28,15 +28,17 @@ def follows_own_emergency(message: ContextMessage, state: ConversationState) -> 
     return False
 
 
-def emergency_order(decided: InContext, cues: Cues, text: str) -> InContext:
+def emergency_order(decided: InContext, reading: CueText) -> InContext:
     """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
     did not read as a demand: work, urgent and exempt."""
-    if not (cues.immediacy.search(text) and cues.danger.search(text)) or cues.past.search(text):
+    if not (reading.search("immediacy") and reading.search("danger")) or reading.search("past"):
         return decided
     labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
-    match = cues.immediacy.search(text)
+    match = reading.search("immediacy")
     hits = decided.hits + tuple(
-        context_hit(label, "context.emergency_order", match.group(0) if match else "", text)
+        context_hit(
+            label, "context.emergency_order", match.group(0) if match else "", reading.text
+        )
         for label in sorted(labels - decided.labels)
     )
     return revise(decided, labels, hits, "emergency_order", exempt=True)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from operator import itemgetter
 
 from bot.core.classifier.model import Hit
 from bot.core.labels import Label
+
+_key = itemgetter(0)
 
 
 class Attachment(StrEnum):
@@ -81,10 +84,11 @@ class ConversationState:
         """The history of ``sender_key`` (empty for an unknown or anonymous sender)."""
         if sender_key is None:
             return SenderHistory()
-        for key, history in self.senders:
-            if key == sender_key:
-                return history
-        return SenderHistory()
+        # the first entry of the key, found by C-level list methods (a busy group holds hundreds)
+        keys = list(map(_key, self.senders))
+        if sender_key not in keys:
+            return SenderHistory()
+        return self.senders[keys.index(sender_key)][1]
 
     def demand(self, message_id: int) -> Demand | None:
         """The remembered demand with ``message_id``, if any."""

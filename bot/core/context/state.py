@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from operator import itemgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from bot.core.context.model import (
@@ -24,6 +24,7 @@ MAX_SENDERS = 256
 MAX_HANDLED = 256
 # Demands older than this are forgotten even while the group stays busy.
 DEMAND_MEMORY = timedelta(days=30)
+_sent_at = attrgetter("sent_at")
 
 
 def subject_key(subject: str | None) -> str | None:
@@ -55,7 +56,9 @@ def advance(
             exempt=decided.exempt,
         )
         cutoff = message.sent_at - DEMAND_MEMORY
-        demands = tuple(d for d in demands if d.sent_at >= cutoff)[-(MAX_DEMANDS - 1) :]
+        # C-level: cutoff <= d.sent_at for every demand (the same test as d.sent_at >= cutoff)
+        kept = map(cutoff.__le__, map(_sent_at, demands))
+        demands = tuple(compress(demands, kept))[-(MAX_DEMANDS - 1) :]
         demands = (*demands, demand)
     else:
         answered = decided.answers if decided.answers is not None else decided.chases
@@ -65,9 +68,9 @@ def advance(
     if message.sender_key is not None and not message.forwarded:
         history = state.history(message.sender_key)
         if decided.labels:
-            history = replace(history, asks=history.asks + 1)
+            history = SenderHistory(history.asks + 1, history.answers)
         elif decided.answers is not None:
-            history = replace(history, answers=history.answers + 1)
+            history = SenderHistory(history.asks, history.answers + 1)
         others = _without(senders, message.sender_key)
         senders = (*others[-(MAX_SENDERS - 1) :], (message.sender_key, history))
     handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
