@@ -232,7 +232,7 @@ class RedisStore:
                     counters, *headlines = replies[2 * index]
                     epochs = sorted(map(_text, replies[2 * index + 1]))
                     if week:
-                        result[group_id, week] = _rollup_week(week, _pairs(counters))
+                        result[group_id, week] = _rollup_week(week, counters)
                         if epochs:
                             flagged.append((group_id, week, epochs))
                     for trend_week, values in zip(headline_weeks, headlines, strict=True):
@@ -240,12 +240,40 @@ class RedisStore:
                             trend_week, [v or None for v in values]
                         )
                 # Few groups are flagged in a week: their counts are read apart, texts left out.
-                for group_id, week, epochs in flagged:
-                    flags = await self._flag_counts(group_id, week, epochs, [])
-                    if flags.by_label:
-                        result[group_id, week] = replace(result[group_id, week], flags=flags)
+                for (group_id, week), flags in (await self._flag_counts_many(flagged)).items():
+                    result[group_id, week] = replace(result[group_id, week], flags=flags)
             except RedisError as error:
                 raise StoreError(f"could not read from Redis: {error}") from error
+        return result
+
+    async def _flag_counts_many(
+        self, flagged: Sequence[tuple[int, str, list[str]]]
+    ) -> dict[tuple[int, str], FlagCounts]:
+        """Flag counts (no texts) of many group-weeks: one pipeline for all, off a cluster."""
+        if not flagged:
+            return {}
+        if is_cluster(self._redis):
+            found = {}
+            for group_id, week, epochs in flagged:
+                found[group_id, week] = await self._flag_counts(group_id, week, epochs, [])
+            return {at: flags for at, flags in found.items() if flags.by_label}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for group_id, week, epochs in flagged:
+                for epoch in epochs:
+                    for label in ALL_LABELS:
+                        pipe.pfcount(keys.week_flag_kind(group_id, week, epoch, label.value))
+            counts = iter(await pipe.execute())
+        result = {}
+        for group_id, week, epochs in flagged:
+            by_label: dict[Label, int] = {}
+            for _ in epochs:
+                for label in ALL_LABELS:
+                    # the largest count over epochs, as in ``_flag_counts``
+                    count = int(next(counts))
+                    if count > by_label.get(label, 0):
+                        by_label[label] = count
+            if by_label:
+                result[group_id, week] = FlagCounts(by_label=by_label)
         return result
 
     async def group_settings_many(
@@ -602,14 +630,10 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _pairs(flat: list[Any]) -> dict[Any, Any]:
-    """A Lua-returned HGETALL (a flat field, value list) as a dict."""
-    return dict(zip(flat[::2], flat[1::2], strict=True))
-
-
-def _rollup_week(week: str, raw: dict[Any, Any]) -> WeekAggregate:
-    # The script already left out the hour, sender and demand-sender fields.
-    counts = {_text(k): _text(v) for k, v in raw.items()}
+def _rollup_week(week: str, flat: list[Any]) -> WeekAggregate:
+    # The script already left out the hour, sender and demand-sender fields. Values stay bytes:
+    # ``decode_week`` reads them with int(), which takes bytes as they are.
+    counts = dict(zip(map(bytes.decode, flat[::2]), flat[1::2], strict=True))
     aggregate = decode_week(week, counts, {})
     # Repeats are counted, not named, in bulk: the subjects live with the evidence.
     repeats = int(counts.get("R", 0))

@@ -51,6 +51,24 @@ async def test_epochs_are_never_added_up(store: RedisStore) -> None:
     assert (await store.week(GROUP, WEEK)).flags.by_label == {Label.PROOF_DEMAND: 3}
 
 
+async def test_bulk_reads_count_flags_as_the_single_read_does(store: RedisStore) -> None:
+    # A roll-up reads many groups' flags in one pipeline: each group keeps its own counts, the
+    # largest over epochs, and no texts.
+    other = GROUP - 1
+    for member in ("a", "b"):
+        await store.record_flag(flag_entry(GROUP, member, "太多截图", epoch="e1"))
+    for member in ("c", "d", "e"):
+        await store.record_flag(flag_entry(GROUP, member, epoch="e2"))
+    await store.record_flag(flag_entry(other, "x", label=Label.ACK_DEMAND))
+    await store.add_group(GROUP - 2)
+    bulk = await store.week_many([GROUP, other, GROUP - 2], [WEEK])
+    assert bulk[GROUP, WEEK].flags.by_label == (await store.week(GROUP, WEEK)).flags.by_label
+    assert bulk[GROUP, WEEK].flags.by_label == {Label.PROOF_DEMAND: 3}
+    assert bulk[GROUP, WEEK].flags.texts == ()
+    assert bulk[other, WEEK].flags.by_label == {Label.ACK_DEMAND: 1}
+    assert bulk[GROUP - 2, WEEK].flags.by_label == {}
+
+
 async def test_every_flag_key_expires_at_the_same_fixed_moment(
     store: RedisStore, redis_client: Redis
 ) -> None:
