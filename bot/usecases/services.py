@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
-from bot.core.apps import AppAuditor, Catalogue, load_catalogue
+from bot.core.apps import AppAuditor, AppDemand, Catalogue, load_catalogue
 from bot.core.classifier import Classifier
 from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
@@ -123,6 +123,13 @@ class Services:
             cached = (await self.group(group_id)).app_auditor(self._catalogue)
             self._app_auditors[group_id] = cached
         return cached
+
+    def learn_apps(self, group_id: int, demands: tuple[AppDemand, ...]) -> None:
+        """Let the group's app audit recognise the unlisted apps of ``demands`` by their bare
+        names from now on (until the settings change or the process restarts)."""
+        cached = self._app_auditors.get(group_id)
+        if cached is not None and demands:
+            self._app_auditors[group_id] = cached.learning(demands)
 
     async def save_group(self, group_id: int, settings: GroupSettings) -> None:
         """Store a group's settings and refresh the caches."""
