@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.apps import app_in_flag
 from bot.core.flags import FLAG_TEXT_MAX, mask_flag_text, newcomers_expire_at
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.worktime import iso_week
@@ -56,6 +57,8 @@ class Draft:
     group_title: str
     label: Label | None = None
     text: str | None = None
+    app: str | None = None
+    """A known app named in the text (counted per app); never free text."""
 
 
 def dialogue() -> ConversationHandler[BotContext]:
@@ -224,7 +227,8 @@ async def describe(update: Update, context: BotContext) -> int:
     if message is None or user is None or draft is None or not message.text:
         return ConversationHandler.END
     masked = mask_flag_text(message.text)
-    draft = replace(draft, text=masked or None)
+    recogniser = (await context.services.app_auditor(draft.group_id)).recogniser
+    draft = replace(draft, text=masked or None, app=app_in_flag(masked, recogniser))
     _save(context, draft)
     text, keyboard = _preview(draft, private_translator(context, user))
     await message.reply_text(text, reply_markup=keyboard)
@@ -237,7 +241,7 @@ async def skip_text(update: Update, context: BotContext) -> int:
     if query is None or user is None or draft is None:
         return ConversationHandler.END
     await query.answer()
-    draft = replace(draft, text=None)
+    draft = replace(draft, text=None, app=None)
     _save(context, draft)
     text, keyboard = _preview(draft, private_translator(context, user))
     await query.edit_message_text(text, reply_markup=keyboard)
@@ -264,6 +268,7 @@ async def send_flag(update: Update, context: BotContext) -> int:
         user.id,
         draft.text,
         keep_weeks=found.settings.evidence_retention_weeks,
+        app=draft.app,
     )
     receipt = await found.store.record_flag(entry)
     if not receipt.counted:
@@ -384,6 +389,12 @@ def _preview(draft: Draft, _: Translator) -> tuple[str, InlineKeyboardMarkup]:
             "flagged: {label} (without text). Send it anonymously?",
             group=draft.group_title,
             label=label,
+        )
+    if draft.app:
+        text += "\n" + _(
+            "The app {app} is counted too: leaders see how many members named it, once at least "
+            "as many as for a kind did.",
+            app=draft.app,
         )
     keyboard = InlineKeyboardMarkup(
         [

@@ -158,39 +158,22 @@ class RedisStore:
         except RedisError as error:
             raise StoreError(f"could not read from Redis: {error}") from error
         aggregate = decode_week(week, _text_map(counters), _text_map(evidence))
-        return replace(aggregate, flags=flags) if flags.by_label else aggregate
+        return replace(aggregate, flags=flags) if flags.by_label or flags.by_app else aggregate
 
     async def _flag_counts(
         self, group_id: int, week: str, epochs: list[str], raw_texts: list[Any]
     ) -> FlagCounts:
-        """Distinct members per kind: the largest count over salt epochs (a member who flagged
-        in two epochs must not count twice, so epochs are never added up)."""
+        """Distinct members per kind and per named app: the largest count over salt epochs (a
+        member who flagged in two epochs must not count twice, so epochs are never added up)."""
         if not epochs:
             return FlagCounts()
-        names = [
-            keys.week_flag_kind(group_id, week, epoch, label.value)
-            for epoch in epochs
-            for label in ALL_LABELS
-        ]
-        if is_cluster(self._redis):
-            # Cluster pipelines refuse PFCOUNT (a multi-key command), so ask one by one.
-            counts = [int(await self._redis.pfcount(name)) for name in names]
-        else:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for name in names:
-                    pipe.pfcount(name)
-                counts = [int(n) for n in await pipe.execute()]
-        by_label: dict[Label, int] = {}
-        for index, count in enumerate(counts):
-            label = ALL_LABELS[index % len(ALL_LABELS)]
-            if count > by_label.get(label, 0):
-                by_label[label] = count
+        counts = (await self._flag_counts_many([(group_id, week, epochs)]))[group_id, week]
         texts = []
         for raw in raw_texts:
             parts = _text(raw).split("\t", 2)
             if len(parts) == 3 and parts[1] in _LABELS_BY_NAME:
                 texts.append(FlagText(label=_LABELS_BY_NAME[parts[1]], text=parts[2]))
-        return FlagCounts(by_label=by_label, texts=tuple(texts))
+        return replace(counts, texts=tuple(texts))
 
     async def week_many(
         self,
@@ -241,7 +224,8 @@ class RedisStore:
                         )
                 # Few groups are flagged in a week: their counts are read apart, texts left out.
                 for (group_id, week), flags in (await self._flag_counts_many(flagged)).items():
-                    result[group_id, week] = replace(result[group_id, week], flags=flags)
+                    if flags.by_label or flags.by_app:
+                        result[group_id, week] = replace(result[group_id, week], flags=flags)
             except RedisError as error:
                 raise StoreError(f"could not read from Redis: {error}") from error
         return result
@@ -249,32 +233,45 @@ class RedisStore:
     async def _flag_counts_many(
         self, flagged: Sequence[tuple[int, str, list[str]]]
     ) -> dict[tuple[int, str], FlagCounts]:
-        """Flag counts (no texts) of many group-weeks: one pipeline for all, off a cluster."""
-        if not flagged:
-            return {}
-        if is_cluster(self._redis):
-            found = {}
-            for group_id, week, epochs in flagged:
-                found[group_id, week] = await self._flag_counts(group_id, week, epochs, [])
-            return {at: flags for at, flags in found.items() if flags.by_label}
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for group_id, week, epochs in flagged:
-                for epoch in epochs:
-                    for label in ALL_LABELS:
-                        pipe.pfcount(keys.week_flag_kind(group_id, week, epoch, label.value))
-            counts = iter(await pipe.execute())
+        """Flag counts (no texts) of many group-weeks with their epochs, in two pipelines (the
+        flagged app names, then every count), or one call at a time on a cluster, whose
+        pipelines refuse PFCOUNT (a multi-key command)."""
+        cluster = is_cluster(self._redis)
+        names_keys = [keys.week_flag_apps(g, w) for g, w, _ in flagged]
+        raw_names = await self._each(names_keys, "smembers", cluster=cluster)
+        plans: list[tuple[int, str, list[str], list[str]]] = []
+        counters: list[str] = []
+        for (group_id, week, epochs), names in zip(flagged, raw_names, strict=True):
+            apps = sorted(map(_text, names))
+            plans.append((group_id, week, epochs, apps))
+            for epoch in epochs:
+                counters += [
+                    keys.week_flag_kind(group_id, week, epoch, label.value) for label in ALL_LABELS
+                ]
+                counters += [keys.week_flag_app(group_id, week, epoch, app) for app in apps]
+        counts = iter(await self._each(counters, "pfcount", cluster=cluster))
         result = {}
-        for group_id, week, epochs in flagged:
+        for group_id, week, epochs, apps in plans:
             by_label: dict[Label, int] = {}
-            for _ in epochs:
+            by_app: dict[str, int] = {}
+            for _epoch in epochs:
                 for label in ALL_LABELS:
-                    # the largest count over epochs, as in ``_flag_counts``
-                    count = int(next(counts))
-                    if count > by_label.get(label, 0):
-                        by_label[label] = count
-            if by_label:
-                result[group_id, week] = FlagCounts(by_label=by_label)
+                    _keep_largest(by_label, label, int(next(counts)))
+                for app in apps:
+                    _keep_largest(by_app, app, int(next(counts)))
+            result[group_id, week] = FlagCounts(by_label=by_label, by_app=by_app)
         return result
+
+    async def _each(self, names: list[str], command: str, *, cluster: bool) -> list[Any]:
+        """``command`` on each key of ``names``: one pipeline, or one by one on a cluster."""
+        if not names:
+            return []
+        if cluster:
+            return [await getattr(self._redis, command)(name) for name in names]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                getattr(pipe, command)(name)
+            return list(await pipe.execute())
 
     async def group_settings_many(
         self, group_ids: Sequence[int]
@@ -466,6 +463,12 @@ class RedisStore:
             int(entry.expires_at.timestamp()),
             FLAG_TEXTS_KEPT,
         ]
+        if entry.app and entry.app_token:
+            call_keys += [
+                keys.week_flag_app(g, w, entry.epoch, entry.app),
+                keys.week_flag_apps(g, w),
+            ]
+            args += [entry.app_token, entry.app]
         try:
             counted, kept = await self._record_flag(keys=call_keys, args=args)
         except RedisError as error:
@@ -628,6 +631,11 @@ class RedisStore:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _keep_largest(counts: dict[Any, int], key: Any, count: int) -> None:
+    if count > counts.get(key, 0):
+        counts[key] = count
 
 
 def _rollup_week(week: str, flat: list[Any]) -> WeekAggregate:

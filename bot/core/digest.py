@@ -68,11 +68,13 @@ class TrendPoint:
 @dataclass(frozen=True, slots=True)
 class FlagSummary:
     """Anonymous flags of a closed week: only the kinds that at least ``minimum`` different
-    members flagged, and the texts sent with those kinds, shuffled."""
+    members flagged, and the texts sent with those kinds, shuffled; only the apps that at least
+    ``minimum`` different members named."""
 
     minimum: int
     by_label: Mapping[Label, int]
     texts: tuple[FlagText, ...]
+    by_app: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +234,12 @@ def shown_flags(current: WeekAggregate, minimum: int) -> FlagSummary | None:
     # A kind flagged by fewer than ``minimum`` members is left out without a word: saying that
     # it was withheld would point at the one or two members who flagged it.
     shown = {label: n for label, n in current.flags.by_label.items() if n >= minimum}
-    if not shown:
+    apps = {app: n for app, n in current.flags.by_app.items() if n >= minimum}
+    if not shown and not apps:
         return None
     texts = shuffled_texts(t for t in current.flags.texts if t.label in shown)
-    return FlagSummary(minimum=minimum, by_label=shown, texts=texts)
+    ranked = dict(sorted(apps.items(), key=lambda item: (-item[1], item[0])))
+    return FlagSummary(minimum=minimum, by_label=shown, texts=texts, by_app=ranked)
 
 
 def without_flags(digest: WeekDigest) -> WeekDigest:

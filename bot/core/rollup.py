@@ -109,6 +109,8 @@ class GroupLine:
     apps: Mapping[str, int]
     flags: Mapping[Label, int] | None
     """Flag counts per kind; None when fewer members than the minimum flagged (or none)."""
+    flagged_apps: Mapping[str, int] = field(default_factory=dict)
+    """Members who named each app in a flag, for apps named by at least the minimum."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,10 @@ class AppBurden:
     demands: int
     after_hours: int
     kinds: Mapping[DemandKind, int]
+    flagged: int = 0
+    """Members who named the app in anonymous flags, summed over the groups where at least
+    the anonymity minimum did (``flag_groups`` of them)."""
+    flag_groups: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +235,7 @@ def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> Grou
         after_hours_demands=after_hours,
         apps={app.app: app.demands for app in apps},
         flags=dict(flags.by_label) if flags is not None else None,
+        flagged_apps=dict(flags.by_app) if flags is not None else {},
     )
     totals = Totals(
         week=source.week,
@@ -335,6 +342,7 @@ def _line(item: GroupWeeks) -> GroupLine:
         after_hours_demands=digest.after_hours_demands,
         apps={app.app: app.demands for app in digest.apps if app.demands},
         flags=dict(digest.flags.by_label) if digest.flags is not None else None,
+        flagged_apps=dict(digest.flags.by_app) if digest.flags is not None else {},
     )
 
 
@@ -357,6 +365,8 @@ class RollupBuilder:
         self._kinds: dict[str, Counter[DemandKind]] = {}
         self._shown: Counter[Label] = Counter()
         self._flag_groups = 0
+        self._flagged: Counter[str] = Counter()
+        self._flagged_groups: Counter[str] = Counter()
 
     def add(self, item: GroupSummary) -> None:
         """Count one group's summary in."""
@@ -375,6 +385,8 @@ class RollupBuilder:
         if line.flags is not None:
             self._flag_groups += 1
             self._shown.update(line.flags)
+        self._flagged.update(line.flagged_apps)
+        self._flagged_groups.update(line.flagged_apps.keys())
 
     def finish(self) -> RollupWeek:
         """The roll-up of every group added; see ``build_rollup``."""
@@ -391,8 +403,12 @@ class RollupBuilder:
         )
 
     def _apps(self) -> tuple[AppBurden, ...]:
-        burdened, demands = self._burdened, self._demands
-        ranked = sorted(burdened, key=lambda name: (-burdened[name], -demands[name], name))
+        burdened, demands, flagged = self._burdened, self._demands, self._flagged
+        # Apps only named in flags (no demand counted) come last, by members who named them.
+        ranked = sorted(
+            burdened.keys() | flagged.keys(),
+            key=lambda name: (-burdened[name], -demands[name], -flagged[name], name),
+        )
         return tuple(
             AppBurden(
                 app=name,
@@ -400,8 +416,12 @@ class RollupBuilder:
                 demands=demands[name],
                 after_hours=self._after[name],
                 kinds={
-                    kind: self._kinds[name][kind] for kind in DemandKind if self._kinds[name][kind]
+                    kind: self._kinds[name][kind]
+                    for kind in DemandKind
+                    if name in self._kinds and self._kinds[name][kind]
                 },
+                flagged=flagged[name],
+                flag_groups=self._flagged_groups[name],
             )
             for name in ranked
         )

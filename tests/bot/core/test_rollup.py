@@ -114,6 +114,30 @@ def test_flags_show_only_for_groups_that_meet_the_anonymity_minimum() -> None:
     assert by_id[2].flags is None
 
 
+def test_apps_named_in_flags_show_only_where_enough_members_named_them() -> None:
+    one = FlagCounts(by_label={Label.APP_DEMAND: 1}, by_app={"浙政钉": 3, "钉钉": 2})
+    other = FlagCounts(by_app={"浙政钉": 4})
+    few = FlagCounts(by_app={"学习强国": 2})
+    digests = [digest(1, busy(1, flags=one)), digest(2, busy(1, flags=other))]
+    digests.append(digest(3, busy(1, flags=few)))
+    # kinds below the minimum stay hidden, apps named by enough members show
+    assert digests[0].flags is not None
+    assert dict(digests[0].flags.by_label) == {}
+    assert dict(digests[0].flags.by_app) == {"浙政钉": 3}
+    assert digests[2].flags is None
+    rollup = build_rollup(WEEK, None, [GroupWeeks(d, None, []) for d in digests])
+    by_name = {a.app: a for a in rollup.apps}
+    assert (by_name["浙政钉"].flagged, by_name["浙政钉"].flag_groups) == (7, 2)
+    assert (by_name["浙政钉"].groups, by_name["浙政钉"].demands) == (0, 0)
+    assert "钉钉" not in by_name
+    assert "学习强国" not in by_name
+    assert {g.group_id: dict(g.flagged_apps) for g in rollup.groups} == {
+        1: {"浙政钉": 3},
+        2: {"浙政钉": 4},
+        3: {},
+    }
+
+
 def test_trend_totals_come_from_aggregates() -> None:
     aggregate = busy(3, band=Band.AFTER_HOURS, apps={"x": AppWeek(2)})
     totals = aggregate_totals(aggregate)
@@ -155,6 +179,7 @@ def aggregates(draw: st.DrawFn, week: str) -> WeekAggregate:
     monday = week_start(week)
     rest = draw(st.frozensets(st.sampled_from([monday + timedelta(days=d) for d in (5, 6)])))
     flags = draw(st.dictionaries(st.sampled_from(list(Label)), st.integers(1, 6), max_size=2))
+    flagged_apps = draw(st.dictionaries(_APP_NAMES, st.integers(1, 6), max_size=2))
     return WeekAggregate(
         week=week,
         messages=draw(st.integers(0, 80)),
@@ -163,7 +188,7 @@ def aggregates(draw: st.DrawFn, week: str) -> WeekAggregate:
         rest_days_with_demands=rest,
         repeated_reports=tuple(RepeatedReport(n, "") for n in range(draw(st.integers(0, 3)))),
         apps=draw(_APP_WEEKS),
-        flags=FlagCounts(by_label=flags),
+        flags=FlagCounts(by_label=flags, by_app=flagged_apps),
     )
 
 
