@@ -144,3 +144,13 @@ async def test_flagged_apps_store_no_token_and_nothing_per_member(
     assert blob.count("浙政钉".encode()) == 1
     await store.erase_group(GROUP)
     assert (await store.week(GROUP, WEEK)).flags.by_app == {}
+
+
+async def test_flagged_apps_move_with_an_upgraded_group(store: RedisStore) -> None:
+    new = GROUP - 8
+    for member in ("a", "b"):
+        await store.record_flag(flag_entry(GROUP, member, app="浙政钉"))
+    await store.record_flag(flag_entry(new, "c", app="浙政钉"))
+    await store.move_group(GROUP, new)
+    assert (await store.week(new, WEEK)).flags.by_app == {"浙政钉": 3}
+    assert (await store.week(GROUP, WEEK)).flags.by_app == {}
