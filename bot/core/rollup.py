@@ -17,7 +17,12 @@ weekly digest (itself a pure function of aggregates) and adds:
 - which groups are over thresholds, which have routine after-hours pushes;
 - which apps burden the most groups;
 - anonymous flag counts, only for groups whose flags meet the anonymity minimum (the digest
-  already withholds the rest), and a total over those groups only.
+  already withholds the rest), and a total over those groups only; likewise the apps members
+  named in flags, per app only in the groups where enough members named it.
+
+``summarise_week`` reduces one group-week to its line without building the full digest, and
+``RollupBuilder`` sums lines as they stream in, so a roll-up of thousands of groups keeps one
+small line per group.
 
 Pure: the same digests give the same roll-up.
 """

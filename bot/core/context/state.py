@@ -158,7 +158,7 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
                     sent_at=datetime.fromtimestamp(float(d["at"]), tz=UTC),
                     subject=d.get("subject"),
                     exempt=bool(d.get("exempt", False)),
-                    apps=_app_names(d.get("apps") or ()),
+                    apps=_app_names(d["apps"] if isinstance(d.get("apps"), list) else ()),
                 )
                 for d in data.get("demands", [])
             ),

@@ -98,3 +98,15 @@ def test_the_apps_of_remembered_demands_are_chased_by_replies_and_follow_ups() -
     too_late = early + timedelta(hours=2) + FOLLOW_WINDOW + timedelta(minutes=1)
     assert chased_in_state(demands, None, too_late) == NO_CHASE
     assert chased_in_state(demands, None, early) == NO_CHASE
+
+
+def test_damaged_app_names_in_a_stored_state_are_dropped() -> None:
+    stored = {
+        "demands": [
+            {"id": 1, "labels": ["app_demand"], "sender": None, "at": 0, "apps": "浙政钉"},
+            {"id": 2, "labels": ["app_demand"], "sender": None, "at": 1, "apps": [3, "钉钉"]},
+        ]
+    }
+    first, second = state_from_dict(stored).demands
+    assert first.apps == ()
+    assert second.apps == ("钉钉",)
