@@ -9,7 +9,8 @@ busy machine disturbs less):
 - roll-up: ``unit_members`` + ``load_rollup`` over every group (settings, aggregates, digests,
   scores, ranking), the path ``/overview`` and the weekly roll-up take;
 - floor: the same keys read raw the same way (settings; the roll-up week's counters, the trend
-  weeks' headline counters and the flag epochs; then the flagged groups' flag counters), one
+  weeks' headline counters and the flag epochs; then the flagged groups' named apps and flag
+  counters), one
   pipelined round trip per 1,000 groups, nothing decoded;
 - ratio roll-up / floor, and wall and CPU seconds per 1,000 groups for both (flat when the
   cost is linear); the load average before and after the run (2 shared CPUs: report it).
@@ -118,6 +119,12 @@ async def populate(client: Redis, groups: range, rng: random.Random) -> None:
                         keys.week_flag_kind(group, WEEK, FLAG_EPOCH, Label.PROOF_DEMAND.value),
                         *(f"t{group}{n}" for n in range(3)),
                     )
+                    # and named an app in those flags
+                    pipe.sadd(keys.week_flag_apps(group, WEEK), APPS[index % len(APPS)])
+                    pipe.pfadd(
+                        keys.week_flag_app(group, WEEK, FLAG_EPOCH, APPS[index % len(APPS)]),
+                        *(f"a{group}{n}" for n in range(3)),
+                    )
             await pipe.execute()
 
 
@@ -125,7 +132,8 @@ async def floor_read(client: Redis, group_ids: list[int]) -> tuple[float, float]
     """Read the same keys raw the same way, one pipelined round trip per 1,000 groups.
 
     Per group: its settings, the roll-up week's counters, the trend weeks' headline counters
-    and the week's flag epochs, then the flag counters of the flagged groups. Nothing decoded.
+    and the week's flag epochs; then, for the flagged groups, the apps named in flags and the
+    flag counters (kinds and apps). Nothing decoded.
     Returns (wall seconds, CPU seconds of this process).
     """
     started, cpu = time.perf_counter(), time.process_time()
@@ -144,11 +152,18 @@ async def floor_read(client: Redis, group_ids: list[int]) -> tuple[float, float]
                 pipe.smembers(keys.week_flag_epochs(group, WEEK))
             replies = await pipe.execute()
         epochs = replies[len(WEEKS) :: len(WEEKS) + 1]
+        flagged = [(group, found) for group, found in zip(chunk, epochs, strict=True) if found]
         async with client.pipeline(transaction=False) as pipe:
-            for group, found in zip(chunk, epochs, strict=True):
+            for group, _ in flagged:
+                pipe.smembers(keys.week_flag_apps(group, WEEK))
+            named = await pipe.execute()
+        async with client.pipeline(transaction=False) as pipe:
+            for (group, found), apps in zip(flagged, named, strict=True):
                 for epoch in found:
                     for label in Label:
                         pipe.pfcount(keys.week_flag_kind(group, WEEK, epoch.decode(), label.value))
+                    for app in apps:
+                        pipe.pfcount(keys.week_flag_app(group, WEEK, epoch.decode(), app.decode()))
             await pipe.execute()
     return time.perf_counter() - started, time.process_time() - cpu
 
@@ -187,6 +202,8 @@ async def main(sizes: list[int]) -> None:
         print(
             f"top group {top.name} score {top.score}; apps across groups: "
             + ", ".join(f"{a.app} {a.groups}" for a in rollup.apps)
+            + "; named in flags: "
+            + ", ".join(f"{a.app} {a.flagged} in {a.flag_groups} groups" for a in rollup.apps)
         )
         goal = "met" if elapsed <= 10 else "NOT met"
         load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
