@@ -387,7 +387,7 @@ class RollupBuilder:
             self._demands[app.app] += app.demands
             self._after[app.app] += app.after_hours
             self._kinds.setdefault(app.app, Counter()).update(app.kinds)
-        if line.flags is not None:
+        if line.flags:  # kinds met the minimum (a group may show only apps named in flags)
             self._flag_groups += 1
             self._shown.update(line.flags)
         self._flagged.update(line.flagged_apps)

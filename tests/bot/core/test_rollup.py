@@ -131,6 +131,8 @@ def test_apps_named_in_flags_show_only_where_enough_members_named_them() -> None
     assert (by_name["浙政钉"].groups, by_name["浙政钉"].demands) == (0, 0)
     assert "钉钉" not in by_name
     assert "学习强国" not in by_name
+    # no kind met the minimum anywhere: no group counts as showing flag kinds
+    assert (rollup.flag_groups, dict(rollup.flags_shown)) == (0, {})
     assert {g.group_id: dict(g.flagged_apps) for g in rollup.groups} == {
         1: {"浙政钉": 3},
         2: {"浙政钉": 4},
