@@ -16,7 +16,7 @@ Also prints Redis memory per group-week on the default config.
 Goals (issue 12): >= 3,000 updates/s per process, <= 2x the floor's time per update, three
 workers >= 2.5x one (needs at least three free cores besides the client's and Redis's).
 Run: python bench/webhook.py [--updates 6000] [--groups 200] [--in-flight 32] [--workers 3]
-     [--profile FILE]  (py-spy, if installed, samples the one-worker run into FILE)
+     [--profile FILE]  (cProfile stats of the one-worker run; its figures are then not timings)
 """
 
 from __future__ import annotations
@@ -240,10 +240,8 @@ async def run_ours(
             command = [sys.executable, "-m", "bot.cli", "run", "--port", str(port)]
             command += ["--reuse-port", "--metrics-port", str(own)]
             command += ["--webhook", f"http://127.0.0.1:{port}/telegram"]
-            if profile:
-                spy = Path(sys.executable).with_name("py-spy")
-                spied = [str(spy), "record", "-r", "250", "--format", "raw", "-o", profile]
-                command = [*spied, "--nonblocking", "--", *command]
+            if profile:  # cProfile writes its stats when the worker stops on SIGINT
+                command = [sys.executable, "-m", "cProfile", "-o", profile, *command[1:]]
             processes.append(await start(command, environment, f"http://127.0.0.1:{own}/healthz"))
         url = f"http://127.0.0.1:{port}/telegram"
         return await timed(url, bodies, in_flight, [p.pid for p in processes], redis_url)
@@ -370,7 +368,7 @@ if __name__ == "__main__":
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--profile", metavar="FILE", help="py-spy samples of the 1-worker run")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the 1-worker run")
     parser.add_argument("--serve-floor", nargs=3, metavar=("PORT", "API", "REDIS"))
     options = parser.parse_args()
     if options.serve_floor:

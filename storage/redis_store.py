@@ -23,7 +23,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import DigestLease, IngestResult, StoreError
-from storage.batcher import Coalescer, Pipe
+from storage.batcher import Coalescer
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
     HEADLINE_FIELDS,
@@ -83,18 +83,16 @@ class RedisStore:
         """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
         flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
         """
-        if observation.group_id not in self._known_groups:
-            try:
-                await self.add_group(observation.group_id)
-            except (RedisError, RedisClusterException) as error:
-                raise StoreError(f"could not write to Redis: {error}") from error
         call_keys, args = self._ingest_call(observation)
-        sha = self._ingest.sha
-
-        def run(pipe: Pipe) -> None:
-            pipe.evalsha(sha, len(call_keys), *call_keys, *args)
-
-        return IngestResult(int(await self._coalescer.call(run)))
+        command = ("EVALSHA", self._ingest.sha, len(call_keys), *call_keys, *args)
+        group_id = observation.group_id
+        if group_id in self._known_groups:
+            return IngestResult(int(await self._coalescer.call(command)))
+        # Queued together, so concurrent ingests keep their order even for a new group.
+        added = self._coalescer.queue(("SADD", keys.GROUPS, str(group_id)))
+        _, reply = await asyncio.gather(added, self._coalescer.queue(command))
+        self._known_groups.add(group_id)
+        return IngestResult(int(reply))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""
@@ -302,7 +300,7 @@ class RedisStore:
         A damaged state is dropped rather than trusted: context only sharpens labels.
         """
         key = keys.conversation(group_id)
-        raw = await self._coalescer.call(lambda pipe: pipe.get(key))
+        raw = await self._coalescer.call(("GET", key))
         return self._states.read(group_id, raw)
 
     async def save_conversation(
@@ -312,7 +310,7 @@ class RedisStore:
         key = keys.conversation(group_id)
         stored = encode_state(state)
         try:
-            await self._coalescer.call(lambda pipe: pipe.set(key, stored, ex=max(1, ttl_seconds)))
+            await self._coalescer.call(("SET", key, stored, "EX", max(1, ttl_seconds)))
         except StoreError:
             self._states.forget(group_id)
             raise
