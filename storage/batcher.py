@@ -22,6 +22,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
+import hiredis
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
@@ -135,7 +136,8 @@ async def _packed(client: Redis, commands: Sequence[Command]) -> list[Any]:
     pool = client.connection_pool
     connection = await pool.get_connection()  # type: ignore[no-untyped-call]  # untyped in redis-py
     try:
-        await connection.send_packed_command(connection.pack_commands(commands))
+        # hiredis packs the words in C, several times faster than redis-py's per-word encoder
+        await connection.send_packed_command(b"".join(map(_pack, commands)))
         replies: list[Any] = []
         for _ in commands:
             try:
@@ -150,3 +152,10 @@ async def _packed(client: Redis, commands: Sequence[Command]) -> list[Any]:
     finally:
         await pool.release(connection)
     return replies
+
+
+def _pack(command: Command) -> bytes:
+    """``command`` in the Redis protocol."""
+    # hiredis's stub declares a one-word tuple; it takes any number of words
+    packed: bytes = hiredis.pack_command(command)  # type: ignore[arg-type]
+    return packed
