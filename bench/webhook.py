@@ -16,6 +16,7 @@ Also prints Redis memory per group-week on the default config.
 Goals (issue 12): >= 3,000 updates/s per process, <= 2x the floor's time per update, three
 workers >= 2.5x one (needs at least three free cores besides the client's and Redis's).
 Run: python bench/webhook.py [--updates 6000] [--groups 200] [--in-flight 32] [--workers 3]
+     [--rounds 1]  (each round: floor, ours with one worker, ours with --workers, fresh Redis)
      [--profile FILE]  (cProfile stats of the one-worker run; its figures are then not timings)
 """
 
@@ -315,51 +316,57 @@ async def memory_per_group_week(redis_url: str, groups: int) -> float:
 
 
 async def main(
-    updates: int, groups: int, in_flight: int, workers: int, profile: str | None
+    updates: int, groups: int, in_flight: int, workers: int, rounds: int, profile: str | None
 ) -> None:
     """Run the benchmark and print its figures."""
     import tempfile
 
     sandbox, bodies = build_world(groups, updates)
     print(f"{len(bodies)} updates in {groups} groups, {in_flight} requests in flight")
-    loads = [load_average()]
-    async with SandboxServer(sandbox) as api:
-        with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
-            floor = await run_floor(api.base_url, redis_url, bodies, in_flight)
-            loads.append(load_average())
-            one = await run_ours(
-                1, api.base_url, redis_url, bodies, in_flight, Path(data), profile
-            )
-            loads.append(load_average())
-            memory = await memory_per_group_week(redis_url, groups)
-        with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
-            many = await run_ours(workers, api.base_url, redis_url, bodies, in_flight, Path(data))
-            loads.append(load_average())
     print(
-        f"{'':30} {'updates/s':>9} {'wall µs':>8} {'server CPU µs':>14} "
+        f"{'':34} {'updates/s':>9} {'wall µs':>8} {'server CPU µs':>14} "
         f"{'client CPU µs':>14} {'Redis CPU µs':>13}"
     )
-    for name, run in [
-        ("floor (bare PTB + one INCR)", floor),
-        ("ours, 1 worker", one),
-        (f"ours, {workers} workers (reuse-port)", many),
-    ]:
+    summary = []
+    async with SandboxServer(sandbox) as api:
+        for round_ in range(1, rounds + 1):
+            # A fresh Redis each round: a second pass over the same updates would be redeliveries.
+            load = load_average()
+            with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
+                floor = await run_floor(api.base_url, redis_url, bodies, in_flight)
+                one = await run_ours(
+                    1, api.base_url, redis_url, bodies, in_flight, Path(data), profile
+                )
+                memory = await memory_per_group_week(redis_url, groups)
+            with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
+                many = await run_ours(
+                    workers, api.base_url, redis_url, bodies, in_flight, Path(data)
+                )
+            for name, run in [
+                (f"{round_}: floor (PTB + one INCR)", floor),
+                (f"{round_}: ours, 1 worker", one),
+                (f"{round_}: ours, {workers} workers, one port", many),
+            ]:
+                print(
+                    f"{name:34} {run.per_second():9.0f} {run.wall_us():8.0f} "
+                    f"{run.server_us():14.0f} {run.client_cpu / run.updates * 1e6:14.0f} "
+                    f"{run.redis_cpu / run.updates * 1e6:13.0f}"
+                )
+            summary.append(
+                (
+                    one.wall / floor.wall,
+                    one.server_cpu / floor.server_cpu,
+                    one.wall / many.wall,
+                    f"{load} -> {load_average()}",
+                )
+            )
+    for round_, (wall, cpu, scale, load) in enumerate(summary, 1):
         print(
-            f"{name:30} {run.per_second():9.0f} {run.wall_us():8.0f} {run.server_us():14.0f} "
-            f"{run.client_cpu / run.updates * 1e6:14.0f} {run.redis_cpu / run.updates * 1e6:13.0f}"
+            f"round {round_}: ours / floor {wall:.2f}x wall (goal <= 2x), {cpu:.2f}x server CPU; "
+            f"{workers} workers / 1: {scale:.2f}x (goal >= 2.5x; {os.cpu_count()} cores); "
+            f"load {load}"
         )
-    rows = [
-        ("time per update vs floor", f"{one.wall / floor.wall:8.2f}x wall (goal <= 2x)"),
-        ("server CPU per update vs floor", f"{one.server_cpu / floor.server_cpu:8.2f}x"),
-        (
-            f"{workers} workers vs 1",
-            f"{one.wall / many.wall:8.2f}x (goal >= 2.5x; {os.cpu_count()} cores)",
-        ),
-        ("memory per group-week", f"{memory / 1024:8.1f} KB (default-config server)"),
-        ("load average (1 min)", " -> ".join(loads)),
-    ]
-    for name, figure in rows:
-        print(f"{name:30} {figure}")
+    print(f"memory per group-week {memory / 1024:.1f} KB (default-config server)")
 
 
 if __name__ == "__main__":
@@ -368,6 +375,7 @@ if __name__ == "__main__":
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat, each on a fresh Redis")
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the 1-worker run")
     parser.add_argument("--serve-floor", nargs=3, metavar=("PORT", "API", "REDIS"))
     options = parser.parse_args()
@@ -381,6 +389,7 @@ if __name__ == "__main__":
                 options.groups,
                 options.in_flight,
                 options.workers,
+                options.rounds,
                 options.profile,
             )
         )
