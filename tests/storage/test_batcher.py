@@ -183,3 +183,19 @@ def test_damaged_bytes_decode_to_an_empty_state() -> None:
     assert states.read(GROUP, b'{"demands": [{"id": "x"}]}') == ConversationState()
     assert states.read(GROUP, b"not json") == ConversationState()
     assert decode_state(b"[1, 2]") == ConversationState()
+
+
+async def test_pipelines_go_on_after_the_server_dropped_the_connections(tmp_path: Path) -> None:
+    server = start_embedded(tmp_path / "own")  # ours alone: killing its clients harms nobody
+    client, other = Redis.from_url(server.url), Redis.from_url(server.url)
+    try:
+        store = RedisStore(client)
+        assert await store.ingest(observation(1)) is IngestResult.NEW
+        assert await other.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
+        results = await asyncio.gather(store.ingest(observation(2)), store.ingest(observation(1)))
+        assert results == [IngestResult.NEW, IngestResult.DUPLICATE]
+        assert (await store.week(GROUP, WEEK)).messages == 2
+    finally:
+        await client.aclose()
+        await other.aclose()
+        server.stop()
