@@ -8,8 +8,12 @@ Prints, all measured in this run, per size (wall time, and the CPU time of this 
 busy machine disturbs less):
 - roll-up: ``unit_members`` + ``load_rollup`` over every group (settings, aggregates, digests,
   scores, ranking), the path ``/overview`` and the weekly roll-up take;
-- floor: the same keys read raw, one pipelined round trip per 1,000 groups, nothing decoded;
-- ratio roll-up / floor, and seconds per 1,000 groups (flat when the cost is linear).
+- floor: the same keys read raw the same way (settings; the roll-up week's counters, the trend
+  weeks' headline counters and the flag epochs; then the flagged groups' named apps and flag
+  counters), one
+  pipelined round trip per 1,000 groups, nothing decoded;
+- ratio roll-up / floor, and wall and CPU seconds per 1,000 groups for both (flat when the
+  cost is linear); the load average before and after the run (2 shared CPUs: report it).
 
 Goal (issue 10): 10,000 groups in <= 10 s.
 Run: python bench/rollup.py [--sizes 1000,5000,10000]
@@ -38,7 +42,7 @@ from bot.core.observation import Observation
 from bot.core.worktime import Band, iso_week, previous_weeks, week_start
 from bot.usecases.rollup import load_rollup, unit_members
 from storage import keys
-from storage.codec import counter_tokens
+from storage.codec import HEADLINE_FIELDS, counter_tokens
 from storage.factory import open_store
 from storage.redis_store import BULK_GROUPS, RedisStore
 
@@ -47,6 +51,7 @@ WEEK = "2025-W39"
 WEEKS = [WEEK, *previous_weeks(WEEK, 4)]
 NOW = datetime(2025, 10, 1, tzinfo=UTC)
 MESSAGES_PER_WEEK = 40
+FLAG_EPOCH = "e0e0e0e0"
 APPS = ["学习强国", "浙政钉", "国家反诈中心", "浙里办", "青禾网格通"]
 LABEL_SETS = [
     frozenset(),
@@ -108,29 +113,57 @@ async def populate(client: Redis, groups: range, rng: random.Random) -> None:
                         mapping=dict(week_counters(group, week, rng)),
                     )
                 if index % 7 == 0:
-                    pipe.hset(keys.week_flags(group, WEEK), mapping={"n:proof_demand": 3})
-                    pipe.pfadd(keys.week_flag_members(group, WEEK), "a", "b", "c")
+                    # three members flagged proof demands in one salt epoch (as record_flag does)
+                    pipe.sadd(keys.week_flag_epochs(group, WEEK), FLAG_EPOCH)
+                    pipe.pfadd(
+                        keys.week_flag_kind(group, WEEK, FLAG_EPOCH, Label.PROOF_DEMAND.value),
+                        *(f"t{group}{n}" for n in range(3)),
+                    )
+                    # and named an app in those flags
+                    pipe.sadd(keys.week_flag_apps(group, WEEK), APPS[index % len(APPS)])
+                    pipe.pfadd(
+                        keys.week_flag_app(group, WEEK, FLAG_EPOCH, APPS[index % len(APPS)]),
+                        *(f"a{group}{n}" for n in range(3)),
+                    )
             await pipe.execute()
 
 
 async def floor_read(client: Redis, group_ids: list[int]) -> tuple[float, float]:
-    """Read the same keys raw, one pipelined round trip per 1,000 groups.
+    """Read the same keys raw the same way, one pipelined round trip per 1,000 groups.
 
+    Per group: its settings, the roll-up week's counters, the trend weeks' headline counters
+    and the week's flag epochs; then, for the flagged groups, the apps named in flags and the
+    flag counters (kinds and apps). Nothing decoded.
     Returns (wall seconds, CPU seconds of this process).
     """
     started, cpu = time.perf_counter(), time.process_time()
     await client.smembers(keys.GROUPS)
     for first in range(0, len(group_ids), BULK_GROUPS):
+        chunk = group_ids[first : first + BULK_GROUPS]
         async with client.pipeline(transaction=False) as pipe:
-            for group in group_ids[first : first + BULK_GROUPS]:
+            for group in chunk:
                 pipe.get(keys.group_settings(group))
             await pipe.execute()
         async with client.pipeline(transaction=False) as pipe:
-            for group in group_ids[first : first + BULK_GROUPS]:
-                for week in WEEKS:
-                    pipe.hgetall(keys.week_counters(group, week))
-                    pipe.hgetall(keys.week_flags(group, week))
-                    pipe.pfcount(keys.week_flag_members(group, week))
+            for group in chunk:
+                pipe.hgetall(keys.week_counters(group, WEEK))
+                for week in WEEKS[1:]:
+                    pipe.hmget(keys.week_counters(group, week), HEADLINE_FIELDS)
+                pipe.smembers(keys.week_flag_epochs(group, WEEK))
+            replies = await pipe.execute()
+        epochs = replies[len(WEEKS) :: len(WEEKS) + 1]
+        flagged = [(group, found) for group, found in zip(chunk, epochs, strict=True) if found]
+        async with client.pipeline(transaction=False) as pipe:
+            for group, _ in flagged:
+                pipe.smembers(keys.week_flag_apps(group, WEEK))
+            named = await pipe.execute()
+        async with client.pipeline(transaction=False) as pipe:
+            for (group, found), apps in zip(flagged, named, strict=True):
+                for epoch in found:
+                    for label in Label:
+                        pipe.pfcount(keys.week_flag_kind(group, WEEK, epoch.decode(), label.value))
+                    for app in apps:
+                        pipe.pfcount(keys.week_flag_app(group, WEEK, epoch.decode(), app.decode()))
             await pipe.execute()
     return time.perf_counter() - started, time.process_time() - cpu
 
@@ -143,9 +176,11 @@ async def main(sizes: list[int]) -> None:
         client = store.client
         rng = random.Random(10)
         done = 0
+        print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         print(
-            f"{'groups':>7} {'roll-up s':>10} {'floor s':>8} {'ratio':>6} {'s/1k groups':>12}"
-            f" {'roll-up cpu s':>14} {'floor cpu s':>12} {'cpu s/1k':>9}"
+            f"{'groups':>7} {'roll-up s':>10} {'floor s':>8} {'ratio':>6} {'s/1k':>6}"
+            f" {'floor s/1k':>10} {'roll-up cpu s':>14} {'floor cpu s':>12} {'cpu s/1k':>9}"
+            f" {'floor cpu s/1k':>14}"
         )
         for size in sizes:
             await populate(client, range(done, size), rng)
@@ -157,21 +192,24 @@ async def main(sizes: list[int]) -> None:
             rollup = await load_rollup(store, members, WEEK, NOW, "城南区")
             elapsed, used = time.perf_counter() - started, time.process_time() - cpu
             assert len(rollup.groups) == size
+            per_k = 1000 / size
             print(
                 f"{size:>7} {elapsed:>10.2f} {floor:>8.2f} {elapsed / floor:>6.1f} "
-                f"{elapsed / size * 1000:>12.3f} {used:>14.2f} {floor_cpu:>12.2f} "
-                f"{used / size * 1000:>9.3f}"
+                f"{elapsed * per_k:>6.3f} {floor * per_k:>10.3f} {used:>14.2f} "
+                f"{floor_cpu:>12.2f} {used * per_k:>9.3f} {floor_cpu * per_k:>14.3f}"
             )
         top = rollup.groups[0]
         print(
             f"top group {top.name} score {top.score}; apps across groups: "
             + ", ".join(f"{a.app} {a.groups}" for a in rollup.apps)
+            + "; named in flags: "
+            + ", ".join(f"{a.app} {a.flagged} in {a.flag_groups} groups" for a in rollup.apps)
         )
         goal = "met" if elapsed <= 10 else "NOT met"
-        load = os.getloadavg()[0]
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
         print(
             f"goal: {sizes[-1]} groups in <= 10 s: {goal} ({elapsed:.2f} s wall, {used:.2f} s CPU "
-            f"of this process; load average {load:.1f} on {os.cpu_count()} CPUs)"
+            f"of this process; load average after {load} on {os.cpu_count()} CPUs)"
         )
         await store.close()
 

@@ -29,9 +29,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.apps import app_in_flag
 from bot.core.flags import FLAG_TEXT_MAX, mask_flag_text, newcomers_expire_at
 from bot.core.labels import ALL_LABELS, Label
-from bot.core.worktime import iso_week
+from bot.core.worktime import iso_week, previous_weeks
 from bot.render.i18n import Translator
 from bot.render.names import label_name
 from handlers.common import PRESENT, group_translator, is_member, private_translator
@@ -42,6 +43,8 @@ CALLBACK = "flag:"
 DRAFT = "fingertip.flag_draft"
 DIALOGUE_SECONDS = 15 * 60
 """A dialogue left alone this long ends, and its draft is dropped."""
+OFFERED_APPS = 5
+"""Apps offered as buttons after the kind (the group's most demanded of this week and last)."""
 
 PICK_GROUP, PICK_KIND, DESCRIBE, CONFIRM = range(4)
 _LABELS_BY_VALUE = {label.value: label for label in ALL_LABELS}
@@ -56,6 +59,10 @@ class Draft:
     group_title: str
     label: Label | None = None
     text: str | None = None
+    app: str | None = None
+    """A known app named in the text or picked (counted per app); never free text."""
+    offered: tuple[str, ...] = ()
+    """The apps offered as buttons: those the group's demands burdened this week or last."""
 
 
 def dialogue() -> ConversationHandler[BotContext]:
@@ -81,6 +88,7 @@ def dialogue() -> ConversationHandler[BotContext]:
                 DESCRIBE: [
                     MessageHandler(text, describe),
                     CallbackQueryHandler(skip_text, pattern=f"^{CALLBACK}skip$"),
+                    CallbackQueryHandler(pick_app, pattern=rf"^{CALLBACK}a:\d+$"),
                 ],
                 CONFIRM: [
                     CallbackQueryHandler(send_flag, pattern=f"^{CALLBACK}send$"),
@@ -198,9 +206,18 @@ async def pick_kind(update: Update, context: BotContext) -> int:
     label = _LABELS_BY_VALUE.get(query.data.removeprefix(f"{CALLBACK}k:"))
     if label is None:
         return PICK_KIND
-    _save(context, replace(draft, label=label))
+    offered = await _demanded_apps(context, draft.group_id)
+    _save(context, replace(draft, label=label, offered=offered))
     keyboard = InlineKeyboardMarkup(
         [
+            *(
+                [
+                    InlineKeyboardButton(
+                        _("Name the app {app}", app=app), callback_data=f"{CALLBACK}a:{i}"
+                    )
+                ]
+                for i, app in enumerate(offered)
+            ),
             [InlineKeyboardButton(_("Send without text"), callback_data=f"{CALLBACK}skip")],
             [_cancel_button(_)],
         ]
@@ -224,7 +241,9 @@ async def describe(update: Update, context: BotContext) -> int:
     if message is None or user is None or draft is None or not message.text:
         return ConversationHandler.END
     masked = mask_flag_text(message.text)
-    draft = replace(draft, text=masked or None)
+    recogniser = (await context.services.app_auditor(draft.group_id)).recogniser
+    app = app_in_flag(masked, recogniser) or draft.app
+    draft = replace(draft, text=masked or None, app=app)
     _save(context, draft)
     text, keyboard = _preview(draft, private_translator(context, user))
     await message.reply_text(text, reply_markup=keyboard)
@@ -237,11 +256,40 @@ async def skip_text(update: Update, context: BotContext) -> int:
     if query is None or user is None or draft is None:
         return ConversationHandler.END
     await query.answer()
-    draft = replace(draft, text=None)
+    draft = replace(draft, text=None, app=None)
     _save(context, draft)
     text, keyboard = _preview(draft, private_translator(context, user))
     await query.edit_message_text(text, reply_markup=keyboard)
     return CONFIRM
+
+
+async def pick_app(update: Update, context: BotContext) -> int:
+    """An app button: name that app (without text) and show the preview to confirm."""
+    query, user, draft = update.callback_query, update.effective_user, _draft(context)
+    if query is None or user is None or draft is None or query.data is None:
+        return ConversationHandler.END
+    await query.answer()
+    index = int(query.data.removeprefix(f"{CALLBACK}a:"))
+    if index >= len(draft.offered):
+        return DESCRIBE
+    draft = replace(draft, text=None, app=draft.offered[index])
+    _save(context, draft)
+    text, keyboard = _preview(draft, private_translator(context, user))
+    await query.edit_message_text(text, reply_markup=keyboard)
+    return CONFIRM
+
+
+async def _demanded_apps(context: BotContext, group_id: int) -> tuple[str, ...]:
+    """The apps the group's demands burdened this week or last, most demanded first (what
+    every member of the group saw asked; known names, never a member's free text)."""
+    found = context.services
+    week = await _current_week(context, group_id)
+    demands: dict[str, int] = {}
+    for w in (week, *previous_weeks(week, 1)):
+        for name, app in (await found.store.week(group_id, w)).apps.items():
+            demands[name] = demands.get(name, 0) + app.demands
+    ranked = sorted((n for n in demands if demands[n]), key=lambda n: (-demands[n], n))
+    return tuple(ranked[:OFFERED_APPS])
 
 
 async def send_flag(update: Update, context: BotContext) -> int:
@@ -264,6 +312,7 @@ async def send_flag(update: Update, context: BotContext) -> int:
         user.id,
         draft.text,
         keep_weeks=found.settings.evidence_retention_weeks,
+        app=draft.app,
     )
     receipt = await found.store.record_flag(entry)
     if not receipt.counted:
@@ -384,6 +433,12 @@ def _preview(draft: Draft, _: Translator) -> tuple[str, InlineKeyboardMarkup]:
             "flagged: {label} (without text). Send it anonymously?",
             group=draft.group_title,
             label=label,
+        )
+    if draft.app:
+        text += "\n" + _(
+            "The app {app} is counted too: leaders see how many members named it, once at least "
+            "as many as for a kind did.",
+            app=draft.app,
         )
     keyboard = InlineKeyboardMarkup(
         [

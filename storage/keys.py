@@ -6,6 +6,8 @@ message, one digest read) never crosses Redis Cluster slots.
 
 from __future__ import annotations
 
+import hashlib
+
 PREFIX = "ft"
 GROUPS = f"{PREFIX}:groups"
 
@@ -37,6 +39,18 @@ def week_flag_epochs(group_id: int, week: str) -> str:
 def week_flag_kind(group_id: int, week: str, epoch: str, kind: str) -> str:
     """HyperLogLog of salted kind tokens: distinct members who flagged ``kind`` in one epoch."""
     return f"{_group(group_id)}:w:{week}:fl:{epoch}:{kind}"
+
+
+def week_flag_app(group_id: int, week: str, epoch: str, app: str) -> str:
+    """HyperLogLog of salted app tokens: distinct members who named ``app`` in one epoch (the
+    name enters the key as a short digest; ``week_flag_apps`` holds the names)."""
+    digest = hashlib.blake2s(app.encode(), digest_size=8).hexdigest()
+    return f"{_group(group_id)}:w:{week}:fl:{epoch}:app:{digest}"
+
+
+def week_flag_apps(group_id: int, week: str) -> str:
+    """Set of the app names named in flags of one group-week (counted in ``week_flag_app``)."""
+    return f"{_group(group_id)}:w:{week}:fl:apps"
 
 
 def week_flag_texters(group_id: int, week: str, epoch: str) -> str:
@@ -92,7 +106,7 @@ def is_week_counters(key: str) -> bool:
 
 def is_flag_counter(key: str) -> bool:
     """True for a flag HyperLogLog (merged with PFMERGE when a group moves)."""
-    return ":fl:" in key and not key.endswith((":fl:epochs", ":fl:texts"))
+    return ":fl:" in key and not key.endswith((":fl:epochs", ":fl:texts", ":fl:apps"))
 
 
 def is_group_settings(key: str) -> bool:

@@ -169,39 +169,22 @@ class RedisStore:
         except RedisError as error:
             raise StoreError(f"could not read from Redis: {error}") from error
         aggregate = decode_week(week, _text_map(counters), _text_map(evidence))
-        return replace(aggregate, flags=flags) if flags.by_label else aggregate
+        return replace(aggregate, flags=flags) if flags.by_label or flags.by_app else aggregate
 
     async def _flag_counts(
         self, group_id: int, week: str, epochs: list[str], raw_texts: list[Any]
     ) -> FlagCounts:
-        """Distinct members per kind: the largest count over salt epochs (a member who flagged
-        in two epochs must not count twice, so epochs are never added up)."""
+        """Distinct members per kind and per named app: the largest count over salt epochs (a
+        member who flagged in two epochs must not count twice, so epochs are never added up)."""
         if not epochs:
             return FlagCounts()
-        names = [
-            keys.week_flag_kind(group_id, week, epoch, label.value)
-            for epoch in epochs
-            for label in ALL_LABELS
-        ]
-        if is_cluster(self._redis):
-            # Cluster pipelines refuse PFCOUNT (a multi-key command), so ask one by one.
-            counts = [int(await self._redis.pfcount(name)) for name in names]
-        else:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for name in names:
-                    pipe.pfcount(name)
-                counts = [int(n) for n in await pipe.execute()]
-        by_label: dict[Label, int] = {}
-        for index, count in enumerate(counts):
-            label = ALL_LABELS[index % len(ALL_LABELS)]
-            if count > by_label.get(label, 0):
-                by_label[label] = count
+        counts = (await self._flag_counts_many([(group_id, week, epochs)]))[group_id, week]
         texts = []
         for raw in raw_texts:
             parts = _text(raw).split("\t", 2)
             if len(parts) == 3 and parts[1] in _LABELS_BY_NAME:
                 texts.append(FlagText(label=_LABELS_BY_NAME[parts[1]], text=parts[2]))
-        return FlagCounts(by_label=by_label, texts=tuple(texts))
+        return replace(counts, texts=tuple(texts))
 
     async def week_many(
         self,
@@ -243,7 +226,7 @@ class RedisStore:
                     counters, *headlines = replies[2 * index]
                     epochs = sorted(map(_text, replies[2 * index + 1]))
                     if week:
-                        result[group_id, week] = _rollup_week(week, _pairs(counters))
+                        result[group_id, week] = _rollup_week(week, counters)
                         if epochs:
                             flagged.append((group_id, week, epochs))
                     for trend_week, values in zip(headline_weeks, headlines, strict=True):
@@ -251,13 +234,55 @@ class RedisStore:
                             trend_week, [v or None for v in values]
                         )
                 # Few groups are flagged in a week: their counts are read apart, texts left out.
-                for group_id, week, epochs in flagged:
-                    flags = await self._flag_counts(group_id, week, epochs, [])
-                    if flags.by_label:
+                for (group_id, week), flags in (await self._flag_counts_many(flagged)).items():
+                    if flags.by_label or flags.by_app:
                         result[group_id, week] = replace(result[group_id, week], flags=flags)
             except RedisError as error:
                 raise StoreError(f"could not read from Redis: {error}") from error
         return result
+
+    async def _flag_counts_many(
+        self, flagged: Sequence[tuple[int, str, list[str]]]
+    ) -> dict[tuple[int, str], FlagCounts]:
+        """Flag counts (no texts) of many group-weeks with their epochs, in two pipelines (the
+        flagged app names, then every count), or one call at a time on a cluster, whose
+        pipelines refuse PFCOUNT (a multi-key command)."""
+        cluster = is_cluster(self._redis)
+        names_keys = [keys.week_flag_apps(g, w) for g, w, _ in flagged]
+        raw_names = await self._each(names_keys, "smembers", cluster=cluster)
+        plans: list[tuple[int, str, list[str], list[str]]] = []
+        counters: list[str] = []
+        for (group_id, week, epochs), names in zip(flagged, raw_names, strict=True):
+            apps = sorted(map(_text, names))
+            plans.append((group_id, week, epochs, apps))
+            for epoch in epochs:
+                counters += [
+                    keys.week_flag_kind(group_id, week, epoch, label.value) for label in ALL_LABELS
+                ]
+                counters += [keys.week_flag_app(group_id, week, epoch, app) for app in apps]
+        counts = iter(await self._each(counters, "pfcount", cluster=cluster))
+        result = {}
+        for group_id, week, epochs, apps in plans:
+            by_label: dict[Label, int] = {}
+            by_app: dict[str, int] = {}
+            for _epoch in epochs:
+                for label in ALL_LABELS:
+                    _keep_largest(by_label, label, int(next(counts)))
+                for app in apps:
+                    _keep_largest(by_app, app, int(next(counts)))
+            result[group_id, week] = FlagCounts(by_label=by_label, by_app=by_app)
+        return result
+
+    async def _each(self, names: list[str], command: str, *, cluster: bool) -> list[Any]:
+        """``command`` on each key of ``names``: one pipeline, or one by one on a cluster."""
+        if not names:
+            return []
+        if cluster:
+            return [await getattr(self._redis, command)(name) for name in names]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                getattr(pipe, command)(name)
+            return list(await pipe.execute())
 
     async def group_settings_many(
         self, group_ids: Sequence[int]
@@ -441,6 +466,12 @@ class RedisStore:
             int(entry.expires_at.timestamp()),
             FLAG_TEXTS_KEPT,
         ]
+        if entry.app and entry.app_token:
+            call_keys += [
+                keys.week_flag_app(g, w, entry.epoch, entry.app),
+                keys.week_flag_apps(g, w),
+            ]
+            args += [entry.app_token, entry.app]
         try:
             counted, kept = await self._record_flag(keys=call_keys, args=args)
         except RedisError as error:
@@ -605,14 +636,15 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _pairs(flat: list[Any]) -> dict[Any, Any]:
-    """A Lua-returned HGETALL (a flat field, value list) as a dict."""
-    return dict(zip(flat[::2], flat[1::2], strict=True))
+def _keep_largest(counts: dict[Any, int], key: Any, count: int) -> None:
+    if count > counts.get(key, 0):
+        counts[key] = count
 
 
-def _rollup_week(week: str, raw: dict[Any, Any]) -> WeekAggregate:
-    # The script already left out the hour, sender and demand-sender fields.
-    counts = {_text(k): _text(v) for k, v in raw.items()}
+def _rollup_week(week: str, flat: list[Any]) -> WeekAggregate:
+    # The script already left out the hour, sender and demand-sender fields. Values stay bytes:
+    # ``decode_week`` reads them with int(), which takes bytes as they are.
+    counts = dict(zip(map(bytes.decode, flat[::2]), flat[1::2], strict=True))
     aggregate = decode_week(week, counts, {})
     # Repeats are counted, not named, in bulk: the subjects live with the evidence.
     repeats = int(counts.get("R", 0))

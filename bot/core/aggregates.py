@@ -39,6 +39,8 @@ class FlagCounts:
 
     by_label: Mapping[Label, int] = field(default_factory=dict)
     texts: tuple[FlagText, ...] = ()
+    by_app: Mapping[str, int] = field(default_factory=dict)
+    """Distinct members who named each app in a flag."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -68,11 +68,13 @@ class TrendPoint:
 @dataclass(frozen=True, slots=True)
 class FlagSummary:
     """Anonymous flags of a closed week: only the kinds that at least ``minimum`` different
-    members flagged, and the texts sent with those kinds, shuffled."""
+    members flagged, and the texts sent with those kinds, shuffled; only the apps that at least
+    ``minimum`` different members named."""
 
     minimum: int
     by_label: Mapping[Label, int]
     texts: tuple[FlagText, ...]
+    by_app: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +162,8 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         for week in previous_weeks(source.week, TREND_WEEKS)
     ]
     trend = tuple(_trend_point(aggregate) for aggregate in previous)
-    recent = [current, *previous[: TREND_WEEKS - 1]]
-    routine = sum(1 for a in recent if a.counted_label(Label.TASK_PUSH, outside_work_only=True))
-    is_routine = routine >= ROUTINE_WEEKS
-    metrics = _metrics(source, is_routine)
+    is_routine = routine_pushes(current, previous)
+    metrics = week_metrics(source, is_routine)
     local_now = source.working_time.local(now)
     return WeekDigest(
         group_id=source.group_id,
@@ -195,7 +195,7 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         routine=is_routine,
         evidence=current.evidence,
         metrics=metrics,
-        flags=_flags(current, source.flag_min_members) if local_now.date() > end else None,
+        flags=shown_flags(current, source.flag_min_members) if local_now.date() > end else None,
         apps=summarise_apps(current.apps, [aggregate.apps for aggregate in previous]),
         platforms=dict(sorted(current.platforms.items(), key=lambda item: (-item[1], item[0]))),
     )
@@ -215,14 +215,31 @@ def _hour_matrix(hours: Mapping[int, int]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(hours.get(day * 24 + hour, 0) for hour in range(24)) for day in range(7))
 
 
-def _flags(current: WeekAggregate, minimum: int) -> FlagSummary | None:
+def routine_pushes(current: WeekAggregate, previous: Sequence[WeekAggregate]) -> bool:
+    """True when after-hours task pushes came in ``ROUTINE_WEEKS`` of the last ``TREND_WEEKS``
+    weeks (``current`` and ``previous``, the most recent first)."""
+    recent = [current, *previous[: TREND_WEEKS - 1]]
+    weeks = sum(1 for a in recent if a.counted_label(Label.TASK_PUSH, outside_work_only=True))
+    return weeks >= ROUTINE_WEEKS
+
+
+def week_complete(week: str, working_time: WorkingTime, now: datetime) -> bool:
+    """True once ``week`` is over in the group's time zone (flags are shown only then)."""
+    return working_time.local(now).date() > week_start(week) + timedelta(days=6)
+
+
+def shown_flags(current: WeekAggregate, minimum: int) -> FlagSummary | None:
+    """The flags of a closed week a leader may read: kinds flagged by at least ``minimum``
+    members; None when there are none."""
     # A kind flagged by fewer than ``minimum`` members is left out without a word: saying that
     # it was withheld would point at the one or two members who flagged it.
     shown = {label: n for label, n in current.flags.by_label.items() if n >= minimum}
-    if not shown:
+    apps = {app: n for app, n in current.flags.by_app.items() if n >= minimum}
+    if not shown and not apps:
         return None
     texts = shuffled_texts(t for t in current.flags.texts if t.label in shown)
-    return FlagSummary(minimum=minimum, by_label=shown, texts=texts)
+    ranked = dict(sorted(apps.items(), key=lambda item: (-item[1], item[0])))
+    return FlagSummary(minimum=minimum, by_label=shown, texts=texts, by_app=ranked)
 
 
 def without_flags(digest: WeekDigest) -> WeekDigest:
@@ -230,7 +247,8 @@ def without_flags(digest: WeekDigest) -> WeekDigest:
     return replace(digest, flags=None)
 
 
-def _metrics(source: DigestInput, routine: bool) -> tuple[MetricResult, ...]:
+def week_metrics(source: DigestInput, routine: bool) -> tuple[MetricResult, ...]:
+    """Every metric of ``source.current`` against the group's thresholds."""
     current = source.current
     values: dict[MetricId, float] = {
         spec.metric.id: current.counted_label(

@@ -12,6 +12,9 @@ stored is derived from the member's id with a key that outlives the week:
   week, and an unrelated *text token* that allows one text per member and week. Without the salt
   nobody can test whether a member is in those HyperLogLogs, and tokens of one member's different
   kinds look unrelated;
+- a flag may name a known app (from the catalogue or the group's apps, never free text): an
+  *app token* (HMAC of group, app and member under the salt) goes into a HyperLogLog of that
+  app, so apps are counted per distinct member like kinds;
 - a restart draws a new salt, so a new *epoch* of HyperLogLogs begins; digests take the largest
   count over epochs, which can only under-count (the safe side for the k-member minimum).
 """
@@ -52,6 +55,10 @@ class FlagEntry:
     text_token: str
     text: str | None
     expires_at: datetime
+    app: str | None = None
+    """A known app the member named (catalogue or group app), counted per app, never free text."""
+    app_token: str = ""
+    """HMAC of group, app and member under the week's salt: one member counts once per app."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +94,10 @@ class WeekSalts:
         text: str | None,
         *,
         keep_weeks: int,
+        app: str | None = None,
     ) -> FlagEntry:
-        """Turn a member's flag for the current ``week`` into what the store may see."""
+        """Turn a member's flag for the current ``week`` into what the store may see; ``app``
+        is a known app's name the member named (see ``bot.core.apps.app_in_flag``)."""
         self.forget_all_but(group_id, week)
         self._forget_closed_everywhere(week)
         epoch, salt = self._salt(group_id, week)
@@ -103,6 +112,8 @@ class WeekSalts:
             text_token=text_token,
             text=text or None,
             expires_at=flags_expire_at(week, keep_weeks),
+            app=app or None,
+            app_token=_mac(salt, f"app:{group_id}:{app}:{user_id}") if app else "",
         )
 
     def forget_all_but(self, group_id: int, week: str) -> None:

@@ -17,7 +17,12 @@ weekly digest (itself a pure function of aggregates) and adds:
 - which groups are over thresholds, which have routine after-hours pushes;
 - which apps burden the most groups;
 - anonymous flag counts, only for groups whose flags meet the anonymity minimum (the digest
-  already withholds the rest), and a total over those groups only.
+  already withholds the rest), and a total over those groups only; likewise the apps members
+  named in flags, per app only in the groups where enough members named it.
+
+``summarise_week`` reduces one group-week to its line without building the full digest, and
+``RollupBuilder`` sums lines as they stream in, so a roll-up of thousands of groups keeps one
+small line per group.
 
 Pure: the same digests give the same roll-up.
 """
@@ -25,14 +30,27 @@ Pure: the same digests give the same roll-up.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 
 from bot.core.aggregates import WeekAggregate
-from bot.core.apps import AppSummary, DemandKind
-from bot.core.digest import Status, WeekDigest
+from bot.core.apps import AppSummary, DemandKind, summarise_apps
+from bot.core.digest import (
+    TREND_WEEKS,
+    DigestInput,
+    MetricResult,
+    Status,
+    WeekDigest,
+    routine_pushes,
+    shown_flags,
+    week_complete,
+    week_metrics,
+)
 from bot.core.labels import Label
 from bot.core.metrics import MetricId
+from bot.core.worktime import previous_weeks
 
 SCORE_WEIGHTS: Mapping[str, int] = {
     "demand": 1,
@@ -43,20 +61,38 @@ SCORE_WEIGHTS: Mapping[str, int] = {
     "routine": 5,
 }
 """The weights of the burden score (module docstring); documented, not tuned per deployment."""
+_STATUS_RANK = {Status.OK: 0, Status.WARN: 1, Status.ALERT: 2}
 
 
 def burden_score(digest: WeekDigest) -> int:
     """The documented burden score of one group-week (see the module docstring)."""
+    return _score(
+        digest.demands,
+        digest.after_hours_demands,
+        len(digest.rest_day_demand_days),
+        digest.metrics,
+        routine=digest.routine,
+    )
+
+
+def _score(
+    demands: int,
+    after_hours: int,
+    rest_days: int,
+    metrics: Sequence[MetricResult],
+    *,
+    routine: bool,
+) -> int:
     w = SCORE_WEIGHTS
-    warn = sum(1 for m in digest.metrics if m.status is Status.WARN)
-    alert = sum(1 for m in digest.metrics if m.status is Status.ALERT)
+    warn = sum(1 for m in metrics if m.status is Status.WARN)
+    alert = sum(1 for m in metrics if m.status is Status.ALERT)
     return (
-        w["demand"] * digest.demands
-        + w["after_hours_demand"] * digest.after_hours_demands
-        + w["rest_day"] * len(digest.rest_day_demand_days)
+        w["demand"] * demands
+        + w["after_hours_demand"] * after_hours
+        + w["rest_day"] * rest_days
         + w["warn"] * warn
         + w["alert"] * alert
-        + (w["routine"] if digest.routine else 0)
+        + (w["routine"] if routine else 0)
     )
 
 
@@ -78,6 +114,8 @@ class GroupLine:
     apps: Mapping[str, int]
     flags: Mapping[Label, int] | None
     """Flag counts per kind; None when fewer members than the minimum flagged (or none)."""
+    flagged_apps: Mapping[str, int] = field(default_factory=dict)
+    """Members who named each app in a flag, for apps named by at least the minimum."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +141,10 @@ class AppBurden:
     demands: int
     after_hours: int
     kinds: Mapping[DemandKind, int]
+    flagged: int = 0
+    """Members who named the app in anonymous flags, summed over the groups where at least
+    the anonymity minimum did (``flag_groups`` of them)."""
+    flag_groups: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +202,94 @@ def summarise_group(item: GroupWeeks) -> GroupSummary:
     return GroupSummary(_line(item), group_totals(item.digest), tuple(item.previous), apps)
 
 
+def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> GroupSummary:
+    """The summary ``summarise_group`` makes of ``source``'s digest, without building it.
+
+    A roll-up over thousands of groups needs only the score, the metrics, totals and apps: the
+    hour matrix, evidence, labels and texts of a full digest are left out, and the history
+    weeks need only their headlines. The result equals ``summarise_group`` of the full digest
+    with the history's totals as trend.
+    """
+    current = source.current
+    previous = [
+        source.history.get(week) or WeekAggregate(week=week)
+        for week in _previous_weeks(source.week)
+    ]
+    routine = routine_pushes(current, previous)
+    metrics = week_metrics(source, routine)
+    status = max((m.status for m in metrics), key=_STATUS_RANK.__getitem__, default=Status.OK)
+    demands, after_hours = current.demands, current.outside_work_demands
+    apps = _week_apps(current, previous)
+    flags = (
+        shown_flags(current, source.flag_min_members)
+        if week_complete(source.week, source.working_time, now)
+        else None
+    )
+    line = GroupLine(
+        group_id=source.group_id,
+        name=source.group_name,
+        unit=unit,
+        score=_score(
+            demands, after_hours, len(current.rest_days_with_demands), metrics, routine=routine
+        ),
+        status=status,
+        routine=routine,
+        over=_over(metrics),
+        metrics={m.id: m.value for m in metrics},
+        demands=demands,
+        after_hours_demands=after_hours,
+        apps={app.app: app.demands for app in apps},
+        flags=dict(flags.by_label) if flags is not None else None,
+        flagged_apps=dict(flags.by_app) if flags is not None else {},
+    )
+    totals = Totals(
+        week=source.week,
+        groups=1,
+        active_groups=1 if current.messages else 0,
+        demands=demands,
+        after_hours_demands=after_hours,
+        app_demands=sum(app.demands for app in apps),
+        over=1 if status is not Status.OK else 0,
+    )
+    return GroupSummary(line, totals, tuple(aggregate_totals(a) for a in previous), apps)
+
+
+@lru_cache(maxsize=64)
+def _previous_weeks(week: str) -> tuple[str, ...]:
+    return tuple(previous_weeks(week, TREND_WEEKS))
+
+
+def _week_apps(
+    current: WeekAggregate, previous: Sequence[WeekAggregate]
+) -> tuple[AppSummary, ...]:
+    """This week's demanded apps as ``summarise_apps`` lists them (ranked alike)."""
+    if not current.apps:
+        return ()
+    if any(a.apps for a in previous):
+        return tuple(
+            app for app in summarise_apps(current.apps, [a.apps for a in previous]) if app.demands
+        )
+    found = [
+        AppSummary(
+            app=name,
+            demands=week.demands,
+            kinds={kind: week.kinds[kind] for kind in DemandKind if week.kinds.get(kind)},
+            after_hours=week.after_hours,
+            trend=(0,) * len(previous),
+        )
+        for name, week in current.apps.items()
+        if week.demands
+    ]
+    found.sort(key=lambda s: (-s.demands, s.app))
+    return tuple(found)
+
+
+def _over(metrics: Sequence[MetricResult]) -> tuple[MetricId, ...]:
+    order = {Status.ALERT: 0, Status.WARN: 1}
+    over = sorted((m for m in metrics if m.status is not Status.OK), key=lambda m: order[m.status])
+    return tuple(m.id for m in over)
+
+
 def group_totals(digest: WeekDigest) -> Totals:
     """One group's contribution to a unit's totals."""
     return Totals(
@@ -204,10 +334,6 @@ def _add(a: Totals, b: Totals) -> Totals:
 
 def _line(item: GroupWeeks) -> GroupLine:
     digest = item.digest
-    order = {Status.ALERT: 0, Status.WARN: 1}
-    over = sorted(
-        (m for m in digest.metrics if m.status is not Status.OK), key=lambda m: order[m.status]
-    )
     return GroupLine(
         group_id=digest.group_id,
         name=digest.group_name,
@@ -215,78 +341,108 @@ def _line(item: GroupWeeks) -> GroupLine:
         score=burden_score(digest),
         status=digest.status,
         routine=digest.routine,
-        over=tuple(m.id for m in over),
+        over=_over(digest.metrics),
         metrics={m.id: m.value for m in digest.metrics},
         demands=digest.demands,
         after_hours_demands=digest.after_hours_demands,
         apps={app.app: app.demands for app in digest.apps if app.demands},
         flags=dict(digest.flags.by_label) if digest.flags is not None else None,
+        flagged_apps=dict(digest.flags.by_app) if digest.flags is not None else {},
     )
 
 
-def _apps(groups: Sequence[GroupSummary]) -> tuple[AppBurden, ...]:
-    burdened: Counter[str] = Counter()
-    demands: Counter[str] = Counter()
-    after: Counter[str] = Counter()
-    kinds: dict[str, Counter[DemandKind]] = {}
-    for item in groups:
+class RollupBuilder:
+    """A roll-up built one group summary at a time, keeping only each group's line.
+
+    Totals, trend totals, app burdens and shown flags are summed as summaries arrive, so a
+    roll-up over thousands of groups holds one small line per group and nothing else.
+    """
+
+    def __init__(self, week: str, unit: str | None) -> None:
+        self.week = week
+        self.unit = unit
+        self._lines: list[GroupLine] = []
+        self._totals = Totals(week=week)
+        self._trend: list[Totals] = []
+        self._burdened: Counter[str] = Counter()
+        self._demands: Counter[str] = Counter()
+        self._after: Counter[str] = Counter()
+        self._kinds: dict[str, Counter[DemandKind]] = {}
+        self._shown: Counter[Label] = Counter()
+        self._flag_groups = 0
+        self._flagged: Counter[str] = Counter()
+        self._flagged_groups: Counter[str] = Counter()
+
+    def add(self, item: GroupSummary) -> None:
+        """Count one group's summary in."""
+        line = item.line
+        self._lines.append(line)
+        self._totals = _add(self._totals, item.totals)
+        for back, week_totals in enumerate(item.previous):
+            if back == len(self._trend):
+                self._trend.append(Totals(week=week_totals.week, app_demands=None, over=None))
+            self._trend[back] = _add(self._trend[back], week_totals)
         for app in item.apps:
-            burdened[app.app] += 1
-            demands[app.app] += app.demands
-            after[app.app] += app.after_hours
-            kinds.setdefault(app.app, Counter()).update(app.kinds)
-    ranked = sorted(burdened, key=lambda name: (-burdened[name], -demands[name], name))
-    return tuple(
-        AppBurden(
-            app=name,
-            groups=burdened[name],
-            demands=demands[name],
-            after_hours=after[name],
-            kinds={kind: kinds[name][kind] for kind in DemandKind if kinds[name][kind]},
+            self._burdened[app.app] += 1
+            self._demands[app.app] += app.demands
+            self._after[app.app] += app.after_hours
+            self._kinds.setdefault(app.app, Counter()).update(app.kinds)
+        if line.flags:  # kinds met the minimum (a group may show only apps named in flags)
+            self._flag_groups += 1
+            self._shown.update(line.flags)
+        self._flagged.update(line.flagged_apps)
+        self._flagged_groups.update(line.flagged_apps.keys())
+
+    def finish(self) -> RollupWeek:
+        """The roll-up of every group added; see ``build_rollup``."""
+        lines = sorted(self._lines, key=lambda g: (-g.score, -g.after_hours_demands, g.group_id))
+        return RollupWeek(
+            week=self.week,
+            unit=self.unit,
+            groups=tuple(lines),
+            totals=self._totals,
+            trend=tuple(self._trend),
+            apps=self._apps(),
+            flags_shown=dict(self._shown),
+            flag_groups=self._flag_groups,
         )
-        for name in ranked
-    )
+
+    def _apps(self) -> tuple[AppBurden, ...]:
+        burdened, demands, flagged = self._burdened, self._demands, self._flagged
+        # Apps only named in flags (no demand counted) come last, by members who named them.
+        ranked = sorted(
+            burdened.keys() | flagged.keys(),
+            key=lambda name: (-burdened[name], -demands[name], -flagged[name], name),
+        )
+        return tuple(
+            AppBurden(
+                app=name,
+                groups=burdened[name],
+                demands=demands[name],
+                after_hours=self._after[name],
+                kinds={
+                    kind: self._kinds[name][kind]
+                    for kind in DemandKind
+                    if name in self._kinds and self._kinds[name][kind]
+                },
+                flagged=flagged[name],
+                flag_groups=self._flagged_groups[name],
+            )
+            for name in ranked
+        )
 
 
 def build_rollup(
-    week: str, unit: str | None, groups: Sequence[GroupWeeks | GroupSummary]
+    week: str, unit: str | None, groups: Iterable[GroupWeeks | GroupSummary]
 ) -> RollupWeek:
     """Roll ``groups`` (each with its digest of ``week``, or its summary) into one ranked view.
 
     Groups are ranked by score, then by after-hours demands, then by id, so ties are stable.
     """
-    summaries = [g if isinstance(g, GroupSummary) else summarise_group(g) for g in groups]
-    lines = sorted(
-        (item.line for item in summaries),
-        key=lambda g: (-g.score, -g.after_hours_demands, g.group_id),
-    )
-    totals = Totals(week=week)
-    for item in summaries:
-        totals = _add(totals, item.totals)
-    depth = max((len(item.previous) for item in summaries), default=0)
-    trend = []
-    for back in range(depth):
-        weeks = [item.previous[back] for item in summaries if back < len(item.previous)]
-        total = Totals(week=weeks[0].week, app_demands=None, over=None)
-        for item_totals in weeks:
-            total = _add(total, item_totals)
-        trend.append(total)
-    shown: Counter[Label] = Counter()
-    flag_groups = 0
-    for line in lines:
-        if line.flags is not None:
-            flag_groups += 1
-            shown.update(line.flags)
-    return RollupWeek(
-        week=week,
-        unit=unit,
-        groups=tuple(lines),
-        totals=totals,
-        trend=tuple(trend),
-        apps=_apps(summaries),
-        flags_shown=dict(shown),
-        flag_groups=flag_groups,
-    )
+    builder = RollupBuilder(week, unit)
+    for group in groups:
+        builder.add(group if isinstance(group, GroupSummary) else summarise_group(group))
+    return builder.finish()
 
 
 def in_unit(group_unit: str | None, unit: str | None) -> bool:

@@ -38,9 +38,23 @@ def app_line(_: Translator, app: AppSummary) -> str:
 
 
 def app_lines(_: Translator, digest: WeekDigest) -> list[str]:
-    """The apps section: one line per app, then the platforms used only as means of reports."""
+    """The apps section: one line per app, the platforms used only as means of reports, and the
+    apps members named in anonymous flags (only those named by at least the minimum)."""
     lines = [app_line(_, app) for app in digest.apps]
     if digest.platforms:
         used = ", ".join(f"{name} {n}" for name, n in digest.platforms.items())
         lines.append(_("Platforms used for forms, meetings and shared sheets: {used}", used=used))
+    if digest.flags is not None and digest.flags.by_app:
+        lines.append(flagged_apps_line(_, digest.flags.by_app, digest.flags.minimum))
     return lines
+
+
+def flagged_apps_line(_: Translator, by_app: Mapping[str, int], minimum: int) -> str:
+    """Apps named in anonymous flags, with how many members named each ("" when none)."""
+    if not by_app:
+        return ""
+    return _(
+        "Named in anonymous flags (apps named by at least {minimum} members): {apps}",
+        minimum=minimum,
+        apps=", ".join(f"{name} {n}" for name, n in by_app.items()),
+    )

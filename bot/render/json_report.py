@@ -98,6 +98,7 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
                 "minimum_members": digest.flags.minimum,
                 "labels": {k.value: v for k, v in digest.flags.by_label.items()},
                 "texts": [{"label": t.label.value, "text": t.text} for t in digest.flags.texts],
+                "apps": dict(digest.flags.by_app),
             }
         ),
     }

@@ -49,6 +49,7 @@ def rollup_week_to_dict(rollup: RollupWeek) -> dict[str, Any]:
                 "after_hours_demands": g.after_hours_demands,
                 "apps": dict(g.apps),
                 "flags": (None if g.flags is None else {k.value: v for k, v in g.flags.items()}),
+                "flagged_apps": dict(g.flagged_apps),
             }
             for g in rollup.groups
         ],
@@ -61,6 +62,8 @@ def rollup_week_to_dict(rollup: RollupWeek) -> dict[str, Any]:
                 "demands": a.demands,
                 "after_hours": a.after_hours,
                 "kinds": {kind.value: n for kind, n in a.kinds.items()},
+                "flagged": a.flagged,
+                "flag_groups": a.flag_groups,
             }
             for a in rollup.apps
         ],
@@ -113,15 +116,20 @@ def rollup_lines(_: Translator, rollup: RollupWeek, limit: int = MAX_GROUP_LINES
         lines.append(_("… and {n} more groups", n=len(rollup.groups) - limit))
     for app in rollup.apps[:10]:
         kinds = ", ".join(f"{kind_name(_, k)} {n}" for k, n in app.kinds.items()) or "–"
-        lines.append(
-            _(
-                "App {app}: burdens {groups} groups, {demands} demands ({kinds})",
-                app=app.app,
-                groups=app.groups,
-                demands=app.demands,
-                kinds=kinds,
-            )
+        line = _(
+            "App {app}: burdens {groups} groups, {demands} demands ({kinds})",
+            app=app.app,
+            groups=app.groups,
+            demands=app.demands,
+            kinds=kinds,
         )
+        if app.flagged:
+            line += " · " + _(
+                "named in anonymous flags by {members} members in {groups} groups",
+                members=app.flagged,
+                groups=app.flag_groups,
+            )
+        lines.append(line)
     if rollup.flag_groups:
         flags = ", ".join(f"{label_name(_, k)} {v}" for k, v in rollup.flags_shown.items())
         lines.append(

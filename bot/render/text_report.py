@@ -79,7 +79,7 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
         parts.append(Text(_("Apps") + "\n", style="bold") + Text("\n".join(apps)))
     parts.append(_trend_text(digest, _))
     parts.append(_heatmap(digest, _))
-    if digest.flags is not None:
+    if digest.flags is not None and digest.flags.by_label:
         flags = joined(_, (f"{label_name(_, k)} {v}" for k, v in digest.flags.by_label.items()))
         parts.append(
             Text(

@@ -13,6 +13,7 @@ from jinja2 import Environment
 from bot.core.digest import Status, WeekDigest
 from bot.core.metrics import MetricId
 from bot.core.worktime import WorkingTime
+from bot.render.apps import app_lines
 from bot.render.charts import (
     AppCount,
     app_bars_png,
@@ -110,5 +111,6 @@ def digest_page_html(page: DigestPage, language: str) -> str:
             provisions=provisions,
             trend=list(reversed(digest.trend)),
             download_href=page.download_href,
+            apps=app_lines(_, digest),
         )
     )

@@ -56,6 +56,8 @@ async def _count(services: Services, held: HeldMessage) -> None:
         services.hasher,
         apps,
     )
+    if result is IngestResult.NEW:
+        services.learn_apps(message.group_id, observation.apps)
     services.metrics.messages.labels(result.name.lower()).inc()
     if result is not IngestResult.DUPLICATE:
         for label in observation.labels:

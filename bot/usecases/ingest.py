@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.apps import AppAuditor
+from bot.core.apps import NO_CHASE, AppAuditor, app_names
+from bot.core.apps.trail import chased_in_state
 from bot.core.classifier import Classifier
 from bot.core.context import ContextMessage, advance, decide
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
@@ -25,23 +26,28 @@ async def ingest_message(
     apps: AppAuditor | None = None,
 ) -> tuple[Observation, IngestResult]:
     """Decide ``incoming`` in its group's context, count it and move the context on; with
-    ``apps``, its app demands are found too.
+    ``apps``, its app demands are found too, and a demand naming no app that replies to or
+    follows an app demand remembered in the context is about that demand's apps.
 
     Only a message counted for the first time moves the context: a redelivery or an edit is
     decided against the same state but leaves it as it was, so nothing is counted twice.
     """
     decided = None
     state = None
+    chased = NO_CHASE
     if not incoming.is_command:
         state = await store.conversation(incoming.group_id)
         own, folded = classifier.classify_folded(incoming.text)
         decided = decide(context, own, state, folded)
-    observation = observe(incoming, classifier, working_time, hasher, decided, apps=apps)
+        chased = chased_in_state(state.demands, context.reply_to, context.sent_at)
+    observation = observe(
+        incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
+    )
     result = await store.ingest(observation)
     if decided is not None and state is not None and result is IngestResult.NEW:
         await store.save_conversation(
             incoming.group_id,
-            advance(state, context, decided),
+            advance(state, context, decided, app_names(observation.apps)),
             int(CONTEXT_EXPIRY.total_seconds()),
         )
     return observation, result

@@ -1,27 +1,26 @@
 """Load a leaders' roll-up: a unit's groups, their weekly aggregates, one ranked view.
 
 Reads weekly aggregates only (never raw messages or evidence), in one pipelined round trip per
-thousand groups for settings and another for the aggregates of the week and the trend weeks.
+thousand groups for settings and another for the aggregates of the week and the trend weeks
+(plus one for the flag counts of the flagged groups among them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.aggregates import WeekAggregate
-from bot.core.digest import TREND_WEEKS, DigestInput, build_digest
+from bot.core.digest import TREND_WEEKS, DigestInput
 from bot.core.rollup import (
     GroupSummary,
-    GroupWeeks,
+    RollupBuilder,
     RollupWeek,
-    aggregate_totals,
-    build_rollup,
     in_unit,
-    summarise_group,
+    summarise_week,
 )
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime, previous_weeks
@@ -102,46 +101,41 @@ async def load_rollup(
 ) -> RollupWeek:
     """Return the roll-up of ``week`` over ``members``, with the previous weeks as trend.
 
-    Works through ``CHUNK`` groups at a time and keeps only each group's summary, so memory
-    and time stay linear in the number of groups.
+    Works through ``CHUNK`` groups at a time and keeps only each group's line (no digest is
+    built: ``summarise_week`` takes what a roll-up needs), so memory and time stay linear in
+    the number of groups.
     """
     previous = previous_weeks(week, TREND_WEEKS)
-    summaries: list[GroupSummary] = []
+    builder = RollupBuilder(week, unit)
     for first in range(0, len(members), CHUNK):
         chunk = members[first : first + CHUNK]
         aggregates = await store.week_many(
             [m.request.group_id for m in chunk], [week], headline_weeks=previous
         )
-        summaries.extend(_summaries(chunk, aggregates, week, previous, now))
-    return build_rollup(week, unit, summaries)
+        for member in chunk:
+            builder.add(_summary(member, aggregates, week, previous, now))
+    return builder.finish()
 
 
-def _summaries(
-    members: Sequence[RollupMember],
+def _summary(
+    member: RollupMember,
     aggregates: Mapping[tuple[int, str], WeekAggregate],
     week: str,
     previous: Sequence[str],
     now: datetime,
-) -> Iterator[GroupSummary]:
-    for member in members:
-        request = member.request
-        current = aggregates.get((request.group_id, week), WeekAggregate(week=week))
-        history = {
-            w: aggregates.get((request.group_id, w), WeekAggregate(week=w)) for w in previous
-        }
-        digest = build_digest(
-            DigestInput(
-                group_id=request.group_id,
-                group_name=request.group_name,
-                week=week,
-                current=current,
-                history=history,
-                thresholds=request.thresholds,
-                working_time=request.working_time,
-                language=request.language,
-                flag_min_members=request.flag_min_members,
-            ),
-            now,
-        )
-        trend = [aggregate_totals(history[w]) for w in previous]
-        yield summarise_group(GroupWeeks(digest=digest, unit=member.unit, previous=trend))
+) -> GroupSummary:
+    request = member.request
+    group_id = request.group_id
+    current = aggregates.get((group_id, week)) or WeekAggregate(week=week)
+    source = DigestInput(
+        group_id=group_id,
+        group_name=request.group_name,
+        week=week,
+        current=current,
+        history={w: found for w in previous if (found := aggregates.get((group_id, w)))},
+        thresholds=request.thresholds,
+        working_time=request.working_time,
+        language=request.language,
+        flag_min_members=request.flag_min_members,
+    )
+    return summarise_week(source, member.unit, now)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
-from bot.core.apps import AppAuditor, Catalogue, load_catalogue
+from bot.core.apps import AppAuditor, AppDemand, Catalogue, load_catalogue
 from bot.core.classifier import Classifier
 from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
@@ -25,6 +25,8 @@ Clock = Callable[[], datetime]
 ADMIN_CACHE_SECONDS = 300
 GROUP_CACHE_SECONDS = 30.0
 """How long a worker trusts its copy of a group's settings: another worker may change them."""
+LEARNED_APPS = 64
+"""Unlisted apps a group's live app audit learns by name at most (per process run)."""
 
 
 def system_clock() -> datetime:
@@ -80,6 +82,7 @@ class Services:
     _groups: dict[int, tuple[float, GroupSettings]] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
     _app_auditors: dict[int, AppAuditor] = field(default_factory=dict, init=False)
+    _learned_apps: dict[int, int] = field(default_factory=dict, init=False)
     _catalogue: Catalogue = field(init=False)
 
     def __post_init__(self) -> None:
@@ -124,12 +127,28 @@ class Services:
             self._app_auditors[group_id] = cached
         return cached
 
+    def learn_apps(self, group_id: int, demands: tuple[AppDemand, ...]) -> None:
+        """Let the group's app audit recognise the unlisted apps of ``demands`` by their bare
+        names from now on (until the settings change or the process restarts), up to
+        ``LEARNED_APPS`` apps per group: each one rebuilds the group's recogniser."""
+        cached = self._app_auditors.get(group_id)
+        if cached is None or not demands:
+            return
+        learned = cached.learning(demands)
+        if learned is not cached:
+            count = self._learned_apps.get(group_id, 0) + 1
+            if count > LEARNED_APPS:
+                return
+            self._learned_apps[group_id] = count
+            self._app_auditors[group_id] = learned
+
     async def save_group(self, group_id: int, settings: GroupSettings) -> None:
         """Store a group's settings and refresh the caches."""
         await self.store.save_group_settings(group_id, settings)
         self._groups[group_id] = (time.monotonic(), settings)
         self._working_times.pop(group_id, None)
         self._app_auditors.pop(group_id, None)
+        self._learned_apps.pop(group_id, None)
 
     async def joined(self, group_id: int) -> bool:
         """True when the bot was added to ``group_id`` (its membership handler saved settings).
@@ -144,4 +163,5 @@ class Services:
         self._groups.pop(group_id, None)
         self._working_times.pop(group_id, None)
         self._app_auditors.pop(group_id, None)
+        self._learned_apps.pop(group_id, None)
         self.admins.forget(group_id)

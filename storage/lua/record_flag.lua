@@ -1,8 +1,10 @@
 -- Record one anonymous flag atomically.
 -- KEYS[1] set of salt epochs of the week, KEYS[2] HyperLogLog of the flag's kind in this epoch,
--- KEYS[3] HyperLogLog of members who left a text in this epoch, KEYS[4] sorted set of texts.
+-- KEYS[3] HyperLogLog of members who left a text in this epoch, KEYS[4] sorted set of texts,
+-- and for a flag naming an app: KEYS[5] HyperLogLog of the app in this epoch, KEYS[6] set of
+-- the week's flagged app names.
 -- ARGV: epoch, kind token, text token, text entry ("" for none), expiry (unix seconds, the same
--- for every flag of the week), most texts kept.
+-- for every flag of the week), most texts kept, app token, app name.
 -- Returns {counted, text_kept}. A member's second flag of one kind in one week changes nothing,
 -- so nothing at all is written for it.
 local counted = redis.call('PFADD', KEYS[2], ARGV[2])
@@ -19,11 +21,15 @@ if ARGV[4] ~= '' and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) then
     kept = 1
   end
 end
+if #KEYS >= 6 then
+  redis.call('PFADD', KEYS[5], ARGV[7])
+  redis.call('SADD', KEYS[6], ARGV[8])
+end
 -- An expiry already past (a demo or test clock set in the past) would delete the flag at once;
 -- such keys are left without one instead. Live clocks always give a future expiry.
 local expire_at = tonumber(ARGV[5])
 if expire_at > tonumber(redis.call('TIME')[1]) then
-  for i = 1, 4 do
+  for i = 1, #KEYS do
     if redis.call('EXISTS', KEYS[i]) == 1 then
       redis.call('EXPIREAT', KEYS[i], expire_at)
     end

@@ -405,3 +405,87 @@ async def start_flagging(ground: Playground, group: Chat, member: User) -> str:
     ground.sandbox.private(member, f"/start flag_{group.id}")
     await ground.drain()
     return last_private(ground, member).plain_text or ""
+
+
+async def test_members_name_an_app_and_leaders_see_it_only_past_the_minimum(
+    playground: Playground, redis_client: Redis
+) -> None:
+    group, boss, members = group_with_members(playground, 4)
+    leader = await subscribe_leader(playground, group, boss)
+    texts = ["每天晚上都要在浙政钉打卡", "政钉积分排名天天催", "浙政钉签到太多"]
+    for member, text in zip(members[:3], texts, strict=True):
+        await flag(playground, group, member, text, kind=Label.APP_DEMAND)
+    # the preview says which app is counted; a name captured only by phrasing is refused
+    playground.sandbox.command(group, members[3], "/flag")
+    await playground.drain()
+    url = playground.sandbox.sent_to(group)[-1].reply_markup.inline_keyboard[0][0].url or ""  # type: ignore[union-attr]
+    playground.sandbox.private(members[3], f"/start {url.split('start=', 1)[1]}")
+    await playground.drain()
+    playground.sandbox.press(members[3], last_private(playground, members[3]), "flag:k:app_demand")
+    await playground.drain()
+    playground.sandbox.private(members[3], "还要下载“李四通”和学习强国")
+    await playground.drain()
+    preview = last_private(playground, members[3]).plain_text or ""
+    assert "学习强国" in preview
+    assert "“学习强国”也会计入" in preview
+    playground.sandbox.press(members[3], last_private(playground, members[3]), "flag:send")
+    await playground.drain()
+
+    week = await playground.store.week(group.id, WEEK)
+    assert week.flags.by_app == {"浙政钉": 3, "学习强国": 1}
+    stored = await everything_in(redis_client)
+    for member in members:
+        assert str(member.id) not in stored
+
+    playground.clock.set(NEXT_MONDAY_NINE)
+    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
+    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    assert "匿名反映中提到的应用" in digest
+    assert "浙政钉 3" in digest
+    # one member is below the minimum of three: not shown, not even as a zero
+    assert "学习强国 1" not in digest
+    assert "李四通" not in digest.split("匿名反映中提到的应用")[1].splitlines()[0]
+
+
+async def test_members_pick_an_app_the_group_was_asked_to_use(
+    playground: Playground, redis_client: Redis
+) -> None:
+    group, boss, members = group_with_members(playground, 3)
+    leader = await subscribe_leader(playground, group, boss)
+    sandbox = playground.sandbox
+    sandbox.post(group, boss, "请大家今天下载浙政钉并完成注册。")
+    sandbox.post(group, boss, "今晚前在学习强国完成积分任务，截图发群里。")
+    await playground.drain()
+    for member in members:
+        sandbox.command(group, member, "/flag")
+        await playground.drain()
+        markup = sandbox.sent_to(group)[-1].reply_markup
+        assert markup is not None
+        url = markup.inline_keyboard[0][0].url or ""
+        sandbox.private(member, f"/start {url.split('start=', 1)[1]}")
+        await playground.drain()
+        sandbox.press(member, last_private(playground, member), "flag:k:app_demand")
+        await playground.drain()
+        prompt = last_private(playground, member)
+        assert prompt.reply_markup is not None
+        offered = {
+            button.callback_data: button.text
+            for row in prompt.reply_markup.inline_keyboard
+            for button in row
+        }
+        assert any("浙政钉" in text for text in offered.values())
+        pick = next(data for data, text in offered.items() if "浙政钉" in text)
+        sandbox.press(member, prompt, str(pick))
+        await playground.drain()
+        assert "浙政钉" in (last_private(playground, member).plain_text or "")
+        sandbox.press(member, last_private(playground, member), "flag:send")
+        await playground.drain()
+
+    assert (await playground.store.week(group.id, WEEK)).flags.by_app == {"浙政钉": 3}
+    stored = await everything_in(redis_client)
+    for member in members:
+        assert str(member.id) not in stored
+    playground.clock.set(NEXT_MONDAY_NINE)
+    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
+    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    assert "浙政钉 3" in digest

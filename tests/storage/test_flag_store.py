@@ -51,6 +51,24 @@ async def test_epochs_are_never_added_up(store: RedisStore) -> None:
     assert (await store.week(GROUP, WEEK)).flags.by_label == {Label.PROOF_DEMAND: 3}
 
 
+async def test_bulk_reads_count_flags_as_the_single_read_does(store: RedisStore) -> None:
+    # A roll-up reads many groups' flags in one pipeline: each group keeps its own counts, the
+    # largest over epochs, and no texts.
+    other = GROUP - 1
+    for member in ("a", "b"):
+        await store.record_flag(flag_entry(GROUP, member, "太多截图", epoch="e1"))
+    for member in ("c", "d", "e"):
+        await store.record_flag(flag_entry(GROUP, member, epoch="e2"))
+    await store.record_flag(flag_entry(other, "x", label=Label.ACK_DEMAND))
+    await store.add_group(GROUP - 2)
+    bulk = await store.week_many([GROUP, other, GROUP - 2], [WEEK])
+    assert bulk[GROUP, WEEK].flags.by_label == (await store.week(GROUP, WEEK)).flags.by_label
+    assert bulk[GROUP, WEEK].flags.by_label == {Label.PROOF_DEMAND: 3}
+    assert bulk[GROUP, WEEK].flags.texts == ()
+    assert bulk[other, WEEK].flags.by_label == {Label.ACK_DEMAND: 1}
+    assert bulk[GROUP - 2, WEEK].flags.by_label == {}
+
+
 async def test_every_flag_key_expires_at_the_same_fixed_moment(
     store: RedisStore, redis_client: Redis
 ) -> None:
@@ -86,3 +104,53 @@ async def test_erase_removes_flags(store: RedisStore, redis_client: Redis) -> No
     await store.record_flag(flag_entry(GROUP, "a", "删掉我"))
     await store.erase_group(GROUP)
     assert [k async for k in redis_client.scan_iter(match="*:fl:*")] == []
+
+
+async def test_a_named_app_counts_distinct_members_and_never_adds_epochs(
+    store: RedisStore,
+) -> None:
+    await store.record_flag(flag_entry(GROUP, "a", app="浙政钉", epoch="e1"))
+    await store.record_flag(flag_entry(GROUP, "b", app="浙政钉", epoch="e1"))
+    await store.record_flag(flag_entry(GROUP, "c", app="学习强国", epoch="e1"))
+    # after a restart: two members again (one may be "a" under a new token), one new app
+    await store.record_flag(flag_entry(GROUP, "a2", app="浙政钉", epoch="e2"))
+    await store.record_flag(flag_entry(GROUP, "d", app="钉钉", epoch="e2"))
+    # a second flag of the same kind is not counted, and its app is not counted either
+    await store.record_flag(flag_entry(GROUP, "b", app="钉钉", epoch="e1"))
+    week = await store.week(GROUP, WEEK)
+    assert week.flags.by_app == {"浙政钉": 2, "学习强国": 1, "钉钉": 1}
+    bulk = await store.week_many([GROUP], [WEEK])
+    assert bulk[GROUP, WEEK].flags.by_app == week.flags.by_app
+
+
+async def test_flagged_apps_store_no_token_and_nothing_per_member(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    for member in ("m1", "m2", "m3"):
+        await store.record_flag(flag_entry(GROUP, member, app="浙政钉"))
+    stored: list[bytes] = []
+    async for key in redis_client.scan_iter(match=f"*g{GROUP}*"):
+        stored.append(key)
+        kind = await redis_client.type(key)
+        if kind == b"set":
+            stored.extend(await redis_client.smembers(key))
+        elif kind == b"string":
+            stored.append(await redis_client.get(key) or b"")
+    blob = b"\n".join(stored)
+    for member in ("m1", "m2", "m3"):
+        assert f"app-{member}".encode() not in blob
+        assert member.encode() not in blob
+    # the app's name is kept once, in the week's set of flagged apps, not once per member
+    assert blob.count("浙政钉".encode()) == 1
+    await store.erase_group(GROUP)
+    assert (await store.week(GROUP, WEEK)).flags.by_app == {}
+
+
+async def test_flagged_apps_move_with_an_upgraded_group(store: RedisStore) -> None:
+    new = GROUP - 8
+    for member in ("a", "b"):
+        await store.record_flag(flag_entry(GROUP, member, app="浙政钉"))
+    await store.record_flag(flag_entry(new, "c", app="浙政钉"))
+    await store.move_group(GROUP, new)
+    assert (await store.week(new, WEEK)).flags.by_app == {"浙政钉": 3}
+    assert (await store.week(GROUP, WEEK)).flags.by_app == {}

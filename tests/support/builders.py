@@ -73,6 +73,7 @@ def flag_entry(
     label: Label = Label.PROOF_DEMAND,
     epoch: str = "e0000001",
     text_token: str | None = None,
+    app: str | None = None,
 ) -> FlagEntry:
     """A flag as the store receives it (tokens chosen by the test, not derived from a member)."""
     return FlagEntry(
@@ -84,4 +85,6 @@ def flag_entry(
         text_token=text_token or f"text-{kind_token}",
         text=text,
         expires_at=flags_expire_at(week, 8),
+        app=app,
+        app_token=f"app-{kind_token}" if app else "",
     )

@@ -1,16 +1,19 @@
-"""Which app demand a message chases, for readers that see a chat in order (the export audit).
+"""Which app demand a message chases.
 
-The live bot gets the same ``ChasedApps`` from the conversation context state; this small,
-bounded trail does the job where no such state exists.
+``AppTrail`` serves readers that see a chat in order (the export audit); the live bot gets the
+same ``ChasedApps`` from the demands of its conversation context state (``chased_in_state``),
+which keep their apps' names. Both follow the same rules.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.apps.demand import NO_CHASE, AppDemand, ChasedApps, Role
+from bot.core.context.model import Demand
 
 FOLLOW_WINDOW = timedelta(hours=24)
 """A demand naming no app follows the latest app demand sent at most this long before it."""
@@ -45,3 +48,22 @@ class AppTrail:
         while len(self.by_message) > REMEMBERED_DEMANDS:
             self.by_message.popitem(last=False)
         self.latest = (sent_at, apps)
+
+
+def chased_in_state(
+    demands: Sequence[Demand], reply_to: int | None, sent_at: datetime
+) -> ChasedApps:
+    """The apps a message may chase, from a group's remembered demands (oldest first).
+
+    As ``AppTrail.chased``: a reply chases the apps of the demand it replies to, or none; any
+    other message those of the latest app demand sent at most ``FOLLOW_WINDOW`` before it.
+    """
+    if reply_to is not None:
+        replied = next((d.apps for d in reversed(demands) if d.message_id == reply_to), ())
+        return ChasedApps(replied=replied) if replied else NO_CHASE
+    for demand in reversed(demands):
+        if demand.apps:
+            if timedelta(0) <= sent_at - demand.sent_at <= FOLLOW_WINDOW:
+                return ChasedApps(recent=demand.apps)
+            break
+    return NO_CHASE

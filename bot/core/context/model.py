@@ -46,6 +46,8 @@ class Demand:
     sent_at: datetime
     subject: str | None = None
     exempt: bool = False
+    apps: tuple[str, ...] = ()
+    """The burden apps the demand was found to be about (names only), for chases naming none."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import compress
 from operator import attrgetter, itemgetter
@@ -22,6 +23,8 @@ MAX_DEMANDS = 32
 MAX_SEEN = 64
 MAX_SENDERS = 256
 MAX_HANDLED = 256
+MAX_DEMAND_APPS = 4
+MAX_APP_NAME = 40
 # Demands older than this are forgotten even while the group stays busy.
 DEMAND_MEMORY = timedelta(days=30)
 _sent_at = attrgetter("sent_at")
@@ -35,12 +38,17 @@ def subject_key(subject: str | None) -> str | None:
 
 
 def advance(
-    state: ConversationState, message: ContextMessage, decided: InContext
+    state: ConversationState,
+    message: ContextMessage,
+    decided: InContext,
+    apps: Sequence[str] = (),
 ) -> ConversationState:
     """The state after ``message`` was decided as ``decided``.
 
     A message already handled (a redelivery or an edit) leaves the state as it is, so no sender
-    is counted twice. Forwarded messages do not make their forwarder an asker.
+    is counted twice. Forwarded messages do not make their forwarder an asker. ``apps`` are the
+    burden apps the message demands something in (its names only, at most ``MAX_DEMAND_APPS``),
+    kept with the demand so a later reply or follow-up naming no app can chase them.
     """
     if message.message_id in state.handled:
         return state
@@ -54,6 +62,7 @@ def advance(
             sent_at=message.sent_at,
             subject=subject_key(decided.report_subject),
             exempt=decided.exempt,
+            apps=_app_names(apps),
         )
         cutoff = message.sent_at - DEMAND_MEMORY
         # C-level: cutoff <= d.sent_at for every demand (the same test as d.sent_at >= cutoff)
@@ -75,6 +84,17 @@ def advance(
         senders = (*others[-(MAX_SENDERS - 1) :], (message.sender_key, history))
     handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
     return ConversationState(demands=demands, seen=seen, senders=senders, handled=handled)
+
+
+def _app_names(names: Iterable[object]) -> tuple[str, ...]:
+    """At most ``MAX_DEMAND_APPS`` distinct app names, each at most ``MAX_APP_NAME`` long."""
+    kept: list[str] = []
+    for name in names:
+        if isinstance(name, str) and 0 < len(name) <= MAX_APP_NAME and name not in kept:
+            kept.append(name)
+            if len(kept) == MAX_DEMAND_APPS:
+                break
+    return tuple(kept)
 
 
 def _without(
@@ -107,6 +127,7 @@ def state_to_dict(state: ConversationState) -> dict[str, Any]:
                 "at": _time(d.sent_at),
                 "subject": d.subject,
                 "exempt": d.exempt,
+                **({"apps": list(d.apps)} if d.apps else {}),
             }
             for d in state.demands
         ],
@@ -137,6 +158,7 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
                     sent_at=datetime.fromtimestamp(float(d["at"]), tz=UTC),
                     subject=d.get("subject"),
                     exempt=bool(d.get("exempt", False)),
+                    apps=_app_names(d["apps"] if isinstance(d.get("apps"), list) else ()),
                 )
                 for d in data.get("demands", [])
             ),
