@@ -2,16 +2,22 @@
 
 Runs, in this one run and against the same default-config ``redis-server``:
 - ours: ``fingertip run --webhook`` as a real process (classifier, store, Lua), with 1 worker,
-  then ``--workers`` workers behind a round-robin balancer;
+  then ``--workers`` workers sharing one port (``--reuse-port``: the kernel spreads the
+  client's connections over them, no balancer process in between);
 - floor: a bare python-telegram-bot application behind the same aiohttp webhook code whose only
   handler does one ``INCR`` on the same Redis.
-Both answer 200 only after the update was handled (stored). A client posts the same group
-messages (built by the Bot API sandbox, which also answers the bots' API calls) with a fixed
-number of requests in flight. Also prints Redis memory per group-week on the default config.
+Both answer 200 only after the update was handled (stored). One client (one aiohttp session,
+keep-alive connections, a fixed number of requests in flight) posts the same group messages
+(built by the Bot API sandbox, which also answers the bots' API calls). Besides wall time it
+prints the CPU time of the server processes, of the client and of Redis, and the load average:
+the machine may be shared, and CPU time says what the code costs when wall time does not.
+Also prints Redis memory per group-week on the default config.
 
 Goals (issue 12): >= 3,000 updates/s per process, <= 2x the floor's time per update, three
-workers >= 2.5x one (needs at least three free cores).
+workers >= 2.5x one (needs at least three free cores besides the client's and Redis's).
 Run: python bench/webhook.py [--updates 6000] [--groups 200] [--in-flight 32] [--workers 3]
+     [--rounds 1]  (each round: floor, ours with one worker, ours with --workers, fresh Redis)
+     [--profile FILE]  (cProfile stats of the one-worker run; its figures are then not timings)
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -75,8 +82,61 @@ def build_world(groups: int, updates: int) -> tuple[Sandbox, list[bytes]]:
     return sandbox, bodies[:updates]
 
 
+@dataclass(frozen=True)
+class Run:
+    """One timed run: wall seconds and CPU seconds of the servers, the client and Redis."""
+
+    updates: int
+    wall: float
+    server_cpu: float
+    client_cpu: float
+    redis_cpu: float
+
+    def per_second(self) -> float:
+        """Updates per wall-clock second."""
+        return self.updates / self.wall
+
+    def wall_us(self) -> float:
+        """Wall-clock µs per update."""
+        return self.wall / self.updates * 1e6
+
+    def server_us(self) -> float:
+        """CPU µs of the server process(es) per update."""
+        return self.server_cpu / self.updates * 1e6
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the processes ``pids`` (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+async def redis_cpu_seconds(redis_url: str) -> float:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    try:
+        info = await client.info("cpu")
+    finally:
+        await client.aclose()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def load_average() -> str:
+    """The 1-minute load average (other jobs on a shared machine show here)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 async def post_all(url: str, bodies: list[bytes], in_flight: int) -> float:
-    """POST every body with ``in_flight`` requests at a time; seconds for all of them."""
+    """POST every body with ``in_flight`` requests at a time; seconds for all of them.
+
+    One session, ``in_flight`` keep-alive connections each sending its next body as soon as
+    the last one was answered, no cookie jar: the client should cost little next to a server.
+    """
     headers = {SECRET_HEADER: shared_webhook_secret(TOKEN), "Content-Type": "application/json"}
     pending = iter(bodies)
     failures = 0
@@ -88,14 +148,35 @@ async def post_all(url: str, bodies: list[bytes], in_flight: int) -> float:
                 await reply.read()
                 failures += reply.status != 200
 
-    connector = aiohttp.TCPConnector(limit=in_flight)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    connector = aiohttp.TCPConnector(limit=in_flight, force_close=False)
+    async with aiohttp.ClientSession(
+        connector=connector, cookie_jar=aiohttp.DummyCookieJar()
+    ) as session:
         start = time.perf_counter()
         await asyncio.gather(*(sender(session) for _ in range(in_flight)))
         seconds = time.perf_counter() - start
     if failures:
         raise SystemExit(f"bench: {failures} updates were not answered 200")
     return seconds
+
+
+async def timed(
+    url: str, bodies: list[bytes], in_flight: int, pids: list[int], redis_url: str
+) -> Run:
+    """``post_all`` with the CPU time each side spent meanwhile."""
+    servers, client, redis = (
+        cpu_seconds(pids),
+        time.process_time(),
+        await redis_cpu_seconds(redis_url),
+    )
+    wall = await post_all(url, bodies, in_flight)
+    return Run(
+        updates=len(bodies),
+        wall=wall,
+        server_cpu=cpu_seconds(pids) - servers,
+        client_cpu=time.process_time() - client,
+        redis_cpu=await redis_cpu_seconds(redis_url) - redis,
+    )
 
 
 async def healthy(url: str) -> bool:
@@ -133,12 +214,15 @@ async def stop(processes: list[asyncio.subprocess.Process]) -> None:
 
 
 async def run_ours(
-    workers: int, api: str, redis_url: str, bodies: list[bytes], in_flight: int, data: Path
-) -> float:
-    from bench.balancer import serve_balancer
-
-    ports = [free_port() for _ in range(workers)]
-    balancer_port = free_port()
+    workers: int,
+    api: str,
+    redis_url: str,
+    bodies: list[bytes],
+    in_flight: int,
+    data: Path,
+    profile: str | None = None,
+) -> Run:
+    port = free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
         "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
@@ -146,30 +230,34 @@ async def run_ours(
         "FINGERTIP_REDIS_URL": redis_url,
         "FINGERTIP_DATA_DIR": str(data),
         "FINGERTIP_SHARED_WEBHOOK": "true",
+        "FINGERTIP_SECRET": "fingertip-bench-webhook-secret-0123456789abcdef",
         "PTB_TIMEDELTA": "1",
     }
     processes = []
     try:
-        async with serve_balancer([f"http://127.0.0.1:{p}" for p in ports], balancer_port):
-            for port in ports:
-                command = [sys.executable, "-m", "bot.cli", "run", "--port", str(port)]
-                command += ["--webhook", f"http://127.0.0.1:{balancer_port}/telegram"]
-                processes.append(
-                    await start(command, environment, f"http://127.0.0.1:{port}/healthz")
-                )
-            target = ports[0] if workers == 1 else balancer_port
-            return await post_all(f"http://127.0.0.1:{target}/telegram", bodies, in_flight)
+        for _ in range(workers):
+            # Every worker binds the same webhook port; each answers /healthz on its own port.
+            own = free_port()
+            command = [sys.executable, "-m", "bot.cli", "run", "--port", str(port)]
+            command += ["--reuse-port", "--metrics-port", str(own)]
+            command += ["--webhook", f"http://127.0.0.1:{port}/telegram"]
+            if profile:  # cProfile writes its stats when the worker stops on SIGINT
+                command = [sys.executable, "-m", "cProfile", "-o", profile, *command[1:]]
+            processes.append(await start(command, environment, f"http://127.0.0.1:{own}/healthz"))
+        url = f"http://127.0.0.1:{port}/telegram"
+        return await timed(url, bodies, in_flight, [p.pid for p in processes], redis_url)
     finally:
         await stop(processes)
 
 
-async def run_floor(api: str, redis_url: str, bodies: list[bytes], in_flight: int) -> float:
+async def run_floor(api: str, redis_url: str, bodies: list[bytes], in_flight: int) -> Run:
     port = free_port()
     command = [sys.executable, str(Path(__file__)), "--serve-floor", str(port), api, redis_url]
     environment = {**os.environ, "PTB_TIMEDELTA": "1"}
     process = await start(command, environment, f"http://127.0.0.1:{port}/healthz")
     try:
-        return await post_all(f"http://127.0.0.1:{port}/telegram", bodies, in_flight)
+        url = f"http://127.0.0.1:{port}/telegram"
+        return await timed(url, bodies, in_flight, [process.pid], redis_url)
     finally:
         await stop([process])
 
@@ -200,7 +288,7 @@ async def serve_floor(port: int, api: str, redis_url: str) -> None:
     app = webhook_app(
         application, shared_webhook_secret(TOKEN), ok, deliver=application.process_update
     )
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # as ours: no line per request
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     stopped = asyncio.Event()
@@ -227,30 +315,58 @@ async def memory_per_group_week(redis_url: str, groups: int) -> float:
     return sum(sizes) / max(1, len(sizes))
 
 
-async def main(updates: int, groups: int, in_flight: int, workers: int) -> None:
+async def main(
+    updates: int, groups: int, in_flight: int, workers: int, rounds: int, profile: str | None
+) -> None:
     """Run the benchmark and print its figures."""
     import tempfile
 
     sandbox, bodies = build_world(groups, updates)
     print(f"{len(bodies)} updates in {groups} groups, {in_flight} requests in flight")
+    print(
+        f"{'':34} {'updates/s':>9} {'wall µs':>8} {'server CPU µs':>14} "
+        f"{'client CPU µs':>14} {'Redis CPU µs':>13}"
+    )
+    summary = []
     async with SandboxServer(sandbox) as api:
-        with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
-            floor = await run_floor(api.base_url, redis_url, bodies, in_flight)
-            one = await run_ours(1, api.base_url, redis_url, bodies, in_flight, Path(data))
-            memory = await memory_per_group_week(redis_url, groups)
-        with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
-            many = await run_ours(workers, api.base_url, redis_url, bodies, in_flight, Path(data))
-    n = len(bodies)
-    rows = [
-        ("floor (bare PTB + one INCR)", f"{n / floor:8.0f} updates/s {floor / n * 1e6:6.0f} µs"),
-        ("ours, 1 worker", f"{n / one:8.0f} updates/s {one / n * 1e6:6.0f} µs"),
-        (f"ours, {workers} workers", f"{n / many:8.0f} updates/s"),
-        ("time per update vs floor", f"{one / floor:8.2f}x (goal <= 2x)"),
-        (f"{workers} workers vs 1", f"{one / many:8.2f}x (goal >= 2.5x; {os.cpu_count()} cores)"),
-        ("memory per group-week", f"{memory / 1024:8.1f} KB (default-config server)"),
-    ]
-    for name, figure in rows:
-        print(f"{name:30} {figure}")
+        for round_ in range(1, rounds + 1):
+            # A fresh Redis each round: a second pass over the same updates would be redeliveries.
+            load = load_average()
+            with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
+                floor = await run_floor(api.base_url, redis_url, bodies, in_flight)
+                one = await run_ours(
+                    1, api.base_url, redis_url, bodies, in_flight, Path(data), profile
+                )
+                memory = await memory_per_group_week(redis_url, groups)
+            with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
+                many = await run_ours(
+                    workers, api.base_url, redis_url, bodies, in_flight, Path(data)
+                )
+            for name, run in [
+                (f"{round_}: floor (PTB + one INCR)", floor),
+                (f"{round_}: ours, 1 worker", one),
+                (f"{round_}: ours, {workers} workers, one port", many),
+            ]:
+                print(
+                    f"{name:34} {run.per_second():9.0f} {run.wall_us():8.0f} "
+                    f"{run.server_us():14.0f} {run.client_cpu / run.updates * 1e6:14.0f} "
+                    f"{run.redis_cpu / run.updates * 1e6:13.0f}"
+                )
+            summary.append(
+                (
+                    one.wall / floor.wall,
+                    one.server_cpu / floor.server_cpu,
+                    one.wall / many.wall,
+                    f"{load} -> {load_average()}",
+                )
+            )
+    for round_, (wall, cpu, scale, load) in enumerate(summary, 1):
+        print(
+            f"round {round_}: ours / floor {wall:.2f}x wall (goal <= 2x), {cpu:.2f}x server CPU; "
+            f"{workers} workers / 1: {scale:.2f}x (goal >= 2.5x; {os.cpu_count()} cores); "
+            f"load {load}"
+        )
+    print(f"memory per group-week {memory / 1024:.1f} KB (default-config server)")
 
 
 if __name__ == "__main__":
@@ -259,10 +375,21 @@ if __name__ == "__main__":
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat, each on a fresh Redis")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the 1-worker run")
     parser.add_argument("--serve-floor", nargs=3, metavar=("PORT", "API", "REDIS"))
     options = parser.parse_args()
     if options.serve_floor:
         port, api, redis_url = options.serve_floor
         asyncio.run(serve_floor(int(port), api, redis_url))
     else:
-        asyncio.run(main(options.updates, options.groups, options.in_flight, options.workers))
+        asyncio.run(
+            main(
+                options.updates,
+                options.groups,
+                options.in_flight,
+                options.workers,
+                options.rounds,
+                options.profile,
+            )
+        )

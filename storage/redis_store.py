@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,7 +15,7 @@ from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
 from bot.core.aggregates import FlagCounts, RepeatedReport, WeekAggregate
-from bot.core.context import ConversationState, state_from_dict, state_to_dict
+from bot.core.context import ConversationState
 from bot.core.flags import FLAG_TEXTS_KEPT, FlagEntry, FlagReceipt, FlagText
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.observation import Observation
@@ -24,7 +23,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import DigestLease, IngestResult, StoreError
-from storage.batcher import IngestBatcher
+from storage.batcher import Coalescer
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
     HEADLINE_FIELDS,
@@ -34,6 +33,7 @@ from storage.codec import (
     decode_week,
     evidence_record,
 )
+from storage.conversations import DecodedStates, encode_state
 from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
@@ -64,7 +64,9 @@ class RedisStore:
         self._script_loaded = not is_cluster(client)
         self._rollup_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
-        self._batcher = IngestBatcher(self.ingest_many)
+        # Live updates in flight share round trips (see ``storage.batcher``).
+        self._coalescer = Coalescer(client, [_load_script("ingest.lua")])
+        self._states = DecodedStates()
         self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
         self._on_close: list[Any] = []
 
@@ -81,7 +83,16 @@ class RedisStore:
         """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
         flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
         """
-        return await self._batcher.ingest(observation)
+        call_keys, args = self._ingest_call(observation)
+        command = ("EVALSHA", self._ingest.sha, len(call_keys), *call_keys, *args)
+        group_id = observation.group_id
+        if group_id in self._known_groups:
+            return IngestResult(int(await self._coalescer.call(command)))
+        # Queued together, so concurrent ingests keep their order even for a new group.
+        added = self._coalescer.queue(("SADD", keys.GROUPS, str(group_id)))
+        _, reply = await asyncio.gather(added, self._coalescer.queue(command))
+        self._known_groups.add(group_id)
+        return IngestResult(int(reply))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""
@@ -313,30 +324,22 @@ class RedisStore:
 
         A damaged state is dropped rather than trusted: context only sharpens labels.
         """
-        try:
-            raw = await self._redis.get(keys.conversation(group_id))
-        except RedisError as error:
-            raise StoreError(f"could not read from Redis: {error}") from error
-        if raw is None:
-            return ConversationState()
-        try:
-            data = json.loads(raw)
-            return state_from_dict(data) if isinstance(data, dict) else ConversationState()
-        except ValueError:
-            return ConversationState()
+        key = keys.conversation(group_id)
+        raw = await self._coalescer.call(("GET", key))
+        return self._states.read(group_id, raw)
 
     async def save_conversation(
         self, group_id: int, state: ConversationState, ttl_seconds: int
     ) -> None:
         """Replace a group's conversation state; see ``Store.save_conversation``."""
+        key = keys.conversation(group_id)
+        stored = encode_state(state)
         try:
-            await self._redis.set(
-                keys.conversation(group_id),
-                json.dumps(state_to_dict(state), separators=(",", ":")),
-                ex=max(1, ttl_seconds),
-            )
-        except RedisError as error:
-            raise StoreError(f"could not write to Redis: {error}") from error
+            await self._coalescer.call(("SET", key, stored, "EX", max(1, ttl_seconds)))
+        except StoreError:
+            self._states.forget(group_id)
+            raise
+        self._states.written(group_id, stored, state)
 
     async def group_settings(self, group_id: int) -> GroupSettings | None:
         """Return a group's settings; see ``Store.group_settings``."""

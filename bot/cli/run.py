@@ -27,6 +27,13 @@ def run(
         int | None,
         typer.Option(help="When polling, serve the digest pages (signed links) on this port."),
     ] = None,
+    reuse_port: Annotated[
+        bool,
+        typer.Option(
+            help="Let several workers on this host bind the same webhook port (SO_REUSEPORT); "
+            "the kernel spreads connections over them."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Run the live Telegram bot (needs FINGERTIP_TELEGRAM_TOKEN)."""
@@ -38,6 +45,8 @@ def run(
         fail(
             f"--webhook must be an http(s) URL such as https://bot.example.org/telegram: {webhook}"
         )
+    if reuse_port and webhook is None:
+        fail("--reuse-port shares a webhook port between workers; it needs --webhook")
     with clear_errors():
         settings = load_settings(config)
         asyncio.run(
@@ -48,5 +57,6 @@ def run(
                 port=port,
                 metrics_port=metrics_port,
                 web_port=web_port,
+                reuse_port=reuse_port,
             )
         )

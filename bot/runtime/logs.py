@@ -11,6 +11,9 @@ QUIET_LOGGERS = {
     # The scheduler logs each job it adds: the flag dialogue's time-out job would time-stamp
     # every step a member takes in it.
     "apscheduler": logging.WARNING,
+    # aiohttp's access log writes a line per webhook request, i.e. per group message: it would
+    # time-stamp what members say (and formatting it costs more than a message's Redis work).
+    "aiohttp.access": logging.WARNING,
 }
 
 

@@ -24,6 +24,7 @@ from bot.runtime.app import (
     stop_application,
     telegram_token,
 )
+from bot.runtime.ordering import in_chat_order
 from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
 from bot.runtime.workers import shared_webhook_secret
@@ -44,6 +45,7 @@ async def run_bot(
     port: int = 8080,
     metrics_port: int | None = None,
     web_port: int | None = None,
+    reuse_port: bool = False,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM; errors in single updates are logged, never fatal.
 
@@ -51,6 +53,8 @@ async def run_bot(
     /healthz; /metrics is served only on ``metrics_port`` (with /healthz), never on the webhook
     listener.
     The digest pages are served on the webhook server, or when polling on ``web_port``.
+    With ``reuse_port`` several workers bind the same webhook port (``SO_REUSEPORT``) and the
+    kernel spreads the connections over them.
     """
     token = telegram_token(settings.telegram_token)
     stop = _stop_on_signals()
@@ -75,11 +79,12 @@ async def run_bot(
                     secret = shared_webhook_secret(token)
                     # Each update is handled (and stored) before its 200: a worker killed
                     # mid-request leaves the update unconfirmed, and Telegram redelivers it.
+                    # Requests run concurrently, but one chat's updates take turns.
                     app = webhook_app(
                         application,
                         secret,
                         services.healthy,
-                        deliver=application.process_update,
+                        deliver=in_chat_order(application.process_update),
                     )
                     serve_pages(app, services, page_key(settings))
                     await _serve_webhook(
@@ -91,6 +96,7 @@ async def run_bot(
                         port,
                         stop,
                         shared=settings.shared_webhook,
+                        reuse_port=reuse_port,
                     )
         finally:
             await stop_application(application)
@@ -144,14 +150,16 @@ async def _poll(application: App, stop: asyncio.Event) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _serving(app: web.Application | None, listen: str, port: int) -> AsyncIterator[None]:
+async def _serving(
+    app: web.Application | None, listen: str, port: int, *, reuse_port: bool = False
+) -> AsyncIterator[None]:
     """Serve ``app`` on ``listen:port`` for the duration of the block (nothing if None)."""
     if app is None:
         yield
         return
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, listen, port).start()
+    await web.TCPSite(runner, listen, port, reuse_port=reuse_port or None).start()
     log.info("serving %s on %s:%d", ", ".join(_paths(app)), listen, port)
     try:
         yield
@@ -173,9 +181,10 @@ async def _serve_webhook(
     stop: asyncio.Event,
     *,
     shared: bool,
+    reuse_port: bool = False,
 ) -> None:
     endpoint = url if urlsplit(url).path.endswith(UPDATE_PATH) else url.rstrip("/") + UPDATE_PATH
-    async with _serving(app, listen, port):
+    async with _serving(app, listen, port, reuse_port=reuse_port):
         await application.bot.set_webhook(
             endpoint, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )

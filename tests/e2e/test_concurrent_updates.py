@@ -1,0 +1,65 @@
+"""Updates handled concurrently, as the webhook does: each chat's in order, each counted once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+
+from bot.core.labels import Label
+from bot.demo.playground import Playground
+from bot.runtime.ordering import in_chat_order
+from tests.support.playground import at
+
+GROUPS = 3
+HANG_GUARD_SECONDS = 60.0  # only against a deadlock, never a timing claim
+
+
+async def pending_updates(playground: Playground) -> list[Update]:
+    return list(
+        await playground.application.bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES)
+    )
+
+
+async def test_concurrent_and_redelivered_updates_keep_each_chats_order_and_count_once(
+    playground: Playground,
+) -> None:
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("主任")
+    clerk = sandbox.add_user("村文书")
+    groups = [
+        sandbox.create_group(f"镇村工作群 {n}", owner=boss, members=[clerk]) for n in range(GROUPS)
+    ]
+    for group in groups:
+        sandbox.add_bot_to_group(group, by=boss)
+    await playground.drain()
+
+    # Posted round-robin, so the groups' messages interleave as they would in a busy worker.
+    demands = [
+        sandbox.post(group, boss, "请各村周五前把秋季征兵登记表填好报镇武装部。", at=at(0, 9))
+        for group in groups
+    ]
+    for group in groups:
+        sandbox.post(group, clerk, "收到", at=at(0, 10))
+    chases = [
+        sandbox.post(group, boss, "还差西岭、南岭", reply_to=demand, at=at(2, 20))
+        for group, demand in zip(groups, demands, strict=True)
+    ]
+    updates = await pending_updates(playground)
+    assert len(updates) == 3 * GROUPS
+
+    # Every update twice, all in flight at once: the second copy is a redelivery racing the
+    # first. The chase can only be read as a demand after its demand is in the context.
+    deliver = in_chat_order(playground.application.process_update)
+    await asyncio.wait_for(
+        asyncio.gather(*(deliver(update) for update in updates + updates)), HANG_GUARD_SECONDS
+    )
+
+    for group, demand, chase in zip(groups, demands, chases, strict=True):
+        week = await playground.store.week(group.id, "2025-W46")
+        assert week.messages == 3
+        assert week.counted_label(Label.REPORT_DEMAND) == 2
+        state = await playground.store.conversation(group.id)
+        assert [d.message_id for d in state.demands] == [demand.message_id, chase.message_id]
+        assert state.history(state.demands[0].sender_key).asks == 2
+        assert len(state.handled) == 3
