@@ -74,6 +74,9 @@ ZONES = {
     "council_newyork": "America/New_York",
     "school_teachers": "Asia/Shanghai",
     "hk_community": "Asia/Hong_Kong",
+    "county_health": "Asia/Shanghai",
+    "warehouse_sydney": "Australia/Sydney",
+    "district_taipei": "Asia/Taipei",
 }
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 USER_RE = re.compile(r"^user\d+$")
