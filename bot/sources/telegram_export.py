@@ -503,6 +503,35 @@ def read_chat(path: Path, chat: str | None, tz: ZoneInfo) -> tuple[ChatSummary, 
     return summary, MessageStream(resolved, summary, location, tz)
 
 
+class _IdSet:
+    """The message ids read so far, one bit each for the usual ids (a million ids: 125 KB,
+    where a ``set`` of ints took some 60 MB); ids outside the bitmap's range go to a set."""
+
+    BITMAP_IDS = 1 << 28
+    """Ids below this are bits (the bitmap grows to at most 32 MB, as far as the largest id)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+        self._others: set[int] = set()
+
+    def __contains__(self, message_id: int) -> bool:
+        if 0 <= message_id < self.BITMAP_IDS:
+            byte = message_id >> 3
+            return byte < len(self._bits) and bool(self._bits[byte] & (1 << (message_id & 7)))
+        return message_id in self._others
+
+    def add(self, message_id: int) -> None:
+        """Remember ``message_id``."""
+        if 0 <= message_id < self.BITMAP_IDS:
+            byte = message_id >> 3
+            if byte >= len(self._bits):
+                # grow geometrically, so a rising id sequence costs amortised O(1)
+                self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+            self._bits[byte] |= 1 << (message_id & 7)
+        else:
+            self._others.add(message_id)
+
+
 class MessageStream(Iterator[ExportedMessage]):
     """Messages of one chat, read lazily from the file in file order.
 
@@ -515,7 +544,7 @@ class MessageStream(Iterator[ExportedMessage]):
         self.chat = chat
         self.read = 0
         self.problems: Counter[str] = Counter()
-        self._seen_ids: set[int] = set()
+        self._seen_ids = _IdSet()
         self._location = location
         self._tz = tz
         self._messages = self._generate()

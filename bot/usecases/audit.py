@@ -38,6 +38,26 @@ GROUP_CHAT_TYPES = frozenset(
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
 
 
+class RememberingHasher(SenderHasher):
+    """``SenderHasher`` that makes each sender's pseudonym once: an export has few senders and
+    many messages, and every message needs its sender's pseudonym twice (context, counts)."""
+
+    REMEMBERED = 4096
+
+    def __init__(self, key: bytes) -> None:
+        super().__init__(key)
+        self._made: dict[tuple[int, str], str] = {}
+
+    def __call__(self, group_id: int, sender_id: str) -> str:
+        """The same pseudonym as ``SenderHasher`` gives."""
+        made = self._made.get((group_id, sender_id))
+        if made is None:
+            if len(self._made) >= self.REMEMBERED:  # bounded, whatever the export holds
+                self._made.clear()
+            made = self._made[group_id, sender_id] = super().__call__(group_id, sender_id)
+        return made
+
+
 @dataclass(frozen=True)
 class AuditResult:
     """The audited chat, the assumptions used and one digest per week with messages."""
@@ -209,7 +229,7 @@ async def run_audit(
         audit_store(settings, data_dir, redis_url) as (store, key_dir),
         classifier_pool(classifier, workers) as pool,
     ):
-        hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
+        hasher = RememberingHasher(load_or_create_key(key_dir, "sender"))
         count = await ingest_export(
             store,
             chat,
@@ -263,7 +283,7 @@ async def run_audit_all(
         audit_store(settings, data_dir) as (store, key_dir),
         classifier_pool(classifier, workers) as pool,
     ):
-        hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
+        hasher = RememberingHasher(load_or_create_key(key_dir, "sender"))
         for summary in groups:
             chat, messages = read_chat(export, str(summary.id), working_time.timezone)
             count = await ingest_export(
