@@ -19,6 +19,7 @@ from bot.config.settings import Settings, load_settings
 from bot.core.classifier import load_classifier
 from bot.core.thresholds import load_threshold_file
 from bot.sources.telegram_export import ChatSummary, list_chats
+from bot.usecases.audit_pool import WorkersError, parse_workers
 
 if TYPE_CHECKING:
     from bot.usecases.audit import AuditResult
@@ -73,6 +74,14 @@ def audit(
             "--all", help="Audit every group chat of a full-account export, then a roll-up."
         ),
     ] = False,
+    workers: Annotated[
+        str | None,
+        typer.Option(
+            "--workers",
+            help="Processes that classify messages (default: one per CPU; 1: no extra process).",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Audit a chat export and print its weekly digests."""
@@ -80,6 +89,10 @@ def audit(
     from bot.render.text_report import print_audit
     from bot.usecases.audit import run_audit
 
+    try:
+        processes = parse_workers(workers)
+    except WorkersError as error:
+        fail(str(error))
     with clear_errors():
         settings = load_settings(
             config,
@@ -90,7 +103,7 @@ def audit(
             language=lang.value if lang else None,
         )
         if all_chats:
-            _audit_all(export, settings, thresholds, output)
+            _audit_all(export, settings, thresholds, output, processes)
             return
         if chat is None:
             chats = list_chats(export)
@@ -110,6 +123,7 @@ def audit(
                 now=datetime.now(UTC),
                 data_dir=data_dir,
                 redis_url=redis_url,
+                workers=processes,
             )
         )
     if html is not None and result.digests:
@@ -161,7 +175,11 @@ def _write_page(path: Path, result: AuditResult, language: str) -> None:
 
 
 def _audit_all(
-    export: Path, settings: Settings, thresholds: Path | None, output: OutputFormat
+    export: Path,
+    settings: Settings,
+    thresholds: Path | None,
+    output: OutputFormat,
+    workers: int,
 ) -> None:
     """``--all``: every group chat's digests, then the roll-up of each week across them."""
     from bot.render.i18n import Translator
@@ -174,7 +192,9 @@ def _audit_all(
     effective = settings.base_thresholds().with_overrides(overrides)
     classifier = load_classifier(settings.rules_files)
     result = asyncio.run(
-        run_audit_all(export, settings, classifier, effective, now=datetime.now(UTC))
+        run_audit_all(
+            export, settings, classifier, effective, now=datetime.now(UTC), workers=workers
+        )
     )
     if output is OutputFormat.JSON:
         document = {

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core.digest import WeekDigest
 from bot.core.labels import ALL_LABELS
+from bot.core.repeats import summarise_repeats
 from bot.core.worktime import Band
 
 
@@ -25,7 +26,12 @@ def week_summary(digest: WeekDigest) -> dict[str, Any]:
 
 
 def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
-    """Return one week of a digest in the documented JSON shape (extra keys allowed)."""
+    """Return one week of a digest in the documented JSON shape (extra keys allowed).
+
+    ``repeated_reports`` lists at most ``REPEATS_SHOWN`` requests (most repeated subjects
+    first); ``repeated_report_summary`` counts all of them.
+    """
+    repeats = summarise_repeats(digest.repeated_reports)
     return {
         **week_summary(digest),
         "labels": {label.value: digest.labels[label] for label in ALL_LABELS},
@@ -41,8 +47,14 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
         "rest_day_demand_days": [day.isoformat() for day in digest.rest_day_demand_days],
         "acknowledgements": digest.acknowledgements,
         "repeated_reports": [
-            {"message_id": r.message_id, "subject": r.subject} for r in digest.repeated_reports
+            {"message_id": r.message_id, "subject": r.subject} for r in repeats.shown
         ],
+        "repeated_report_summary": {
+            "total": repeats.total,
+            "distinct_subjects": repeats.distinct_subjects,
+            "shown": len(repeats.shown),
+            "subjects": [{"subject": s.subject, "repeats": s.repeats} for s in repeats.subjects],
+        },
         "routine": digest.routine,
         "trend": [
             {

@@ -13,6 +13,7 @@ from bot.render.apps import app_lines
 from bot.render.i18n import Translator
 from bot.render.jinja import template_environment
 from bot.render.names import label_name, metric_name
+from bot.render.repeats import repeated_subjects
 from bot.render.wording import describe_working_time, joined, week_figure
 
 TELEGRAM_LIMIT = 4096
@@ -60,7 +61,7 @@ def digest_html(
         "digest.html.jinja",
         language,
         d=digest,
-        subjects=joined(_, (f"“{r.subject}”" for r in digest.repeated_reports)),
+        subjects=repeated_subjects(_, digest.repeated_reports),
         trend=joined(
             _,
             (

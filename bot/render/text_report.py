@@ -24,6 +24,7 @@ from bot.render.names import (
     status_name,
     threshold_text,
 )
+from bot.render.repeats import repeated_subjects
 from bot.render.wording import describe_working_time, joined, week_figure
 
 _STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.ALERT: "bold red"}
@@ -72,7 +73,7 @@ def render_week(digest: WeekDigest, _: Translator) -> Panel:
         parts.append(_provisions(digest, _))
     parts.append(_labels_table(digest, _))
     if digest.repeated_reports:
-        subjects = joined(_, (f"“{r.subject}”" for r in digest.repeated_reports))
+        subjects = repeated_subjects(_, digest.repeated_reports)
         parts.append(Text(_("Asked for again: {subjects}", subjects=subjects)))
     apps = app_lines(_, digest)
     if apps:

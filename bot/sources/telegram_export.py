@@ -290,14 +290,20 @@ class _ValidUtf8:
             out.append(token)
 
 
-def _bounded_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
+def _bounded_events(
+    stream: IO[bytes], refused: list[int] | None = None
+) -> Iterator[tuple[str, str, Any]]:
     """``ijson.parse`` events in constant memory per level, whatever the file holds.
 
     ``ijson.parse`` builds each event's dotted prefix from the whole path, which costs memory
     quadratic in the nesting depth (a 20,000-deep file took a gigabyte). Here the path never
     grows past ``MAX_DEPTH``: a deeper container is skipped unbuilt and stands as ``_TOO_DEEP``;
     an overlong string stands as ``_TOO_LONG``; an overlong key can match nothing we read.
+    ``refused[0]``, when given, counts the string values that stand for something refused
+    (or spell such a stand-in), so a reader can skip looking for them in a message that
+    added none.
     """
+    counter = refused if refused is not None else [0]
     path: list[str] = []
     prefixes = [""]  # prefixes[i]: the dotted prefix of the first i path components
     skipping = 0
@@ -311,6 +317,7 @@ def _bounded_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
         if event in ("start_map", "start_array"):
             if len(path) >= MAX_DEPTH:
                 skipping = 1
+                counter[0] += 1
                 yield prefixes[-1], "string", _TOO_DEEP
                 continue
             yield prefixes[-1], event, None
@@ -326,8 +333,10 @@ def _bounded_events(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
             yield prefixes[-1], event, key
             _enter(path, prefixes, key)
         elif event == "string" and len(value) > MAX_STRING_CHARS:
+            counter[0] += 1
             yield prefixes[-1], event, _TOO_LONG
         else:
+            counter[0] += event == "string" and value in _REFUSED
             yield prefixes[-1], event, value
 
 
@@ -503,6 +512,35 @@ def read_chat(path: Path, chat: str | None, tz: ZoneInfo) -> tuple[ChatSummary, 
     return summary, MessageStream(resolved, summary, location, tz)
 
 
+class _IdSet:
+    """The message ids read so far, one bit each for the usual ids (a million ids: 125 KB,
+    where a ``set`` of ints took some 60 MB); ids outside the bitmap's range go to a set."""
+
+    BITMAP_IDS = 1 << 28
+    """Ids below this are bits (the bitmap grows to at most 32 MB, as far as the largest id)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+        self._others: set[int] = set()
+
+    def __contains__(self, message_id: int) -> bool:
+        if 0 <= message_id < self.BITMAP_IDS:
+            byte = message_id >> 3
+            return byte < len(self._bits) and bool(self._bits[byte] & (1 << (message_id & 7)))
+        return message_id in self._others
+
+    def add(self, message_id: int) -> None:
+        """Remember ``message_id``."""
+        if 0 <= message_id < self.BITMAP_IDS:
+            byte = message_id >> 3
+            if byte >= len(self._bits):
+                # grow geometrically, so a rising id sequence costs amortised O(1)
+                self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+            self._bits[byte] |= 1 << (message_id & 7)
+        else:
+            self._others.add(message_id)
+
+
 class MessageStream(Iterator[ExportedMessage]):
     """Messages of one chat, read lazily from the file in file order.
 
@@ -515,7 +553,7 @@ class MessageStream(Iterator[ExportedMessage]):
         self.chat = chat
         self.read = 0
         self.problems: Counter[str] = Counter()
-        self._seen_ids: set[int] = set()
+        self._seen_ids = _IdSet()
         self._location = location
         self._tz = tz
         self._messages = self._generate()
@@ -558,11 +596,16 @@ class MessageStream(Iterator[ExportedMessage]):
         with _open(self.path) as stream:
             # A single-chat export can go straight to ijson's C builder; a full-account export
             # first needs its events narrowed down to the chosen chat.
-            events = _bounded_events(stream)
+            refused = [0]
+            checked = 0
+            events = _bounded_events(stream, refused)
             source = events if self._location.section is None else self._chat_events(events)
             try:
                 for raw in ijson.items(source, self._location.messages_prefix):
-                    message = _to_message(raw, self._tz)
+                    # ijson hands a message out once its last event is read: a message can
+                    # hold a refused value only if the count moved since the previous one.
+                    message = _to_message(raw, self._tz, refused[0] != checked)
+                    checked = refused[0]
                     if isinstance(message, str):
                         self.problems[message] += 1
                         continue
@@ -691,15 +734,19 @@ def _file_name_of(raw: dict[str, Any]) -> str | None:
     return PurePosixPath(path.replace("\\", "/")).name[:MAX_NAME_CHARS] or None
 
 
-def _to_message(raw: Any, tz: ZoneInfo) -> ExportedMessage | str:
-    """The message in ``raw``, or why it is skipped (too damaged to place in time, hostile)."""
+def _to_message(raw: Any, tz: ZoneInfo, maybe_refused: bool = True) -> ExportedMessage | str:
+    """The message in ``raw``, or why it is skipped (too damaged to place in time, hostile).
+
+    ``maybe_refused=False`` promises that ``raw`` holds no refused value (the reader counted
+    none while building it), which spares walking it.
+    """
     if not isinstance(raw, dict):
         return OVERSIZED if isinstance(raw, str) and raw in _REFUSED else NOT_A_MESSAGE
     message_id = _int_or_none(raw.get("id"))
     kind = raw.get("type")
     if message_id is None or not isinstance(kind, str) or kind not in _MESSAGE_KINDS:
         return NOT_A_MESSAGE
-    if _holds_refused(raw):
+    if maybe_refused and _holds_refused(raw):
         return OVERSIZED
     sent_at = _when(raw, "date", tz)
     if sent_at is None:

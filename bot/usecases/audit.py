@@ -23,6 +23,7 @@ from bot.core.rollup import RollupWeek
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
 from bot.sources.telegram_export import ChatSummary, ExportedMessage, list_chats, read_chat
+from bot.usecases.audit_pool import ClassifierPool, Read, classified, classifier_pool
 from bot.usecases.context import exported_context_message
 from bot.usecases.digests import DigestRequest, load_digest
 from bot.usecases.rollup import RollupMember, load_rollup
@@ -35,6 +36,26 @@ GROUP_CHAT_TYPES = frozenset(
 )
 """Export chat types that are group chats (``--all`` audits these, not personal chats)."""
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
+
+
+class RememberingHasher(SenderHasher):
+    """``SenderHasher`` that makes each sender's pseudonym once: an export has few senders and
+    many messages, and every message needs its sender's pseudonym twice (context, counts)."""
+
+    REMEMBERED = 4096
+
+    def __init__(self, key: bytes) -> None:
+        super().__init__(key)
+        self._made: dict[tuple[int, str], str] = {}
+
+    def __call__(self, group_id: int, sender_id: str) -> str:
+        """The same pseudonym as ``SenderHasher`` gives."""
+        made = self._made.get((group_id, sender_id))
+        if made is None:
+            if len(self._made) >= self.REMEMBERED:  # bounded, whatever the export holds
+                self._made.clear()
+            made = self._made[group_id, sender_id] = super().__call__(group_id, sender_id)
+        return made
 
 
 @dataclass(frozen=True)
@@ -96,24 +117,25 @@ async def ingest_export(
     working_time: WorkingTime,
     hasher: SenderHasher,
     apps: AppAuditor | None = None,
+    pool: ClassifierPool | None = None,
 ) -> int:
     """Observe and store every ordinary message of ``messages``; return how many were read.
 
     With ``apps``, app demands are found too; a message naming no app chases the app demand it
     replies to or follows (an ``AppTrail`` of this chat), and an unlisted app captured once by
-    its phrasing is recognised by its bare name afterwards.
+    its phrasing is recognised by its bare name afterwards. With ``pool``, messages are
+    classified in its worker processes; context, apps and the store still see them in file
+    order, so the counts are the same as without it.
     """
     count = 0
     batch: list[Observation] = []
     conversation = Conversation(classifier)
     trail = AppTrail()
-    for message in messages:
-        if message.kind != "message":
-            continue
-        incoming = to_incoming(chat.id, message)
+    async for message, incoming, read in _read_messages(chat, messages, classifier, pool):
         decided = None
-        if not incoming.is_command:
-            decided = conversation.decide(exported_context_message(incoming, message, hasher))
+        if read is not None and not incoming.is_command:
+            context = exported_context_message(incoming, message, hasher)
+            decided = conversation.decide_classified(context, *read)
         chased = trail.chased(message.reply_to_message_id, message.sent_at)
         observation = observe(
             incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
@@ -128,6 +150,31 @@ async def ingest_export(
             batch.clear()
     await store.ingest_many(batch)
     return count
+
+
+async def _read_messages(
+    chat: ChatSummary,
+    messages: Iterator[ExportedMessage],
+    classifier: Classifier,
+    pool: ClassifierPool | None,
+) -> AsyncIterator[tuple[ExportedMessage, IncomingMessage, Read | None]]:
+    """The ordinary messages in file order with their own classification (None: a command)."""
+    pairs = (
+        (message, to_incoming(chat.id, message))
+        for message in messages
+        if message.kind == "message"
+    )
+    if pool is None:
+        for message, incoming in pairs:
+            read = None if incoming.is_command else classifier.classify_folded(incoming.text)
+            yield message, incoming, read
+        return
+    async for (message, incoming), read in classified(pairs, _text_of_pair, pool):
+        yield message, incoming, (None if incoming.is_command else read)
+
+
+def _text_of_pair(pair: tuple[ExportedMessage, IncomingMessage]) -> str:
+    return pair[1].text
 
 
 def export_app_auditor(settings: Settings) -> AppAuditor:
@@ -169,17 +216,29 @@ async def run_audit(
     now: datetime,
     data_dir: Path | None = None,
     redis_url: str | None = None,
+    workers: int = 1,
 ) -> AuditResult:
     """Audit one chat of a Telegram Desktop export and return its weekly digests.
 
     The store is private unless ``data_dir`` or ``redis_url`` is given (see ``audit_store``).
+    ``workers`` above 1 classifies in that many worker processes (same results).
     """
     working_time = settings.working_time()
     chat, messages = read_chat(export, chat_name, working_time.timezone)
-    async with audit_store(settings, data_dir, redis_url) as (store, key_dir):
-        hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
+    async with (
+        audit_store(settings, data_dir, redis_url) as (store, key_dir),
+        classifier_pool(classifier, workers) as pool,
+    ):
+        hasher = RememberingHasher(load_or_create_key(key_dir, "sender"))
         count = await ingest_export(
-            store, chat, messages, classifier, working_time, hasher, export_app_auditor(settings)
+            store,
+            chat,
+            messages,
+            classifier,
+            working_time,
+            hasher,
+            export_app_auditor(settings),
+            pool,
         )
         digests = await week_digests(
             store, chat, working_time, thresholds, settings, now, settings.language
@@ -209,21 +268,26 @@ async def run_audit_all(
     thresholds: Thresholds,
     now: datetime,
     data_dir: Path | None = None,
+    workers: int = 1,
 ) -> AccountAuditResult:
     """Audit every group chat of ``export`` into one store, then roll each week up across them.
 
-    The roll-up reads the stored weekly aggregates only, as the bot's does.
+    The roll-up reads the stored weekly aggregates only, as the bot's does. ``workers`` above 1
+    classifies in that many worker processes (same results).
     """
     working_time = settings.working_time()
     groups = [chat for chat in list_chats(export) if chat.type in GROUP_CHAT_TYPES]
     apps = export_app_auditor(settings)
     results: list[AuditResult] = []
-    async with audit_store(settings, data_dir) as (store, key_dir):
-        hasher = SenderHasher(load_or_create_key(key_dir, "sender"))
+    async with (
+        audit_store(settings, data_dir) as (store, key_dir),
+        classifier_pool(classifier, workers) as pool,
+    ):
+        hasher = RememberingHasher(load_or_create_key(key_dir, "sender"))
         for summary in groups:
             chat, messages = read_chat(export, str(summary.id), working_time.timezone)
             count = await ingest_export(
-                store, chat, messages, classifier, working_time, hasher, apps
+                store, chat, messages, classifier, working_time, hasher, apps, pool
             )
             digests = await week_digests(
                 store, chat, working_time, thresholds, settings, now, settings.language

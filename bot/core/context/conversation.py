@@ -27,6 +27,13 @@ class Conversation:
         own, folded = self._classifier.classify_folded(message.text)
         return self._decide(message, own, folded)
 
+    def decide_classified(
+        self, message: ContextMessage, own: Classification, folded: str
+    ) -> InContext:
+        """:meth:`decide` with the message's own classification and folded text already made
+        (``Classifier.classify_folded``, e.g. in another process): the same result."""
+        return self._decide(message, own, folded)
+
     def decide_many(self, messages: Iterable[ContextMessage]) -> Iterator[InContext]:
         """:meth:`decide` every message in order (same results), classifying them in batches."""
         pending = iter(messages)

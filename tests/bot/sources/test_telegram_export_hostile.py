@@ -222,3 +222,22 @@ def test_any_file_gives_messages_or_one_export_error(parts: list[str], tail: byt
                 found.text.encode("utf-8")
         except ExportError as error:
             assert "\n" not in str(error)
+
+
+def test_refused_values_are_found_wherever_they_fall_in_the_stream(tmp_path: Path) -> None:
+    # The reader only walks a message for refused values when its parser counted one since the
+    # previous message: alternate good and refused entries, and spell a stand-in literally.
+    long_text = "截" * (MAX_STRING_CHARS + 1)
+    entries = [
+        good(1),
+        good(2, text=long_text),
+        good(3),
+        good(4).replace('"请今晚上报台账"', nested(40)),
+        good(5, text="\u0000fingertip:too-long"),
+        good(6),
+        good(7),
+        good(8, text=[{"type": "plain", "text": long_text}]),
+    ]
+    ids, stream = read(export(tmp_path / "result.json", entries))
+    assert ids == [1, 3, 6, 7]
+    assert stream.problems == {OVERSIZED: 4}
