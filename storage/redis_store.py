@@ -461,7 +461,8 @@ class RedisStore:
         args: list[str | int] = [
             entry.epoch,
             entry.kind_token,
-            entry.text_token,
+            # sent only with a text: a live watcher (MONITOR) would link a member's flags by it
+            entry.text_token if text else "",
             text,
             int(entry.expires_at.timestamp()),
             FLAG_TEXTS_KEPT,

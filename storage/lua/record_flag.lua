@@ -27,10 +27,12 @@ if #KEYS >= 6 then
 end
 -- An expiry already past (a demo or test clock set in the past) would delete the flag at once;
 -- such keys are left without one instead. Live clocks always give a future expiry.
+-- Only a key without an expiry gets one: setting it again would be logged (AOF, replicas) even
+-- when the flag changed nothing, and so tell that this flagger had flagged the same way before.
 local expire_at = tonumber(ARGV[5])
 if expire_at > tonumber(redis.call('TIME')[1]) then
   for i = 1, #KEYS do
-    if redis.call('EXISTS', KEYS[i]) == 1 then
+    if redis.call('TTL', KEYS[i]) == -1 then
       redis.call('EXPIREAT', KEYS[i], expire_at)
     end
   end

@@ -1,0 +1,74 @@
+"""What the append-only file shows about a flag that names an app.
+
+Redis logs a write it performs even when it changes nothing (an expiry set again), and logs no
+write that changed nothing (a member's token already in a HyperLogLog). If a flag naming an app
+set the app keys' expiry every time, a thief reading the AOF before its rewrite (or a replica's
+stream) would see "expiry without insertion" exactly when the flagger had named that app before,
+linking two flags to one member. Expiries are therefore set once, when a key is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.core.flags import WeekSalts
+from bot.core.labels import Label
+from storage.embedded import start_embedded
+from storage.redis_store import RedisStore
+
+APP = "钉钉"
+
+
+def _current_week() -> str:
+    year, week, _ = datetime.now(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _log_size(data_dir: Path) -> tuple[Path, int]:
+    log = sorted(data_dir.rglob("*.incr.aof"))[-1]
+    return log, log.stat().st_size
+
+
+async def _written(data_dir: Path, write: Awaitable[object]) -> str:
+    log, before = _log_size(data_dir)
+    await write
+    await asyncio.sleep(1.2)  # the server appends within a second (appendfsync everysec)
+    return log.read_bytes()[before:].decode(errors="replace")
+
+
+async def test_naming_an_app_again_leaves_no_trace_of_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start_embedded(tmp_path)
+    client = Redis.from_url(server.url)
+    try:
+        store = RedisStore(client)
+
+        async def no_rewrite(*, wait: bool = False) -> None:
+            # stands for the window before the rewrite, a replica, or a server that refuses it
+            return None
+
+        monkeypatch.setattr(store, "compact", no_rewrite)
+        salts, group, week = WeekSalts(), -100123, _current_week()
+
+        def flag(member: int, label: Label, app: str | None) -> Awaitable[object]:
+            return store.record_flag(
+                salts.entry(group, week, label, member, None, keep_weeks=4, app=app)
+            )
+
+        first = await _written(tmp_path, flag(1, Label.TASK_PUSH, APP))
+        again = await _written(tmp_path, flag(1, Label.PROOF_DEMAND, APP))
+        without_app = await _written(tmp_path, flag(2, Label.PROOF_DEMAND, None))
+        other_member = await _written(tmp_path, flag(3, Label.PROOF_DEMAND, APP))
+    finally:
+        await client.aclose()
+        server.stop()
+    assert ":app:" in first and ":app:" in other_member  # the log does show app writes
+    assert ":app:" not in without_app
+    assert ":app:" not in again
