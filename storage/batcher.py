@@ -33,6 +33,7 @@ Command: TypeAlias = tuple[str | bytes | int | float, ...]
 """One Redis command as its words, e.g. ``("GET", key)``; its reply comes back raw (bytes)."""
 
 MAX_BATCH = 512
+SETTLE_SECONDS = 5.0
 
 
 class Coalescer:
@@ -72,6 +73,25 @@ class Coalescer:
         if self._sender is None or self._sender.done():
             self._sender = asyncio.create_task(self._send_all())
         return future
+
+    def busy(self) -> bool:
+        """Whether commands are queued or a pipeline is out."""
+        return bool(self._waiting) or (self._sender is not None and not self._sender.done())
+
+    async def settle(self) -> None:
+        """Wait until every queued command has been sent and answered (or failed), at most
+        ``SETTLE_SECONDS``: closing the client under a pipeline in flight would drop writes
+        that their callers are still waiting to see stored."""
+        sender = self._sender
+        if sender is None or sender.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(sender), SETTLE_SECONDS)
+        except asyncio.CancelledError:
+            if not sender.cancelled():  # we are being cancelled ourselves
+                raise
+        except Exception:  # its callers hear of it through their own futures
+            return
 
     async def _send_all(self) -> None:
         # Wait a loop turn (or the window) so the commands queued by updates handled in the

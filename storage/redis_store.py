@@ -79,6 +79,10 @@ class RedisStore:
         """Run ``callback()`` after the connection is closed (used by the embedded server)."""
         self._on_close.append(callback)
 
+    def writes_in_flight(self) -> bool:
+        """Whether coalesced commands are queued or out (``close`` waits for them)."""
+        return self._coalescer.busy()
+
     async def ingest(self, observation: Observation) -> IngestResult:
         """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
         flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
@@ -626,7 +630,9 @@ class RedisStore:
         return total
 
     async def close(self) -> None:
-        """Finish a pending rewrite, close the connection pool, then run close callbacks."""
+        """Finish the writes in flight and a pending rewrite, close the connection pool, then
+        run close callbacks."""
+        await self._coalescer.settle()
         await self.rewrites_settled()
         await self._redis.aclose()
         for callback in self._on_close:

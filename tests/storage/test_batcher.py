@@ -199,3 +199,27 @@ async def test_pipelines_go_on_after_the_server_dropped_the_connections(tmp_path
         await client.aclose()
         await other.aclose()
         server.stop()
+
+
+async def test_closing_the_store_first_finishes_the_writes_in_flight(tmp_path: Path) -> None:
+    # At shutdown a write may still sit with the coalescer: closing the store must let its
+    # pipeline finish (and answer its caller), not cut the connection under it.
+    server = start_embedded(tmp_path)
+    try:
+        store = RedisStore(Redis.from_url(server.url))
+        pending = asyncio.ensure_future(store.ingest(observation(1, labels={Label.TASK_PUSH})))
+        for _ in range(100):  # a few loop turns until the ingest has queued its commands
+            if store.writes_in_flight():
+                break
+            await asyncio.sleep(0)
+        assert store.writes_in_flight()
+        await store.close()
+        assert pending.done()  # answered before the pool closed, its connection given back
+        assert pending.result() is IngestResult.NEW
+        check = RedisStore(Redis.from_url(server.url))
+        try:
+            assert (await check.week(GROUP, WEEK)).messages == 1
+        finally:
+            await check.close()
+    finally:
+        server.stop()
