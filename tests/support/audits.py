@@ -15,8 +15,9 @@ AUDIT_NOW = datetime(2026, 1, 5, tzinfo=UTC)
 """A clock after the sample export ends, so every week is complete."""
 
 
-def audit_example(language: str) -> AuditResult:
-    """Audit ``examples/work-group`` in ``language`` on a temporary embedded store."""
+def audit_example(language: str, *, workers: int = 1) -> AuditResult:
+    """Audit ``examples/work-group`` in ``language`` on a temporary embedded store, classifying
+    in ``workers`` processes."""
     settings = Settings(language=language)  # type: ignore[arg-type]
     return asyncio.run(
         run_audit(
@@ -26,5 +27,6 @@ def audit_example(language: str) -> AuditResult:
             load_classifier(()),
             settings.base_thresholds(),
             now=AUDIT_NOW,
+            workers=workers,
         )
     )

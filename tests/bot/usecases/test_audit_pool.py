@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.config.settings import Settings
 from bot.core.classifier import load_classifier
 from bot.core.labels import Label
 from bot.usecases import audit_pool
-from bot.usecases.audit import AuditResult, run_audit
+from bot.usecases.audit import AuditResult
 from bot.usecases.audit_pool import ClassifierPool, classified, parse_workers
-from tests.support.audits import AUDIT_NOW, EXAMPLE_EXPORT
+from tests.support.audits import EXAMPLE_EXPORT, audit_example
 
 TEXTS = [
     "请各村于今晚前填报台账并截图回复",
@@ -27,18 +25,7 @@ TEXTS = [
 
 
 def audit(workers: int) -> AuditResult:
-    settings = Settings(language="en")  # type: ignore[arg-type]
-    return asyncio.run(
-        run_audit(
-            EXAMPLE_EXPORT,
-            None,
-            settings,
-            load_classifier(()),
-            settings.base_thresholds(),
-            now=AUDIT_NOW,
-            workers=workers,
-        )
-    )
+    return audit_example("en", workers=workers)
 
 
 def test_pooled_audit_equals_the_sequential_one(monkeypatch: pytest.MonkeyPatch) -> None:
