@@ -89,6 +89,13 @@ async def flag(
     return last_private(ground, member).plain_text or ""
 
 
+async def leaders_digest_after_the_week(ground: Playground, group: Chat, leader: User) -> str:
+    """Move to the Monday after the week, deliver the digest, return what the leader got."""
+    ground.clock.set(NEXT_MONDAY_NINE)
+    assert await deliver_due_digest(ground.application.bot, ground.services, group.id)
+    return "\n".join(m.plain_text or "" for m in ground.sandbox.sent_to(leader))
+
+
 async def everything_in(redis: Redis) -> str:
     """Every key and every value in the database, as one searchable text."""
     parts = []
@@ -149,9 +156,7 @@ async def test_only_a_leader_reads_flags_and_only_after_the_week(
     assert "匿名反映" not in in_group
     assert "截图打卡" not in in_group
 
-    playground.clock.set(NEXT_MONDAY_NINE)
-    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
-    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    digest = await leaders_digest_after_the_week(playground, group, leader)
     assert "匿名反映" in digest
     assert "[name]主任每天要我们截图打卡" in digest
     assert "周末也要拍照留痕" in digest
@@ -437,9 +442,7 @@ async def test_members_name_an_app_and_leaders_see_it_only_past_the_minimum(
     for member in members:
         assert str(member.id) not in stored
 
-    playground.clock.set(NEXT_MONDAY_NINE)
-    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
-    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    digest = await leaders_digest_after_the_week(playground, group, leader)
     assert "匿名反映中提到的应用" in digest
     assert "浙政钉 3" in digest
     # one member is below the minimum of three: not shown, not even as a zero
@@ -485,7 +488,5 @@ async def test_members_pick_an_app_the_group_was_asked_to_use(
     stored = await everything_in(redis_client)
     for member in members:
         assert str(member.id) not in stored
-    playground.clock.set(NEXT_MONDAY_NINE)
-    assert await deliver_due_digest(playground.application.bot, playground.services, group.id)
-    digest = "\n".join(m.plain_text or "" for m in playground.sandbox.sent_to(leader))
+    digest = await leaders_digest_after_the_week(playground, group, leader)
     assert "浙政钉 3" in digest
