@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import default_settings
+from bot.core.aggregates import WeekAggregate
+from bot.core.digest import DigestInput, WeekDigest, build_digest
 from bot.core.flags import FlagEntry, flags_expire_at
 from bot.core.labels import Label
 from bot.core.observation import Observation
+from bot.core.thresholds import Thresholds
 from bot.core.worktime import Band, WorkingTime, iso_week
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,6 +28,23 @@ def default_working_time(**changes: Any) -> WorkingTime:
         "quiet": defaults.quiet_hours,
     }
     return WorkingTime.from_strings(**(parts | changes))
+
+
+def digest_of(current: WeekAggregate, *, group_name: str = "g") -> WeekDigest:
+    """The English digest of ``current`` alone (group 1, default thresholds, working time and
+    anonymity minimum), built on the Monday after the 2025-W39 week the tests use."""
+    source = DigestInput(
+        group_id=1,
+        group_name=group_name,
+        week=current.week,
+        current=current,
+        history={},
+        thresholds=Thresholds.defaults(),
+        working_time=default_working_time(),
+        language="en",
+        flag_min_members=default_settings().flag_min_members,
+    )
+    return build_digest(source, datetime(2025, 10, 6, tzinfo=UTC))
 
 
 def observation(

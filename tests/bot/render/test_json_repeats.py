@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from bot.config.settings import default_settings
 from bot.core.aggregates import RepeatedReport, WeekAggregate
-from bot.core.digest import DigestInput, WeekDigest, build_digest
+from bot.core.digest import WeekDigest
 from bot.core.labels import Label
 from bot.core.repeats import REPEATS_SHOWN
-from bot.core.thresholds import Thresholds
 from bot.core.worktime import Band
 from bot.render.i18n import Translator
 from bot.render.json_report import week_to_dict
 from bot.render.text_report import render_week
-from tests.support.builders import default_working_time
+from tests.support.builders import digest_of
 
 SUBJECTS = ["走访台账", "统计表", "照片"]
 
@@ -28,18 +24,7 @@ def digest_with_repeats(count: int) -> WeekDigest:
         demands_by_band={Band.WORK: count},
         repeated_reports=repeats,
     )
-    source = DigestInput(
-        group_id=1,
-        group_name="g",
-        week="2025-W39",
-        current=current,
-        history={},
-        thresholds=Thresholds.defaults(),
-        working_time=default_working_time(),
-        language="en",
-        flag_min_members=default_settings().flag_min_members,
-    )
-    return build_digest(source, datetime(2025, 10, 6, tzinfo=UTC))
+    return digest_of(current)
 
 
 def test_json_lists_at_most_the_cap_and_counts_every_repeat() -> None:

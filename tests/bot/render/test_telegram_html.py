@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config.settings import default_settings
 from bot.core.aggregates import Evidence, FlagCounts, RepeatedReport, WeekAggregate
-from bot.core.digest import DigestInput, build_digest
 from bot.core.flags import FlagText
 from bot.core.labels import Label
-from bot.core.thresholds import Thresholds
 from bot.core.worktime import Band
 from bot.render.telegram_html import TELEGRAM_LIMIT, digest_html, split_html
-from tests.support.builders import default_working_time
+from tests.support.builders import digest_of
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 
@@ -35,18 +31,7 @@ def hostile_digest(evidence_count: int = 3) -> list[str]:
         repeated_reports=(RepeatedReport(1, HOSTILE),),
         flags=FlagCounts({Label.PROOF_DEMAND: 3}, texts=(FlagText(Label.PROOF_DEMAND, HOSTILE),)),
     )
-    source = DigestInput(
-        group_id=1,
-        group_name=HOSTILE,
-        week="2025-W39",
-        current=current,
-        history={},
-        thresholds=Thresholds.defaults(),
-        working_time=default_working_time(),
-        language="en",
-        flag_min_members=default_settings().flag_min_members,
-    )
-    return digest_html(build_digest(source, datetime(2025, 10, 6, tzinfo=UTC)), "en")
+    return digest_html(digest_of(current, group_name=HOSTILE), "en")
 
 
 def test_every_piece_of_user_text_is_escaped() -> None:
