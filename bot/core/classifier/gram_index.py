@@ -1,11 +1,13 @@
-"""The learned step's character n-gram weights as sorted integer keys: one numpy pass per message.
+"""The learned step's character n-gram weights as integer keys in a hash table: one numpy pass.
 
 Building a set of n-gram strings and probing a dict with each costs a few hundred nanoseconds per
 n-gram in Python. Here every character the model knows gets a small id (1 upwards; 0 for any other
 character) and an n-gram becomes the integer of its ids, ``ID_BITS`` bits each, first character
-highest. The keys of all 1- to 4-grams of a message come out of a few array shifts, are sorted
-and looked up in the model's sorted keys with one ``searchsorted``, and the distinct rows found
-are summed exactly in int64 fixed point.
+highest. The keys of all 1- to 4-grams of a message come out of a few array shifts and are looked
+up in an open-addressing table of the model's keys (linear probing, every probe round one
+vectorised step over the keys still unresolved), and the distinct rows found are summed exactly in
+int64 fixed point. A hash table needs no sorted needles: sorting them for a binary search was
+most of the time of a pass.
 
 Why unknown characters need no masking: a key whose top slots are 0 equals the key of the same
 n-gram without those leading characters, which is a shorter n-gram ending at the same place, so it
@@ -32,22 +34,38 @@ of a pass then stays below 2**22 * 4 n-grams * 10**10 (the largest weight) < 2**
 
 _Ints = npt.NDArray[np.int64]
 _ADD = np.add.reduce
+# Fibonacci hashing: the top bits of key * 2**64 / golden ratio (wrapping uint64 product).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_EMPTY = -1
+"""An empty slot of the table (every n-gram key is at least 1)."""
 
 
 @dataclass(frozen=True, slots=True)
 class GramIndex:
-    """Sorted n-gram keys with their per-label weights in fixed point."""
+    """The model's n-gram keys in a hash table, with their per-label weights in fixed point."""
 
     ids: _Ints
     """Character id by code point (index clipped to the last entry, which is 0; NUL is 0)."""
     keys: _Ints
-    """The model's n-gram keys, ascending, with a sentinel -1 at the end."""
+    """The model's n-gram keys, ascending, with a sentinel -1 at the end (one text's lookup)."""
+    slot_keys: _Ints
+    """The open-addressing table: the key in each slot, ``_EMPTY`` where there is none."""
+    slot_rows: _Ints
+    """The row of :attr:`weights` of the key in each slot."""
+    shift: np.uint64
+    """64 less the table's bits: a key's home slot is the top bits of its hash."""
     weights: _Ints
     """One row of per-label fixed-point weights per key."""
 
     @classmethod
-    def build(cls, grams: Mapping[str, Sequence[float]], labels: int) -> GramIndex | None:
-        """The index of ``grams``; None when the model's alphabet is too large for int64 keys."""
+    def build(
+        cls, grams: Mapping[str, Sequence[float]], labels: int, *, slots_per_key: int = 4
+    ) -> GramIndex | None:
+        """The index of ``grams``; None when the model's alphabet is too large for int64 keys.
+
+        The table has more than ``slots_per_key`` slots per key (so always an empty one, which
+        ends every probe chain); fewer slots mean longer chains, not other results.
+        """
         alphabet = sorted({char for gram in grams for char in gram})
         if len(alphabet) >= 1 << ID_BITS or any(len(gram) > MAX_GRAM for gram in grams):
             return None
@@ -59,12 +77,56 @@ class GramIndex:
         for char, index in char_id.items():
             ids[ord(char)] = index
         names = list(grams)
-        keys = np.array([_key(name, char_id) for name in names], dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
+        unsorted = np.array([_key(name, char_id) for name in names], dtype=np.int64)
+        order = np.argsort(unsorted, kind="stable")
+        keys = unsorted[order]
+        # row i of the weights belongs to keys[i], in the table as in the sorted keys
         weights = np.array(
             [[to_fixed(weight) for weight in grams[names[i]]] for i in order], dtype=np.int64
         ).reshape(len(names), labels)
-        return cls(ids, np.append(keys[order], np.int64(-1)), weights)
+        # at most a quarter of the slots filled by default: probe chains stay short
+        bits = (slots_per_key * len(names)).bit_length()
+        shift = np.uint64(64 - bits)
+        table = [_EMPTY] * (1 << bits)
+        table_rows = [0] * (1 << bits)
+        mask = (1 << bits) - 1
+        for row, (key, home) in enumerate(
+            zip(keys.tolist(), _home(keys, shift).tolist(), strict=True)
+        ):
+            slot = home
+            while table[slot] != _EMPTY:
+                slot = (slot + 1) & mask
+            table[slot] = key
+            table_rows[slot] = row
+        return cls(
+            ids,
+            np.append(keys, np.int64(_EMPTY)),
+            np.array(table, dtype=np.int64),
+            np.array(table_rows, dtype=np.int64),
+            shift,
+            weights,
+        )
+
+    def _rows(self, needles: _Ints) -> tuple[_Ints, _Ints]:
+        """(positions in ``needles``, rows of :attr:`weights`) of the needles in the model."""
+        slot_keys = self.slot_keys
+        mask = len(slot_keys) - 1
+        slots = _home(needles, self.shift)
+        pending = np.arange(len(needles), dtype=np.int64)
+        found_at: list[_Ints] = []
+        found_rows: list[_Ints] = []
+        while len(pending):
+            held = slot_keys.take(slots)
+            match = held == needles
+            if match.any():
+                found_at.append(pending[match])
+                found_rows.append(self.slot_rows.take(slots[match]))
+            # neither this key nor an empty slot: the key may sit further along its chain
+            going = ~match & (held != _EMPTY)
+            pending, slots, needles = pending[going], (slots[going] + 1) & mask, needles[going]
+        if not found_at:
+            return pending, pending
+        return np.concatenate(found_at), np.concatenate(found_rows)
 
     def totals(self, framed: str) -> list[int]:
         """The per-label sum of the weights of the distinct n-grams of ``framed``."""
@@ -76,11 +138,9 @@ class GramIndex:
         # the 3-gram at each position is its 4-gram without the last id; trailing 0 slots
         # (from the padding) match nothing
         found = np.concatenate((ids, two, four >> ID_BITS, four))
-        # sorted needles make searchsorted walk the keys in order (far fewer cache misses),
-        # and leave repeated n-grams next to each other
+        # One text has a few hundred keys: a binary search over sorted needles costs fewer numpy
+        # calls than the probe rounds of the hash table (which pay off for a batch).
         found.sort()
-        # ndarray methods and ufuncs directly: numpy's module-level wrappers cost more than
-        # the work on a message's few hundred keys
         where = self.keys[:-1].searchsorted(found)
         keep = self.keys.take(where) == found
         keep[1:] &= found[1:] != found[:-1]  # a repeated n-gram counts once
@@ -114,13 +174,9 @@ class GramIndex:
             (ids[:windows][opens], two[:windows][opens], (four >> ID_BITS)[opens], four[opens])
         )
         whose = np.tile(owner[:windows][opens], MAX_GRAM)
-        # sorted needles walk the keys in order (far fewer cache misses)
-        order = found.argsort(kind="stable")
-        needles = found.take(order)
-        where = self.keys[:-1].searchsorted(needles)
-        keep = self.keys.take(where) == needles
-        rows = len(self.keys)
-        pairs = whose.take(order[keep]) * rows + where[keep]
+        at, found_rows = self._rows(found)
+        rows = len(self.weights)
+        pairs = whose.take(at) * rows + found_rows
         pairs.sort()
         distinct = np.ones(len(pairs), dtype=bool)
         np.not_equal(pairs[1:], pairs[:-1], out=distinct[1:])  # a repeated n-gram counts once
@@ -131,6 +187,11 @@ class GramIndex:
         bounds = message.searchsorted(np.arange(len(framed) + 1, dtype=np.int64))
         result: list[list[int]] = (running[bounds[1:]] - running[bounds[:-1]]).tolist()
         return result
+
+
+def _home(keys: _Ints, shift: np.uint64) -> _Ints:
+    """The home slot of every key: the top bits of its Fibonacci hash."""
+    return (keys.view(np.uint64) * _GOLDEN >> shift).view(np.int64)
 
 
 def _key(gram: str, char_id: Mapping[str, int]) -> int:

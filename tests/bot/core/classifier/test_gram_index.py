@@ -64,3 +64,38 @@ def test_batch_totals_equal_one_text_at_a_time(texts: list[str]) -> None:
     framed = ["\x02" + text + "\x03" for text in texts]
     # texts side by side must not lend each other n-grams across their boundaries
     assert _INDEX.totals_many(framed) == [_plain(text) for text in framed]
+
+
+_WEIGHTS = st.floats(-10.0, 10.0, allow_nan=False).map(lambda value: round(value, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet="abc\x02\x03", min_size=1, max_size=4),
+        st.tuples(_WEIGHTS, _WEIGHTS),
+        min_size=1,
+        max_size=120,
+    ),
+    st.lists(st.text(alphabet="abcx", max_size=30), max_size=6),
+    st.sampled_from((1, 4)),
+)
+def test_any_model_sums_the_plain_way(
+    grams: dict[str, tuple[float, float]], texts: list[str], slots_per_key: int
+) -> None:
+    # One slot per key crowds the hash table: keys are found along probe chains (wrapping at
+    # the table's end), and absent keys stop only at the empty slots left.
+    index = GramIndex.build(grams, 2, slots_per_key=slots_per_key)
+    assert index is not None
+
+    def plain(framed: str) -> list[int]:
+        totals = [0, 0]
+        for gram in gram_set(framed):
+            for lane, weight in enumerate(grams.get(gram, (0.0, 0.0))):
+                totals[lane] += to_fixed(weight)
+        return totals
+
+    framed = ["\x02" + text + "\x03" for text in texts]
+    expected = [plain(text) for text in framed]
+    assert index.totals_many(framed) == expected
+    assert [index.totals(text) for text in framed] == expected
