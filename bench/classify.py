@@ -22,7 +22,7 @@ reference=True)``: the plain, slow implementations the fast paths replace) and t
 whether every result is identical (labels, hits with their offsets, exemption, subject), and
 the conversation is decided again with the reference engine and compared decision by decision.
 
-Run: ``python bench/classify.py [--messages N] [--seed S] [--check N]``
+Run: ``python bench/classify.py [--messages N] [--seed S] [--check N] [--corpus FILE]``
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ def _engine(learned: LearnedModel | None, *, reference: bool = False) -> Engine:
     return Engine(rules, table, learned, reference=reference)
 
 
-def _texts() -> tuple[list[str], str]:
-    if _CORPUS.exists():
-        files = [_CORPUS]
-        source = str(_CORPUS)
+def _texts(corpus: Path) -> tuple[list[str], str]:
+    if corpus.exists():
+        files = [corpus]
+        source = str(corpus)
     else:
         files = sorted(_OWN_CASES.glob("*.jsonl"))
         source = f"{_OWN_CASES} (corpus not found)"
@@ -184,6 +184,13 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=_CORPUS,
+        help="JSON lines with a 'text' field (default: the shared dev corpus next to the "
+        "checkout; the classifier's own test cases when it is absent)",
+    )
+    parser.add_argument(
         "--check",
         type=int,
         default=None,
@@ -199,7 +206,7 @@ def main() -> None:
     started = _clock()
     classifier = load_classifier()
     load_seconds = _clock() - started
-    texts, source = _texts()
+    texts, source = _texts(args.corpus)
     batch = distinct_batch(texts, args.messages, args.seed)
     # Warm up on a different set of variations so no benchmarked text is already cached.
     for text in distinct_batch(texts, 2_000, args.seed + 1):

@@ -47,6 +47,12 @@ marked ``truncated``. Telegram caps a message at 4,096 characters (a caption at 
 message is never cut; the cap bounds the time an oversized or hostile text can take."""
 # "表、视频": the next item of a list is not what the previous one is done to.
 _LIST_SEPARATORS = frozenset("、,和及与&")
+# _Kind.flags: a message runs the negation, quote and speaker steps only when some token of it
+# can change their outcome (without one, nothing is negated, quoted or the speaker's own).
+_NEGATES, _QUOTES, _SPEAKS = 1, 2, 4
+# Distinct sets of pattern guards seen, each with the patterns they let run.
+_PATTERN_RUNS_SIZE = 4096
+_LABEL_SIGNALS = {label: f"label:{label.value}" for label in Label}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,10 @@ class _Kind:
     """The categories as a mask (:class:`CategoryBits`), for the fast engine."""
     early_masks: tuple[RuleMasks, ...]
     late_masks: tuple[RuleMasks, ...]
+    shadows: bool
+    """Whether every category is a shadowing one (the token hides short overlapping ones)."""
+    flags: int
+    """Which analysis steps such a token needs: ``_NEGATES``, ``_QUOTES``, ``_SPEAKS``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +288,7 @@ class Engine:
         guard_bits = _guard_bits(rules, needed)
         self._automaton = self._build_automaton(rules, guard_bits)
         self._patterns = self._build_patterns(rules, guard_bits, needed)
+        self._pattern_runs: dict[int, tuple[tuple[re.Pattern[str], frozenset[str]], ...]] = {}
         self._short_cache: dict[str, Classification] = {}
         self._kinds: dict[frozenset[str], _Kind] = {}
         self._conditions: dict[str, _RuleChecks] = {}
@@ -446,35 +457,26 @@ class Engine:
                 return _quiet(quick_ack, truncated=truncated), quiet_signals
         hits: list[Hit] = []
         labels: set[Label] = set()
-        message: _Message | _Masks
-        if self._reference:
-            message = self._analyse(norm, tokens)
-            self._fire(message, labels, hits, text, late=False)
-            self._imply(labels, hits)
-            if self._late_by_category:
-                self._fire(message, labels, hits, text, late=True)
-                self._imply(labels, hits)
-            rules_ack = not labels and self._is_acknowledgement(norm, message)
-        else:
-            message = self._analyse_masks(norm, tokens)
-            self._fire_masks(message, labels, hits, text, late=False)
-            self._imply(labels, hits)
-            if self._late_by_category:
-                self._fire_masks(message, labels, hits, text, late=True)
-                self._imply(labels, hits)
-            rules_ack = not labels and self._acknowledged_masks(norm, message)
+        message, rules_ack = self._apply_rules(text, norm, tokens, labels, hits)
+        # The exemption depends on the analysis alone: found once, for the signals and the result.
+        exemption = self._exempt(message) if hits else None
+        had_hits = bool(hits)
         # A quiet message keeps the signals the learned step already scored it by.
         signals = (
             quiet_signals
             if quiet_signals is not None
-            else self._signals(message, hits, acknowledgement=rules_ack)
+            else self._signals(
+                message, hits, acknowledgement=rules_ack, exempt=exemption is not None
+            )
         )
         if learned is not None and not rules_ack:
             if totals is None:
                 totals = self._scores(learned, norm, signals, gram_totals)
             learned.refine(text, norm, totals, labels, hits)
             self._imply(labels, hits)
-        exempt_rule = self._exempt(message) if labels else None
+        exempt_rule = None
+        if labels:
+            exempt_rule = exemption if had_hits else self._exempt(message)
         acknowledgement = rules_ack and not labels
         subject = None
         if Label.REPORT_DEMAND in labels:
@@ -490,6 +492,28 @@ class Engine:
             truncated=truncated,
         )
         return result, signals
+
+    def _apply_rules(
+        self, text: str, norm: str, tokens: list[_Token], labels: set[Label], hits: list[Hit]
+    ) -> tuple[_Message | _Masks, bool]:
+        """Analyse the clauses and fire the rules into ``labels`` and ``hits``; return the
+        analysis and whether the message is a member's acknowledgement."""
+        message: _Message | _Masks
+        if self._reference:
+            message = self._analyse(norm, tokens)
+            self._fire(message, labels, hits, text, late=False)
+            self._imply(labels, hits)
+            if self._late_by_category:
+                self._fire(message, labels, hits, text, late=True)
+                self._imply(labels, hits)
+            return message, not labels and self._is_acknowledgement(norm, message)
+        message = self._analyse_masks(norm, tokens)
+        self._fire_masks(message, labels, hits, text, late=False)
+        self._imply(labels, hits)
+        if self._late_by_category:
+            self._fire_masks(message, labels, hits, text, late=True)
+            self._imply(labels, hits)
+        return message, not labels and self._acknowledged_masks(norm, message)
 
     def _scores(
         self,
@@ -507,11 +531,13 @@ class Engine:
             return self._exemption_masks_of(message)
         return self._exemption(message)
 
+    @staticmethod
     def _signals(
-        self, message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool
+        message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool, exempt: bool
     ) -> frozenset[str]:
+        """The learned step's signals; ``exempt``: whether the message is exempt (given hits)."""
         signals = {f"rule:{hit.rule}" for hit in hits}
-        signals.update(f"label:{hit.label.value}" for hit in hits)
+        signals.update([_LABEL_SIGNALS[hit.label] for hit in hits])
         blocked = message.blocked_clauses
         for token in message.tokens:
             if token.negated:
@@ -524,7 +550,7 @@ class Engine:
             signals.add("speaker:first_person")
         if acknowledgement:
             signals.add("acknowledgement")
-        if hits and self._exempt(message) is not None:
+        if hits and exempt:
             signals.add("exempt")
         return frozenset(signals)
 
@@ -547,15 +573,29 @@ class Engine:
             if right and last + 1 < size and norm[last + 1] in _ASCII_WORD:
                 continue
             spans.append((start, -last - 1, categories))
-        for pattern, category, mask, need in self._patterns:
-            if (mask and not mask & seen_guards) or (need and not need & seen_guards):
-                continue
+        runs = self._pattern_runs.get(seen_guards)
+        if runs is None:
+            runs = self._runs_for(seen_guards)
+        for pattern, category in runs:
             for match in pattern.finditer(norm):
                 begin, stop = match.span()
                 if begin != stop:
                     spans.append((begin, -stop, category))
         spans.sort(key=_span_order)
         return spans
+
+    def _runs_for(self, seen_guards: int) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+        """The patterns (in rule-file order) whose guards and needed literals ``seen_guards``
+        holds; remembered, since few distinct sets of guards occur."""
+        runs = tuple(
+            (pattern, category)
+            for pattern, category, mask, need in self._patterns
+            if not ((mask and not mask & seen_guards) or (need and not need & seen_guards))
+        )
+        if len(self._pattern_runs) >= _PATTERN_RUNS_SIZE:
+            self._pattern_runs.clear()
+        self._pattern_runs[seen_guards] = runs
+        return runs
 
     def _tokens(self, spans: list[tuple[int, int, frozenset[str]]]) -> list[_Token]:
         tokens: list[_Token] = []
@@ -572,17 +612,17 @@ class Engine:
                 if merged not in kinds:
                     kinds[merged] = self._kind(merged)
                 previous.categories, previous.kind = merged, kinds[merged]
-                if merged <= self._shadow:
+                if previous.kind.shadows:
                     shadow = end
                 continue
             if end <= cover or (start < shadow and end - start <= _SHADOWED_LENGTH):
                 continue
             cover = end
-            if categories <= self._shadow:
-                shadow = end
             kind = kinds.get(categories)
             if kind is None:
                 kind = kinds[categories] = self._kind(categories)
+            if kind.shadows:
+                shadow = end
             previous = _Token(start, end, categories, kind)
             tokens.append(previous)
         return tokens
@@ -593,16 +633,22 @@ class Engine:
             labels |= self._labels_of.get(category, frozenset())
         early = _rules_for(categories, self._by_category, self._rule_order)
         late = _rules_for(categories, self._late_by_category, self._rule_order)
+        negator = not categories.isdisjoint(self._negators)
+        purpose = not categories.isdisjoint(self._purpose)
+        first_person = not categories.isdisjoint(self._first_person)
+        reply_lead = not categories.isdisjoint(self._reply_lead)
+        reset = not categories.isdisjoint(self._speaker_reset)
+        quote_intro = not categories.isdisjoint(self._quote_intro)
         return _Kind(
             labels=labels,
             skippable=not categories.isdisjoint(self._skippable),
-            negator=not categories.isdisjoint(self._negators),
-            purpose=not categories.isdisjoint(self._purpose),
+            negator=negator,
+            purpose=purpose,
             breaks=not categories.isdisjoint(self._breaks),
-            first_person=not categories.isdisjoint(self._first_person),
-            reply_lead=not categories.isdisjoint(self._reply_lead),
-            reset=not categories.isdisjoint(self._speaker_reset),
-            quote_intro=not categories.isdisjoint(self._quote_intro),
+            first_person=first_person,
+            reply_lead=reply_lead,
+            reset=reset,
+            quote_intro=quote_intro,
             early_rules=early,
             late_rules=late,
             present_signals=_token_signals("cat:", categories, labels),
@@ -611,6 +657,12 @@ class Engine:
             bits=self._bits.of(categories),
             early_masks=tuple(self._rule_masks[rule.id] for rule in early),
             late_masks=tuple(self._rule_masks[rule.id] for rule in late),
+            shadows=categories <= self._shadow,
+            flags=(
+                (_NEGATES if negator or purpose else 0)
+                | (_QUOTES if quote_intro else 0)
+                | (_SPEAKS if first_person or reply_lead or reset else 0)
+            ),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
@@ -886,7 +938,7 @@ class Engine:
         clause_tokens: list[list[_Token]] = [[] for _ in clause_starts]
         message_bits = 0
         current, cursor, content = -1, 0, False
-        negates = quotes = False
+        flags = 0
         for token in tokens:
             clause = bisect_right(clause_starts, token.start) - 1
             sentence = clause_sentence[clause]
@@ -906,17 +958,19 @@ class Engine:
             sentence_bits[sentence] |= bits
             message_bits |= bits
             clause_tokens[clause].append(token)
-            negates = negates or kind.negator or kind.purpose
-            quotes = quotes or kind.quote_intro
-        if negates:
+            flags |= kind.flags
+        if flags & _NEGATES:
             for members in clause_tokens:
-                if any(t.kind.negator or t.kind.purpose for t in members):
+                if any(t.kind.flags & _NEGATES for t in members):
                     self._mark_negation(members)
-        if quotes:
+        if flags & _QUOTES:
             _mark_quotes(norm, tokens)
-        blocked = self._speaker_blocks(clause_tokens, clause_sentence)
+        blocked = (
+            self._speaker_blocks(clause_tokens, clause_sentence) if flags & _SPEAKS else set()
+        )
         live_clause, live_sentence, live_message = clause_bits, sentence_bits, message_bits
-        if any(token.negated for token in tokens):
+        # only the negation and quote steps mark tokens negated
+        if flags & (_NEGATES | _QUOTES) and any(token.negated for token in tokens):
             live_clause = [0] * len(clause_starts)
             live_sentence = [0] * len(sentence_starts)
             live_message = 0

@@ -40,11 +40,20 @@ def pack(row: Sequence[int]) -> int:
 
 def unpack(total: int, lanes: int) -> list[int]:
     """The ``lanes`` signed values of a packed integer (or of a sum of packed integers)."""
-    values: list[int] = []
-    for _ in range(lanes):
-        low = total & _MASK
-        if low & _SIGN:
-            low -= 1 << LANE_BITS
-        values.append(low)
-        total = (total - low) >> LANE_BITS
-    return values
+    # Adding 2**(LANE_BITS - 1) to every lane makes each lane's value non-negative and below
+    # 2**LANE_BITS, so no lane borrows from the next: each is read off by one shift and mask.
+    biased = total + _bias(lanes)
+    return [((biased >> shift) & _MASK) - _SIGN for shift in _SHIFTS[:lanes]]
+
+
+_SHIFTS = tuple(range(0, 64 * LANE_BITS, LANE_BITS))
+_BIASES: dict[int, int] = {}
+
+
+def _bias(lanes: int) -> int:
+    bias = _BIASES.get(lanes)
+    if bias is None:
+        if lanes > len(_SHIFTS):
+            raise ValueError(f"at most {len(_SHIFTS)} lanes, not {lanes}")
+        bias = _BIASES[lanes] = pack([_SIGN] * lanes)
+    return bias

@@ -99,3 +99,9 @@ def test_any_model_sums_the_plain_way(
     expected = [plain(text) for text in framed]
     assert index.totals_many(framed) == expected
     assert [index.totals(text) for text in framed] == expected
+
+
+@given(st.lists(st.integers(-(2**95), 2**95 - 1), min_size=1, max_size=8))
+def test_a_lane_reads_back_across_its_whole_range(row: list[int]) -> None:
+    # the extremes of a lane, next to each other, must not borrow from or carry into the next
+    assert unpack(pack(row), len(row)) == row
