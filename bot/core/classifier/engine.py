@@ -50,7 +50,7 @@ _LIST_SEPARATORS = frozenset("、,和及与&")
 # _Kind.flags: a message runs the negation, quote and speaker steps only when some token of it
 # can change their outcome (without one, nothing is negated, quoted or the speaker's own).
 _NEGATES, _QUOTES, _SPEAKS = 1, 2, 4
-# Distinct sets of pattern guards seen, each with the patterns they let run.
+# At most this many distinct sets of pattern guards are remembered with the patterns they let run.
 _PATTERN_RUNS_SIZE = 4096
 _LABEL_SIGNALS = {label: f"label:{label.value}" for label in Label}
 

@@ -33,6 +33,7 @@ MAX_BATCH_CHARS = 1 << 22
 of a pass then stays below 2**22 * 4 n-grams * 10**10 (the largest weight) < 2**63."""
 
 _Ints = npt.NDArray[np.int64]
+_Rows = npt.NDArray[np.int32]
 _ADD = np.add.reduce
 # Fibonacci hashing: the top bits of key * 2**64 / golden ratio (wrapping uint64 product).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -50,7 +51,7 @@ class GramIndex:
     """The model's n-gram keys, ascending, with a sentinel -1 at the end (one text's lookup)."""
     slot_keys: _Ints
     """The open-addressing table: the key in each slot, ``_EMPTY`` where there is none."""
-    slot_rows: _Ints
+    slot_rows: _Rows
     """The row of :attr:`weights` of the key in each slot."""
     shift: np.uint64
     """64 less the table's bits: a key's home slot is the top bits of its hash."""
@@ -59,7 +60,7 @@ class GramIndex:
 
     @classmethod
     def build(
-        cls, grams: Mapping[str, Sequence[float]], labels: int, *, slots_per_key: int = 4
+        cls, grams: Mapping[str, Sequence[float]], labels: int, *, slots_per_key: int = 2
     ) -> GramIndex | None:
         """The index of ``grams``; None when the model's alphabet is too large for int64 keys.
 
@@ -84,7 +85,8 @@ class GramIndex:
         weights = np.array(
             [[to_fixed(weight) for weight in grams[names[i]]] for i in order], dtype=np.int64
         ).reshape(len(names), labels)
-        # at most a quarter of the slots filled by default: probe chains stay short
+        # under half the slots filled by default: probe chains stay short (the longest is 6
+        # slots for the shipped model), and the table small enough to stay mostly in cache
         bits = (slots_per_key * len(names)).bit_length()
         shift = np.uint64(64 - bits)
         table = [_EMPTY] * (1 << bits)
@@ -102,19 +104,19 @@ class GramIndex:
             ids,
             np.append(keys, np.int64(_EMPTY)),
             np.array(table, dtype=np.int64),
-            np.array(table_rows, dtype=np.int64),
+            np.array(table_rows, dtype=np.int32),
             shift,
             weights,
         )
 
-    def _rows(self, needles: _Ints) -> tuple[_Ints, _Ints]:
+    def _rows(self, needles: _Ints) -> tuple[_Ints, _Rows]:
         """(positions in ``needles``, rows of :attr:`weights`) of the needles in the model."""
         slot_keys = self.slot_keys
         mask = len(slot_keys) - 1
         slots = _home(needles, self.shift)
         pending = np.arange(len(needles), dtype=np.int64)
         found_at: list[_Ints] = []
-        found_rows: list[_Ints] = []
+        found_rows: list[_Rows] = []
         while len(pending):
             held = slot_keys.take(slots)
             match = held == needles
@@ -125,7 +127,7 @@ class GramIndex:
             going = ~match & (held != _EMPTY)
             pending, slots, needles = pending[going], (slots[going] + 1) & mask, needles[going]
         if not found_at:
-            return pending, pending
+            return pending, np.zeros(0, dtype=np.int32)
         return np.concatenate(found_at), np.concatenate(found_rows)
 
     def totals(self, framed: str) -> list[int]:
