@@ -161,6 +161,10 @@ class Cues:
 
 
 _NOT_SEARCHED = object()
+# The prefilter's key of each kind's nouns and verbs ("nouns:proof_demand"), made once.
+_KIND_KEYS = {
+    (key, label): f"{key}:{label.value}" for key in ("nouns", "verbs") for label in _KINDS
+}
 
 
 class CueText:
@@ -197,7 +201,14 @@ class CueText:
         """The match of cue ``name`` in the text, as ``getattr(cues, name).search(text)``."""
         found = self._found.get(name, _NOT_SEARCHED)
         if found is _NOT_SEARCHED:
-            found = self._found[name] = self._search(name, getattr(self._cues, name))
+            # _search inlined: a message asks for several cues, most of them not there
+            filtered = self._cues._filtered.get(name)
+            if filtered is None:
+                found = getattr(self._cues, name).search(self.text)
+            else:
+                seen = self._seen
+                found = filtered.search(self.text, self._literals_seen() if seen is None else seen)
+            self._found[name] = found
         return found  # type: ignore[return-value]
 
     def has(self, name: CueName) -> bool:
@@ -212,7 +223,8 @@ class CueText:
             found = self._found[key] = frozenset(
                 label
                 for label, pattern in table
-                if self._search(f"{key}:{label.value}", pattern) is not None
+                # a label without a key has no prefilter: searched plainly, the same match
+                if self._search(_KIND_KEYS.get((key, label), ""), pattern) is not None
             )
         return found  # type: ignore[return-value]
 
