@@ -22,19 +22,29 @@ reference=True)``: the plain, slow implementations the fast paths replace) and t
 whether every result is identical (labels, hits with their offsets, exemption, subject), and
 the conversation is decided again with the reference engine and compared decision by decision.
 
-Run: ``python bench/classify.py [--messages N] [--seed S] [--check N] [--corpus FILE]``
+Paired (``--against CHECKOUT``): on a shared machine the spread between runs is larger than
+most changes, so the other checkout's classifier (its ``bot`` package imported apart in this
+process) and this one are timed in turns, 500 messages each, the order swapping every turn, and
+the bench prints both times per message and their ratio: both meet the same load.
+
+Run: ``python bench/classify.py [--messages N] [--seed S] [--check N] [--corpus FILE]
+[--against CHECKOUT]``
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import importlib
 import json
 import os
 import random
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import ahocorasick
 
@@ -179,6 +189,80 @@ def _compare(
     return differing, context_differing, reference_seconds, len(batch)
 
 
+_SLICE = 500
+
+
+def _other_checkout(root: Path) -> tuple[ModuleType, ModuleType]:
+    """The classifier and context packages of the checkout at ``root``, imported apart (the
+    ``bot`` modules already loaded stay in use through the objects made from them)."""
+    ours = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "bot"}
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        classifier = importlib.import_module("bot.core.classifier")
+        context = importlib.import_module("bot.core.context")
+    finally:
+        sys.path.remove(str(root))
+        for name in [name for name in sys.modules if name.split(".")[0] == "bot"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return classifier, context
+
+
+def _paired(root: Path, classifier: Classifier, batch: list[str], seed: int) -> None:
+    """Time this checkout and the one at ``root`` in turns; print both and the ratio."""
+    other_classifier, other_context = _other_checkout(root)
+    theirs = other_classifier.load_classifier()
+    messages = conversation(batch, seed)
+    other_messages = [
+        other_context.ContextMessage(
+            **{
+                field.name: getattr(message, field.name)
+                for field in dataclasses.fields(message)
+                if field.name != "attachment"
+            },
+            attachment=None
+            if message.attachment is None
+            else other_context.Attachment(message.attachment.value),
+        )
+        for message in messages
+    ]
+    sides = (
+        ("this checkout", classifier, Conversation, messages),
+        (str(root), theirs, other_context.Conversation, other_messages),
+    )
+    warm = distinct_batch(batch, 500, seed + 2)
+    readers = []
+    for _name, each, reader, _messages in sides:
+        each.classify_many(warm)
+        readers.append(reader(each))
+    paths = ("classify", "classify_many", "Conversation.decide_many")
+    seconds = {(side, path): 0.0 for side in range(2) for path in paths}
+    for turn, first in enumerate(range(0, len(batch), _SLICE)):
+        texts = batch[first : first + _SLICE]
+        for side in (0, 1) if turn % 2 == 0 else (1, 0):
+            _name, each, _reader, side_messages = sides[side]
+            runs: tuple[Callable[[], object], ...] = (
+                lambda each=each, texts=texts: [each.classify(text) for text in texts],
+                lambda each=each, texts=texts: each.classify_many(texts),
+                lambda side=side, side_messages=side_messages, first=first: list(
+                    readers[side].decide_many(side_messages[first : first + _SLICE])
+                ),
+            )
+            for path, run in zip(paths, runs, strict=True):
+                seconds[side, path] += _timed(run)[1]
+    count = len(batch)
+    print(f"paired, in turns of {_SLICE} messages: this checkout against {root}")
+    for path in paths:
+        ours, other = seconds[0, path], seconds[1, path]
+        print(
+            f"  {path}: {ours / count * 1e6:,.1f} µs a message against "
+            f"{other / count * 1e6:,.1f} µs ({count / ours:,.0f} against {count / other:,.0f} "
+            f"msgs/s), time ratio {ours / other:.3f}"
+        )
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
@@ -189,6 +273,13 @@ def _arguments() -> argparse.Namespace:
         default=_CORPUS,
         help="JSON lines with a 'text' field (default: the shared dev corpus next to the "
         "checkout; the classifier's own test cases when it is absent)",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. a git archive of an older commit) to time in turns with "
+        "this one",
     )
     parser.add_argument(
         "--check",
@@ -296,6 +387,8 @@ def main() -> None:
             else f"DECISIONS DIFFER on {context_differing:,} of {checked:,}"
         )
     )
+    if args.against is not None:
+        _paired(args.against, classifier, batch, args.seed)
     print(_load() + " (after the runs)")
 
 
