@@ -387,10 +387,14 @@ class Engine:
                 return cached
         result = self._classify(text, self._learned)[0]
         if short:
-            if len(self._short_cache) >= _SHORT_CACHE_SIZE:
-                self._short_cache.clear()
-            self._short_cache[text] = result
+            self._remember(text, result)
         return result
+
+    def _remember(self, text: str, result: Classification) -> None:
+        """Keep the result of a very short text (see ``_SHORT_TEXT``)."""
+        if len(self._short_cache) >= _SHORT_CACHE_SIZE:
+            self._short_cache.clear()
+        self._short_cache[text] = result
 
     def rule_signals(self, text: str) -> tuple[Classification, frozenset[str]]:
         """The rules' own result for ``text`` (no learned step) and the signals they saw.
@@ -424,7 +428,16 @@ class Engine:
                 else [None] * len(chunk)
             )
             for text, norm, gram_totals in zip(chunk, norms, grams, strict=True):
-                result = self._classify(text, learned, norm, gram_totals)[0]
+                # an export repeats its short replies (收到, 1, 好的) as often as the live bot sees
+                # them: the same cache as classify
+                short = len(text) <= _SHORT_TEXT
+                cached = self._short_cache.get(text) if short else None
+                if cached is not None:
+                    result = cached
+                else:
+                    result = self._classify(text, learned, norm, gram_totals)[0]
+                    if short:
+                        self._remember(text, result)
                 folded = norm if len(text) <= MAX_ANALYSED_CHARS else self.normalise(text)
                 results.append((result, folded))
         return results
