@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.ext import filters
 
 from bot.core.context import Attachment
@@ -15,22 +16,41 @@ from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
+_GROUP_CHATS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 # ``/flag`` is not counted: its "seen" entry would keep the sender's pseudonym next to the moment
 # a member set out to flag.
-_FLAG_COMMAND = filters.Regex(r"^/flag(@\w+)?(\s|$)")
+_FLAG_COMMAND = re.compile(r"^/flag(@\w+)?(\s|$)")
 
-# Telegram never puts text or a caption on a service message (a join, a pin, a new title), so
-# those are ordinary at once; only the rest are run through the ~45 checks of StatusUpdate.ALL,
-# which cost about as much as storing the message.
-_ORDINARY = filters.TEXT | filters.CAPTION | ~filters.StatusUpdate.ALL
 
-COUNTED_MESSAGES = (
-    filters.ChatType.GROUPS
-    & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-    & _ORDINARY
-    & ~_FLAG_COMMAND
-)
-"""Every ordinary group message and edit (no service messages such as joins)."""
+class _CountedMessages(filters.UpdateFilter):
+    """Ordinary group messages and edits, in one check rather than a tree of PTB filters (each
+    node of ``GROUPS & (MESSAGE | EDITED_MESSAGE) & ...`` looks the message up again, about as
+    costly as the rest of the dispatch)."""
+
+    __slots__ = ()
+
+    def filter(self, update: Update) -> bool:
+        message = update.message or update.edited_message
+        if message is None or message.chat.type not in _GROUP_CHATS:
+            return False
+        text = message.text
+        # Telegram never puts text or a caption on a service message (a join, a pin, a new
+        # title), so those are ordinary at once; only the rest are run through the ~45 checks
+        # of StatusUpdate.ALL.
+        if not text and not message.caption and filters.StatusUpdate.ALL.check_update(update):
+            return False
+        return not (text and _FLAG_COMMAND.search(text))
+
+
+COUNTED_MESSAGES = _CountedMessages(name="COUNTED_MESSAGES")
+"""Every ordinary group message and edit (no service messages such as joins, no ``/flag``)."""
+
+
+def starts_with_command(message: Message) -> bool:
+    """Whether ``message`` opens with a bot command (the only group messages that a command
+    handler may take after they were counted)."""
+    entities = message.entities
+    return bool(entities) and entities[0].type == "bot_command" and entities[0].offset == 0
 
 
 def incoming(message: Message) -> IncomingMessage:
@@ -45,20 +65,21 @@ def incoming(message: Message) -> IncomingMessage:
         sender = f"user{message.from_user.id}"
     else:
         sender = None
-    command = bool(message.entities) and message.entities[0].type == "bot_command"
     return IncomingMessage(
         group_id=message.chat.id,
         message_id=message.message_id,
         sent_at=message.date,
         text=text,
         sender_id=sender,
-        is_command=command and message.entities[0].offset == 0,
+        is_command=starts_with_command(message),
         edited_at=message.edit_date,
     )
 
 
 def attachment(message: Message) -> Attachment | None:
     """The kind of what ``message`` carries besides text (context reads only the kind)."""
+    if message.text is not None:  # a text message carries nothing else (media have captions)
+        return None
     if message.photo:
         return Attachment.PHOTO
     if message.video or message.video_note or message.animation:

@@ -5,6 +5,9 @@ here; the first handler of a group whose filters match handles the update.
 
 * group -2: noting newcomers to a group (they may flag only from the week after they joined);
 * group -1: counting every group message, before any command (so commands are counted too);
+  a counted message that does not open with a command ends there: no handler of group 0 takes
+  a group message but a command, and trying them all cost each message about as much as
+  storing its context (``tests/handlers/test_registry.py`` keeps this true);
 * group 0: commands, buttons and membership changes;
 """
 
@@ -16,6 +19,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -46,6 +50,15 @@ _GROUPS = filters.ChatType.GROUPS
 _PRIVATE = filters.ChatType.PRIVATE
 
 
+async def count_group_message(update: Update, context: BotContext) -> None:
+    """Count the message (``handlers.group_messages``); unless it opens with a command, stop
+    there, since no later handler takes it."""
+    await group_messages.on_group_message(update, context)
+    message = update.effective_message
+    if message is not None and not group_messages.starts_with_command(message):
+        raise ApplicationHandlerStop
+
+
 @dataclass(frozen=True)
 class Registration:
     """One handler and the group it runs in."""
@@ -58,7 +71,7 @@ def registrations() -> tuple[Registration, ...]:
     """The bot's handlers in the order they are added."""
     return (
         Registration(
-            MessageHandler(group_messages.COUNTED_MESSAGES, group_messages.on_group_message),
+            MessageHandler(group_messages.COUNTED_MESSAGES, count_group_message),
             COUNT_GROUP,
         ),
         # membership

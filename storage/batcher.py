@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import hiredis
+from redis._parsers.hiredis import NOT_ENOUGH_DATA, _AsyncHiredisParser
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
@@ -158,12 +159,7 @@ async def _packed(client: Redis, commands: Sequence[Command]) -> list[Any]:
     try:
         # hiredis packs the words in C, several times faster than redis-py's per-word encoder
         await connection.send_packed_command(b"".join(map(_pack, commands)))
-        replies: list[Any] = []
-        for _ in commands:
-            try:
-                replies.append(await connection.read_response())
-            except ResponseError as refused:
-                replies.append(refused)
+        replies = await _read_replies(connection, len(commands))
     except BaseException:
         # Replies may still be on the socket: drop the connection rather than hand them to
         # the next caller that borrows it.
@@ -172,6 +168,47 @@ async def _packed(client: Redis, commands: Sequence[Command]) -> list[Any]:
     finally:
         await pool.release(connection)
     return replies
+
+
+async def _read_replies(connection: Any, count: int) -> list[Any]:
+    """``count`` replies from ``connection``, a refusal (``ResponseError``) in place of the reply
+    it stands for.
+
+    ``read_response`` waits for data when none is parsed yet; the replies already in the
+    buffer behind it (usually the rest of the batch) are taken straight from the hiredis
+    reader, without ``read_response``'s machinery around each one (three coroutines, its error
+    text, the exception a refusal is raised as), which cost more than reading them.
+    """
+    replies: list[Any] = []
+    parser = _hiredis_parser(connection)
+    reader = parser._reader if parser is not None else None
+    push = getattr(parser, "_hiredis_PushNotificationType", None)
+    while len(replies) < count:
+        try:
+            replies.append(await connection.read_response())
+        except ResponseError as refused:
+            replies.append(refused)
+        while reader is not None and len(replies) < count:
+            reply = reader.gets()
+            if reply is NOT_ENOUGH_DATA:
+                break
+            if push is not None and isinstance(reply, push):
+                # RESP3 push data (none is asked for on these connections): as read_response
+                await parser.handle_push_response(reply)
+                continue
+            if isinstance(reply, Exception) and not isinstance(reply, ResponseError):
+                raise reply  # as read_response does: a lost or loading server
+            replies.append(reply)
+    return replies
+
+
+def _hiredis_parser(connection: Any) -> _AsyncHiredisParser | None:
+    """redis-py's hiredis parser of ``connection``, or None when it has another (then every
+    reply goes through ``read_response``)."""
+    parser = getattr(connection, "_parser", None)
+    if not isinstance(parser, _AsyncHiredisParser):
+        return None
+    return parser if isinstance(getattr(parser, "_reader", None), hiredis.Reader) else None
 
 
 def _pack(command: Command) -> bytes:

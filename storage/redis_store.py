@@ -33,7 +33,7 @@ from storage.codec import (
     decode_week,
     evidence_record,
 )
-from storage.conversations import DecodedStates, encode_state
+from storage.conversations import DecodedStates
 from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
@@ -337,7 +337,7 @@ class RedisStore:
     ) -> None:
         """Replace a group's conversation state; see ``Store.save_conversation``."""
         key = keys.conversation(group_id)
-        stored = encode_state(state)
+        stored = self._states.encode(group_id, state)  # only its new entries are encoded
         try:
             await self._coalescer.call(("SET", key, stored, "EX", max(1, ttl_seconds)))
         except StoreError:

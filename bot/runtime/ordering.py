@@ -9,8 +9,7 @@ they arrived while other chats go ahead, so concurrency costs no ordering within
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Hashable
 
 from telegram import Update
 
@@ -27,38 +26,63 @@ class ChatOrder:
         """How many keys have a turn running or waiting (for metrics and tests)."""
         return len(self._last)
 
-    @asynccontextmanager
-    async def turn(self, key: Hashable | None) -> AsyncIterator[None]:
+    def turn(self, key: Hashable | None) -> _Turn:
         """Wait until every earlier holder of ``key`` is done, then hold it for the block.
 
-        The place in line is taken at the call, before any waiting, so the order is the order
-        of the calls. ``None`` (an update with no chat) waits for nobody. A holder that is
-        cancelled or fails still hands its turn on.
+        The place in line is taken on entering the block, before any waiting, so the order is
+        the order of entry. ``None`` (an update with no chat) waits for nobody. A holder that
+        is cancelled or fails still hands its turn on.
         """
-        if key is None:
-            yield
+        return _Turn(self._last, key)
+
+
+class _Turn:
+    """One holder's turn (a plain class, not a generator-based context manager: it is entered
+    once per update, and the generator machinery cost more than the turn itself)."""
+
+    __slots__ = ("_before", "_key", "_last", "_mine")
+
+    def __init__(self, last: dict[Hashable, asyncio.Future[None]], key: Hashable | None) -> None:
+        self._last = last
+        self._key = key
+        self._mine: asyncio.Future[None] | None = None
+        self._before: asyncio.Future[None] | None = None
+
+    async def __aenter__(self) -> None:
+        if self._key is None:
             return
-        loop = asyncio.get_running_loop()
-        mine: asyncio.Future[None] = loop.create_future()
-        before = self._last.get(key)
-        self._last[key] = mine
-
-        def hand_on(_: object = None) -> None:
-            mine.set_result(None)
-            if self._last.get(key) is mine:
-                del self._last[key]
-
+        self._mine = asyncio.get_running_loop().create_future()
+        before = self._before = self._last.get(self._key)
+        self._last[self._key] = self._mine
+        if before is None:
+            return
         try:
-            if before is not None:
-                # shield: a cancelled waiter must not cancel the turn it waits for
-                await asyncio.shield(before)
-            yield
-        finally:
-            if before is not None and not before.done():
-                # cancelled while waiting: whoever is behind still waits for ``before``
-                before.add_done_callback(hand_on)
-            else:
-                hand_on()
+            # shield: a cancelled waiter must not cancel the turn it waits for
+            await asyncio.shield(before)
+        except BaseException:
+            self._end()
+            raise
+
+    async def __aexit__(self, *_: object) -> None:
+        self._end()
+
+    def _end(self) -> None:
+        if self._mine is None:
+            return
+        before = self._before
+        if before is not None and not before.done():
+            # cancelled while waiting: whoever is behind still waits for ``before``
+            before.add_done_callback(self._hand_on)
+        else:
+            self._hand_on()
+
+    def _hand_on(self, _: object = None) -> None:
+        mine = self._mine
+        if mine is None or mine.done():
+            return
+        mine.set_result(None)
+        if self._last.get(self._key) is mine:
+            del self._last[self._key]
 
 
 def in_chat_order(

@@ -19,6 +19,7 @@ UPDATE_PATH = "/telegram"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 MAX_UPDATE_BYTES = 1 << 20
+_OK = json.dumps({"ok": True}).encode()
 
 HealthCheck = Callable[[], Awaitable[bool]]
 Deliver = Callable[[Update], Awaitable[object]]
@@ -71,7 +72,8 @@ def webhook_app(
             # 200 all the same: any other answer makes Telegram redeliver it forever.
             return web.json_response({"ok": True, "ignored": True})
         await hand_over(update)
-        return web.json_response({"ok": True})
+        # the same few bytes every time: not encoded afresh per update
+        return web.Response(body=_OK, content_type="application/json")
 
     app = ops_app(healthy, None)
     app.router.add_post(UPDATE_PATH, receive)

@@ -80,6 +80,26 @@ async def test_a_refused_command_fails_its_own_caller_only(redis_client: RedisCl
     assert outcomes[2] == 2
 
 
+async def test_replies_spread_over_many_reads_each_reach_their_own_caller(
+    redis_client: RedisClient,
+) -> None:
+    # Replies of 20 KB: one batch's replies arrive over many socket reads, and those already
+    # in the buffer are taken straight from the parser; refusals keep their places.
+    coalescer = Coalescer(redis_client)
+    keys = [f"{{fingertip-test}}:big{n}" for n in range(40)]
+    await asyncio.gather(*(coalescer.call(("SET", key, key.encode() * 1000)) for key in keys))
+    commands = [("GET", key) if n % 3 else ("HGET", key, "f") for n, key in enumerate(keys)]
+    outcomes = await asyncio.gather(
+        *(coalescer.call(command) for command in commands), return_exceptions=True
+    )
+    for n, (key, outcome) in enumerate(zip(keys, outcomes, strict=True)):
+        if n % 3:
+            assert outcome == key.encode() * 1000
+        else:
+            assert isinstance(outcome, StoreError)
+    await redis_client.delete(*keys)
+
+
 async def test_a_failed_batch_fails_every_caller_in_it() -> None:
     broken = Redis.from_url("redis://127.0.0.1:1/0")
     coalescer = Coalescer(broken)

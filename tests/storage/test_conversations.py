@@ -1,0 +1,137 @@
+"""The stored conversation state: compact, encoded one new entry at a time, text-free, and
+still read when an older worker wrote it in the previous form."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.context import (
+    ContextMessage,
+    ConversationState,
+    Demand,
+    InContext,
+    Seen,
+    SenderHistory,
+    advance,
+    state_to_dict,
+)
+from bot.core.labels import Label
+from storage import keys
+from storage.cluster import RedisClient
+from storage.conversations import DecodedStates, decode_state, encode_state
+from storage.redis_store import RedisStore
+
+GROUP = -1002
+AT = datetime(2025, 9, 22, 9, tzinfo=UTC)
+
+FULL = ConversationState(
+    demands=(
+        Demand(7, frozenset({Label.TASK_PUSH, Label.PROOF_DEMAND}), "k1", AT, "a1b2c3"),
+        Demand(8, frozenset({Label.TASK_PUSH}), None, AT, exempt=True, apps=("政务App", 'a"b')),
+    ),
+    seen=(Seen(9, "k2", AT + timedelta(seconds=1.5), answers=7), Seen(10, None, AT)),
+    senders=(("k1", SenderHistory(asks=2)), ("k2", SenderHistory(1, 3))),
+    handled=(7, 8, 9, 10),
+)
+
+
+def _step(
+    number: int, sender: int, demand: bool, answers: bool
+) -> tuple[ContextMessage, InContext]:
+    message = ContextMessage(
+        message_id=number,
+        text="请各组周五前交走访表" if demand else "好的",
+        sent_at=AT + timedelta(minutes=number),
+        sender_key=f"k{sender}",
+    )
+    decided = InContext(
+        labels=frozenset({Label.TASK_PUSH}) if demand else frozenset(),
+        exempt=False,
+        hits=(),
+        role="member",
+        answers=number - 1 if answers and not demand else None,
+        report_subject="走访表" if demand else None,
+    )
+    return message, decided
+
+
+def test_the_stored_form_round_trips_and_holds_no_text() -> None:
+    stored = encode_state(FULL)
+    assert decode_state(stored) == FULL
+    assert stored.isascii()  # app names escaped, never raw text
+    state = ConversationState()
+    for number in range(1, 6):
+        message, decided = _step(number, number % 2, number == 1, True)
+        state = advance(state, message, decided, ("走访App",))
+    stored = encode_state(state)
+    assert "走访".encode() not in stored and b"\\u8d70\\u8bbf\\u8868" not in stored
+    assert decode_state(stored) == state
+
+
+def test_a_state_written_in_the_previous_form_is_still_read() -> None:
+    previous = json.dumps(state_to_dict(FULL), separators=(",", ":")).encode()
+    assert decode_state(previous) == FULL
+    states = DecodedStates()
+    assert states.read(GROUP, previous) == FULL
+    # the next write is in the new form, and only the new form is written from then on
+    following = advance(FULL, *_step(11, 3, False, False))
+    stored = states.encode(GROUP, following)
+    assert stored == encode_state(following) and stored.startswith(b"[2,")
+
+
+def test_damaged_states_of_the_new_form_decode_to_an_empty_state() -> None:
+    for damaged in (
+        b"[2,[],[],[]]",
+        b'[2,[[1,"?",null,0,null,0]],[],[],[]]',  # no such label code
+        b'[2,[],[["x",null,0,null]],[],[]]',  # id not a number
+        b"[2,[],[],[[1,2,3]],[]]",  # key not a string
+        b'[2,[],[],[],["1"]]',
+        b"[3,[],[],[],[]]",
+    ):
+        assert decode_state(damaged) == ConversationState(), damaged
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.booleans(), st.booleans(), st.integers(0, 3)),
+        min_size=1,
+        max_size=120,
+    )
+)
+def test_each_step_encodes_only_its_new_entries_into_the_same_bytes(
+    steps: list[tuple[int, bool, bool, int]],
+) -> None:
+    states = DecodedStates()
+    state = ConversationState()
+    for number, (sender, demand, answers, redeliver) in enumerate(steps, start=1):
+        # now and then a redelivery of an earlier message: the state stays as it was
+        message, decided = _step(max(1, number - redeliver), sender, demand, answers)
+        before = states.encoded_entries
+        following = advance(state, message, decided)
+        stored = states.encode(GROUP, following)
+        assert stored == encode_state(following)
+        assert decode_state(stored) == following
+        states.written(GROUP, stored, following)
+        # new entries only: the step's demand or seen entry, its sender, its id
+        assert states.encoded_entries - before <= 3
+        state = following
+
+
+async def test_a_store_writes_the_new_form_and_reads_both(redis_client: RedisClient) -> None:
+    store, other = RedisStore(redis_client), RedisStore(redis_client)
+    key = keys.conversation(GROUP)
+    await redis_client.set(key, json.dumps(state_to_dict(FULL)), ex=60)
+    try:
+        assert await store.conversation(GROUP) == FULL
+        following = advance(FULL, *_step(11, 3, False, False))
+        await store.save_conversation(GROUP, following, ttl_seconds=60)
+        assert (await redis_client.get(key) or b"").startswith(b"[2,")
+        assert 0 < await redis_client.ttl(key) <= 60
+        assert await other.conversation(GROUP) == following
+    finally:
+        await store.erase_group(GROUP)
