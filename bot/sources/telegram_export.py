@@ -58,6 +58,7 @@ _MEDIA_KEYS = (
     ("game_title", "game"),
     ("invoice_information", "invoice"),
 )
+_MEDIA_KEY_SET = frozenset(key for key, _ in _MEDIA_KEYS)
 _MAX_NAMES_SHOWN = 10
 
 MAX_DEPTH = 32
@@ -748,9 +749,10 @@ def _text_of(raw: dict[str, Any]) -> str:
     return "".join(parts)[:MAX_TEXT_CHARS]
 
 
-def _when(raw: dict[str, Any], key: str, tz: ZoneInfo) -> datetime | None:
-    """``key``_unixtime as UTC when readable, else the local ``key`` string in ``tz``."""
-    unix = raw.get(f"{key}_unixtime")
+def _when(raw: dict[str, Any], key: str, unix_key: str, tz: ZoneInfo) -> datetime | None:
+    """``unix_key`` (``key``_unixtime) as UTC when readable, else the local ``key`` string in
+    ``tz``."""
+    unix = raw.get(unix_key)
     if isinstance(unix, str) and unix.strip().isdigit():
         unix = int(unix)
     if isinstance(unix, int) and not isinstance(unix, bool):
@@ -787,6 +789,8 @@ def _media_of(raw: dict[str, Any]) -> str | None:
     media_type = _str_or_none(raw.get("media_type"))
     if media_type is not None:
         return media_type
+    if _MEDIA_KEY_SET.isdisjoint(raw):  # most messages: no media (one C-level check)
+        return None
     return next((media for key, media in _MEDIA_KEYS if key in raw), None)
 
 
@@ -815,12 +819,12 @@ def _to_message(raw: Any, tz: ZoneInfo, maybe_refused: bool = True) -> ExportedM
         return NOT_A_MESSAGE
     if maybe_refused and _holds_refused(raw):
         return OVERSIZED
-    sent_at = _when(raw, "date", tz)
+    sent_at = _when(raw, "date", "date_unixtime", tz)
     if sent_at is None:
         return NO_DATE
     if not EARLIEST <= sent_at < LATEST:
         return DATE_OUT_OF_RANGE
-    edited_at = _when(raw, "edited", tz)
+    edited_at = _when(raw, "edited", "edited_unixtime", tz)
     if edited_at is not None and not EARLIEST <= edited_at < LATEST:
         edited_at = None
     service = kind == "service"
