@@ -111,8 +111,8 @@ class RedisStore:
         return IngestResult(int(reply))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
-        """Count many messages, one Lua call per run of one group-week's messages and one
-        pipelined round trip for them all; see ``Store.ingest_many``.
+        """Count many messages, one Lua call per run of one group-week's messages (see
+        ``_runs``) and one pipelined round trip for them all; see ``Store.ingest_many``.
 
         The batch script counts each message with the same code as ``ingest`` (in order, so a
         duplicate id later in the run sees the earlier one), and a Lua call is atomic: a run is
@@ -123,10 +123,15 @@ class RedisStore:
         try:
             for group_id in {o.group_id for o in observations} - self._known_groups:
                 await self.add_group(group_id)
-            replies = await self._ingest_pipeline(_runs(observations))
+            runs = _runs(observations)
+            replies = await self._ingest_pipeline([run for _, run in runs])
         except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
-        return [IngestResult(int(reply)) for run in replies for reply in run]
+        results = [IngestResult.DUPLICATE] * len(observations)
+        for (positions, _), run_replies in zip(runs, replies, strict=True):
+            for position, reply in zip(positions, run_replies, strict=True):
+                results[position] = IngestResult(int(reply))
+        return results
 
     async def _ingest_pipeline(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
         if not self._script_loaded:
@@ -686,19 +691,24 @@ class RedisStore:
             callback()
 
 
-def _runs(observations: Sequence[Observation]) -> list[Sequence[Observation]]:
-    """``observations`` cut, in order, into runs of one group-week of at most ``RUN`` each."""
-    runs: list[Sequence[Observation]] = []
-    start = 0
-    for index in range(1, len(observations) + 1):
-        if (
-            index == len(observations)
-            or index - start >= RUN
-            or observations[index].group_id != observations[start].group_id
-            or observations[index].week != observations[start].week
-        ):
-            runs.append(observations[start:index])
-            start = index
+def _runs(observations: Sequence[Observation]) -> list[tuple[list[int], list[Observation]]]:
+    """``observations`` cut into runs of one group-week (at most ``RUN`` each), with the
+    position of each member in ``observations``.
+
+    A group's messages keep their order, and a run only joins messages that follow each other
+    within their group. Groups may be taken apart: no key belongs to two groups (each carries
+    its group's hash tag), so messages of different groups count the same in any order, and
+    messages that arrive interleaved (many groups at once) still share a call per group-week.
+    """
+    runs: list[tuple[list[int], list[Observation]]] = []
+    open_runs: dict[int, tuple[list[int], list[Observation]]] = {}
+    for index, observation in enumerate(observations):
+        run = open_runs.get(observation.group_id)
+        if run is None or run[1][-1].week != observation.week or len(run[1]) >= RUN:
+            run = open_runs[observation.group_id] = ([], [])
+            runs.append(run)
+        run[0].append(index)
+        run[1].append(observation)
     return runs
 
 

@@ -99,6 +99,22 @@ async def test_batched_ingest_writes_what_one_call_per_message_writes(
         assert await store.week(BATCHED, week) == await store.week(ONE_BY_ONE, week)
 
 
+async def test_interleaved_groups_count_as_one_call_per_message(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # Many groups at once (a webhook's batch): each group's messages keep their order, and
+    # every group ends up as if its messages had come one call at a time.
+    story = _story()
+    singles = [await store.ingest(o) for o in _in_group(story, ONE_BY_ONE)]
+    groups = (-2003, -2004, -2005)
+    mixed = [replace(o, group_id=group) for o in story for group in groups]
+    results = await store.ingest_many(mixed)
+    assert results == [result for result in singles for _ in groups]
+    one_by_one = await _group_keys(redis_client, ONE_BY_ONE)
+    for group in groups:
+        assert await _group_keys(redis_client, group) == one_by_one
+
+
 async def test_a_run_longer_than_one_call_counts_each_message_once(store: RedisStore) -> None:
     many = [observation(n, labels={Label.TASK_PUSH}) for n in range(1, RUN * 2 + 10)]
     results = await store.ingest_many([*many, many[0], many[RUN]])
