@@ -41,11 +41,19 @@ _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
 BULK_GROUPS = 1000
 """Groups per pipelined round trip in bulk reads (roll-ups)."""
+RUN = 500
+"""Messages of one group-week counted by one Lua call at most (Redis runs nothing else while a
+script runs: a run of 500 takes a few milliseconds)."""
 _LABELS_BY_NAME = {label.value: label for label in Label}
 
 
 def _load_script(name: str) -> str:
     return resources.files("storage").joinpath("lua", name).read_text(encoding="utf-8")
+
+
+def _ingest_script(name: str) -> str:
+    """An ingest script with the counting code it shares (``ingest_core.lua``) in front."""
+    return _load_script("ingest_core.lua") + "\n" + _load_script(name)
 
 
 class RedisStore:
@@ -54,18 +62,22 @@ class RedisStore:
     def __init__(self, client: RedisClient, retention: Retention | None = None) -> None:
         self._redis = client
         self._retention = retention or default_settings().retention()
-        self._ingest = client.register_script(_load_script("ingest.lua"))
+        ingest = _ingest_script("ingest.lua")
+        self._ingest = client.register_script(ingest)
+        self._ingest_batch = client.register_script(_ingest_script("ingest_batch.lua"))
         self._record_flag = client.register_script(_load_script("record_flag.lua"))
         self._append_only: bool | None = None
         self._rewriter: asyncio.Task[None] | None = None
         self._rewrite_again = False
         self._rollup = client.register_script(_load_script("rollup.lua"))
+        # Batches name their script by digest (no SCRIPT EXISTS round trip first), so it is
+        # loaded up front, and again after a NOSCRIPT.
+        self._script_loaded = False
         # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
-        self._script_loaded = not is_cluster(client)
         self._rollup_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
         # Live updates in flight share round trips (see ``storage.batcher``).
-        self._coalescer = Coalescer(client, [_load_script("ingest.lua")])
+        self._coalescer = Coalescer(client, [ingest])
         self._states = DecodedStates()
         self._leases = DigestLeases(client, self._retention.aggregate_weeks * _WEEK_SECONDS)
         self._on_close: list[Any] = []
@@ -99,49 +111,89 @@ class RedisStore:
         return IngestResult(int(reply))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
-        """Count many messages through one pipeline of Lua calls; see ``Store.ingest_many``."""
+        """Count many messages, one Lua call per run of one group-week's messages (see
+        ``_runs``) and one pipelined round trip for them all; see ``Store.ingest_many``.
+
+        The batch script counts each message with the same code as ``ingest`` (in order, so a
+        duplicate id later in the run sees the earlier one), and a Lua call is atomic: a run is
+        counted whole or not at all, and the results come back only once it is.
+        """
         if not observations:
             return []
         try:
             for group_id in {o.group_id for o in observations} - self._known_groups:
                 await self.add_group(group_id)
-            replies = await self._ingest_pipeline(observations)
+            runs = _runs(observations)
+            replies = await self._ingest_pipeline([run for _, run in runs])
         except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
-        return [IngestResult(int(reply)) for reply in replies]
+        results = [IngestResult.DUPLICATE] * len(observations)
+        for (positions, _), run_replies in zip(runs, replies, strict=True):
+            for position, reply in zip(positions, run_replies, strict=True):
+                results[position] = IngestResult(int(reply))
+        return results
 
-    async def _ingest_pipeline(self, observations: Sequence[Observation]) -> list[Any]:
+    async def _ingest_pipeline(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
         if not self._script_loaded:
-            await self._redis.script_load(self._ingest.script)
+            await self._redis.script_load(self._ingest_batch.script)
             self._script_loaded = True
         try:
-            return await self._run_ingest_batch(observations)
+            return await self._run_ingest_batch(runs)
         except NoScriptError:
             # A node restarted or failed over and lost its script cache. A cluster pipeline
             # only runs once every node has taken its part, and a node without the script
             # counted nothing of it; the others see repeats and change nothing.
-            await self._redis.script_load(self._ingest.script)
-            return await self._run_ingest_batch(observations)
+            await self._redis.script_load(self._ingest_batch.script)
+            return await self._run_ingest_batch(runs)
 
-    async def _run_ingest_batch(self, observations: Sequence[Observation]) -> list[Any]:
+    async def _run_ingest_batch(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
         async with self._redis.pipeline(transaction=False) as pipe:
-            for observation in observations:
-                keys_, args = self._ingest_call(observation)
-                # redis-py's stubs omit pipelines from the accepted clients; it takes them.
-                await self._ingest(keys=keys_, args=args, client=pipe)  # type: ignore[arg-type]
+            for run in runs:
+                keys_, args = self._ingest_batch_call(run)
+                pipe.evalsha(self._ingest_batch.sha, len(keys_), *keys_, *args)
             return list(await pipe.execute())
 
-    def _ingest_call(self, o: Observation) -> tuple[list[str], list[str | int]]:
+    def _ingest_batch_call(self, run: Sequence[Observation]) -> tuple[list[str], list[str | int]]:
+        """Keys and arguments of ``ingest_batch.lua`` for a run of one group-week."""
         r = self._retention
-        evidence = evidence_record(o) if r.evidence_per_label else ""
-        codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
-        call_keys = [
+        first = run[0]
+        call_keys = self._ingest_keys(first)
+        args: list[str | int] = [
+            r.repeat_window_days * 86400,
+            r.evidence_per_label,
+            r.aggregate_weeks * _WEEK_SECONDS,
+            r.evidence_weeks * _WEEK_SECONDS,
+            first.week,
+            week_start(first.week).toordinal(),
+        ]
+        for o in run:
+            # Few arguments per message: redis-py encodes each one in Python.
+            evidence = evidence_record(o) if r.evidence_per_label else ""
+            codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
+            tokens = " ".join(counter_tokens(o))
+            at = int(o.sent_at.timestamp())
+            args += [
+                f"{o.message_id}|{at}|{o.version}|{codes}|{o.sender_key or ''}|{tokens}",
+                evidence,
+                (o.report_subject or "") if not o.exempt else "",
+            ]
+        return call_keys, args
+
+    @staticmethod
+    def _ingest_keys(o: Observation) -> list[str]:
+        return [
             keys.week_counters(o.group_id, o.week),
             keys.week_seen(o.group_id, o.week),
             keys.week_evidence(o.group_id, o.week),
             keys.report_subjects(o.group_id),
             keys.weeks_index(o.group_id),
         ]
+
+    def _ingest_call(self, o: Observation) -> tuple[list[str], list[str | int]]:
+        r = self._retention
+        evidence = evidence_record(o) if r.evidence_per_label else ""
+        codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
+        call_keys = self._ingest_keys(o)
         args: list[str | int] = [
             o.message_id,
             " ".join(counter_tokens(o)),
@@ -637,6 +689,27 @@ class RedisStore:
         await self._redis.aclose()
         for callback in self._on_close:
             callback()
+
+
+def _runs(observations: Sequence[Observation]) -> list[tuple[list[int], list[Observation]]]:
+    """``observations`` cut into runs of one group-week (at most ``RUN`` each), with the
+    position of each member in ``observations``.
+
+    A group's messages keep their order, and a run only joins messages that follow each other
+    within their group. Groups may be taken apart: no key belongs to two groups (each carries
+    its group's hash tag), so messages of different groups count the same in any order, and
+    messages that arrive interleaved (many groups at once) still share a call per group-week.
+    """
+    runs: list[tuple[list[int], list[Observation]]] = []
+    open_runs: dict[int, tuple[list[int], list[Observation]]] = {}
+    for index, observation in enumerate(observations):
+        run = open_runs.get(observation.group_id)
+        if run is None or run[1][-1].week != observation.week or len(run[1]) >= RUN:
+            run = open_runs[observation.group_id] = ([], [])
+            runs.append(run)
+        run[0].append(index)
+        run[1].append(observation)
+    return runs
 
 
 def _text(value: Any) -> str:

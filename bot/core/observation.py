@@ -13,7 +13,7 @@ from bot.core.classifier import Classification, Classifier
 from bot.core.context import InContext
 from bot.core.excerpt import make_excerpt
 from bot.core.labels import Label
-from bot.core.worktime import Band, DayKind, WorkingTime, iso_week
+from bot.core.worktime import Band, DayKind, Interval, WorkingTime, iso_week
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,50 @@ _NOT_CLASSIFIED = Classification(
     acknowledgement=False,
     report_subject=None,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """What a local date means for a group: the same for every message of that day."""
+
+    working_time: WorkingTime
+    week: str
+    rest_day: date | None
+    intervals: tuple[Interval, ...]
+
+
+_DAYS: dict[tuple[int, date], _Day] = {}
+_DAYS_KEPT = 4096
+
+
+def _day(working_time: WorkingTime, local_date: date) -> _Day:
+    """The facts of ``local_date`` for ``working_time``, worked out once per day: an audit
+    places a million messages on a few hundred days, and the calendar look-ups were a good part
+    of ``observe``. Keyed by identity (hashing a ``WorkingTime`` costs more than the look-ups);
+    the entry keeps its ``WorkingTime`` alive and is checked against it."""
+    key = (id(working_time), local_date)
+    day = _DAYS.get(key)
+    if day is None or day.working_time is not working_time:
+        if len(_DAYS) >= _DAYS_KEPT:  # bounded, whatever the input spans
+            _DAYS.clear()
+        kind = working_time.day_kind(local_date)
+        day = _DAYS[key] = _Day(
+            working_time=working_time,
+            week=iso_week(local_date),
+            rest_day=local_date if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None,
+            intervals=working_time.intervals_on(local_date),
+        )
+    return day
+
+
+def _band(working_time: WorkingTime, day: _Day, local: datetime) -> Band:
+    """``working_time.band`` of the instant ``local`` on ``day`` (its intervals already known)."""
+    wall = local.time()
+    if any(interval.contains(wall) for interval in day.intervals):
+        return Band.WORK
+    if working_time.quiet.contains(wall):
+        return Band.QUIET
+    return Band.AFTER_HOURS
 
 
 class SenderHasher:
@@ -126,8 +170,7 @@ def observe(
     )
     app_hit = app_label_hit(message.text, result.labels, app_demands)
     labels = result.labels | {app_hit.label} if app_hit is not None else result.labels
-    kind = working_time.day_kind(local.date())
-    rest_day = local.date() if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None
+    day = _day(working_time, local.date())
     excerpt = None
     if result.labels:
         focus = min(hit.start for hit in result.hits) if result.hits else 0
@@ -137,11 +180,11 @@ def observe(
         group_id=message.group_id,
         message_id=message.message_id,
         sent_at=local,
-        week=iso_week(local.date()),
-        band=working_time.band(local),
+        week=day.week,
+        band=_band(working_time, day, local),
         weekday=local.weekday(),
         hour=local.hour,
-        rest_day=rest_day,
+        rest_day=day.rest_day,
         labels=labels,
         exempt=result.exempt,
         acknowledgement=result.acknowledgement,

@@ -23,9 +23,10 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any, Self
@@ -57,6 +58,7 @@ _MEDIA_KEYS = (
     ("game_title", "game"),
     ("invoice_information", "invoice"),
 )
+_MEDIA_KEY_SET = frozenset(key for key, _ in _MEDIA_KEYS)
 _MAX_NAMES_SHOWN = 10
 
 MAX_DEPTH = 32
@@ -162,11 +164,12 @@ def _open(path: Path) -> IO[bytes]:
         ) from None
 
 
-# A quote, or a JSON escape: a surrogate pair, a lone surrogate, or any other escaped character
-# (matched whole, so scanning never starts inside an escape such as an escaped backslash).
+# A quote, a bracket, or a JSON escape: a surrogate pair, a lone surrogate, any other \u escape
+# or escaped character (matched whole, so scanning never starts inside an escape such as an
+# escaped backslash, and a string is never cut inside one).
 _TOKEN = re.compile(
-    r'"|\\(?:u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?'
-    r"|u[dD][c-fC-F][0-9a-fA-F]{2}|.)",
+    r'["\[\]{}]|\\(?:u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?'
+    r"|u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)",
     re.DOTALL,
 )
 _LONGEST_TOKEN = 12
@@ -174,6 +177,12 @@ _ESCAPES = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONG_RUN = re.compile(f'[^"]{{{MAX_STRING_CHARS + 1},}}')
 _HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"{": 1, "[": 1, "}": -1, "]": -1}
+_NUL_ESCAPE = "\\u0000"
+# What the reader hands the parser in place of a container nested too deep (a JSON string).
+_TOO_DEEP_JSON = '"\\u0000fingertip:too-deep"'
 
 
 def _clean_cut(text: str) -> int:
@@ -196,13 +205,18 @@ def _run_start(text: str, backslash: int) -> int:
 
 
 class _ValidUtf8:
-    """A binary file wrapper that hands the JSON parser valid UTF-8 and bounded strings only.
+    """A binary file wrapper that hands the JSON parser valid UTF-8, bounded strings and
+    bounded nesting only.
 
     Invalid bytes become U+FFFD, and so do lone surrogate escapes (``"\\ud800"`` is valid
     JSON that no UTF-8 decoder accepts): the parser would otherwise stop the whole file there.
     A string is passed on up to ``MAX_STRING_CHARS + 1`` characters, so it still reads as too
     long, but the parser never holds more (ijson's C parser takes time quadratic in a string's
-    length: a 6 MB string took 13 s, a 200 MB one hung).
+    length: a 6 MB string took 13 s, a 200 MB one hung). A container opened inside
+    ``MAX_DEPTH`` others is never passed on: the string ``_TOO_DEEP`` stands in its place, so
+    the parser's path (and ijson's dotted prefixes, quadratic in it) stays bounded whatever the
+    file holds. ``refused`` counts what may make a message refused: a container or string cut
+    here, and a NUL escape (a file may spell a stand-in itself).
     """
 
     def __init__(self, raw: IO[bytes]) -> None:
@@ -211,6 +225,10 @@ class _ValidUtf8:
         self._pending = ""
         self._in_string = False
         self._string_length = 0
+        self._depth = 0
+        self._skipping = 0
+        """Open containers of the too-deep one being left out (0: passing everything on)."""
+        self.refused = 0
 
     def read(self, size: int = -1) -> bytes:
         """Some valid UTF-8 of the file, about ``size`` bytes; b"" at its end."""
@@ -223,6 +241,7 @@ class _ValidUtf8:
             cut = len(text) if final else _clean_cut(text)
             head = text[:cut]
             self._pending = text[cut:]
+            self.refused += head.count(_NUL_ESCAPE)
             data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
             if data or final:
                 return data
@@ -230,10 +249,11 @@ class _ValidUtf8:
     def _pass(self, head: str) -> str | None:
         """``head`` unchanged when it needs no rewriting (the usual case, at C speed), else None.
 
-        It needs none when it holds no surrogate escape and no string in it grows too long;
-        each escape counts as one character, as it decodes to one.
+        It needs none when it holds no surrogate escape, no string in it grows too long and no
+        container in it opens too deep; each escape counts as one character, as it decodes to
+        one.
         """
-        if _SURROGATE.search(head):
+        if self._skipping or _SURROGATE.search(head):
             return None
         flat = _ESCAPES.sub("e", head)
         first = flat.find('"')
@@ -242,18 +262,33 @@ class _ValidUtf8:
             flat
         ):
             return None
-        quotes = flat.count('"')
+        parts = flat.split('"')
+        depth = self._passed_depth(parts[1 if self._in_string else 0 :: 2])
+        if depth is None:
+            return None
+        self._depth = depth
+        quotes = len(parts) - 1
         if quotes == 0:
             if self._in_string:
                 self._string_length += len(flat)
             return head
         if quotes % 2:
             self._in_string = not self._in_string
-        self._string_length = len(flat) - flat.rfind('"') - 1 if self._in_string else 0
+        self._string_length = len(parts[-1]) if self._in_string else 0
         return head
 
+    def _passed_depth(self, outside: list[str]) -> int | None:
+        """The nesting depth after the brackets of ``outside`` (the text outside strings), or
+        None when a container among them opens too deep."""
+        brackets = _NOT_BRACKETS.sub("", "".join(outside))
+        if not brackets:
+            return self._depth
+        depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=self._depth))
+        return None if max(depths) > MAX_DEPTH else depths[-1]
+
     def _rewrite(self, head: str) -> str:
-        """``head`` with lone surrogates replaced and strings cut, token by token."""
+        """``head`` with lone surrogates replaced, strings cut and deep containers left out,
+        token by token."""
         out: list[str] = []
         position = 0
         for match in _TOKEN.finditer(head):
@@ -264,7 +299,9 @@ class _ValidUtf8:
         return "".join(out)
 
     def _plain(self, text: str, start: int, end: int, out: list[str]) -> None:
-        if start >= end:
+        if start >= end or self._skipping:
+            if self._in_string:
+                self._string_length += end - start
             return
         if not self._in_string:
             out.append(text[start:end])
@@ -272,22 +309,47 @@ class _ValidUtf8:
         room = MAX_STRING_CHARS + 1 - self._string_length
         if room > 0:
             out.append(text[start : start + min(room, end - start)])
-        self._string_length += end - start
+        self._grow(end - start)
+
+    def _grow(self, characters: int) -> None:
+        """The string being read grows; count it once as refused when it first is too long."""
+        before = self._string_length
+        self._string_length += characters
+        self.refused += before <= MAX_STRING_CHARS < self._string_length
 
     def _token(self, token: str, out: list[str]) -> None:
         if token == '"':
             self._in_string = not self._in_string
             self._string_length = 0
-            out.append(token)
+            if not self._skipping:
+                out.append(token)
             return
-        if len(token) == 6 and token[2] in "dD":  # a surrogate without its other half
+        if not self._in_string and token in _DEPTH_STEP:
+            self._bracket(token, out)
+            return
+        if self._skipping:
+            return
+        if _LONE_SURROGATE.fullmatch(token):  # a surrogate without its other half
             token = "\\ufffd"
         if self._in_string:
             if self._string_length <= MAX_STRING_CHARS:
                 out.append(token)
-            self._string_length += 1
+            self._grow(1)
         else:
             out.append(token)
+
+    def _bracket(self, bracket: str, out: list[str]) -> None:
+        step = _DEPTH_STEP[bracket]
+        if self._skipping:
+            self._skipping += step
+            return
+        if step > 0 and self._depth >= MAX_DEPTH:
+            self._skipping = 1
+            self.refused += 1
+            out.append(_TOO_DEEP_JSON)
+            return
+        self._depth += step
+        out.append(bracket)
 
 
 def _bounded_events(
@@ -297,29 +359,17 @@ def _bounded_events(
 
     ``ijson.parse`` builds each event's dotted prefix from the whole path, which costs memory
     quadratic in the nesting depth (a 20,000-deep file took a gigabyte). Here the path never
-    grows past ``MAX_DEPTH``: a deeper container is skipped unbuilt and stands as ``_TOO_DEEP``;
-    an overlong string stands as ``_TOO_LONG``; an overlong key can match nothing we read.
-    ``refused[0]``, when given, counts the string values that stand for something refused
-    (or spell such a stand-in), so a reader can skip looking for them in a message that
-    added none.
+    grows past ``MAX_DEPTH``: ``_ValidUtf8`` hands the parser no deeper container (``_TOO_DEEP``
+    stands in its place); an overlong string stands as ``_TOO_LONG``; an overlong key can match
+    nothing we read. ``refused[0]``, when given, counts the string values that stand for
+    something refused (or spell such a stand-in), so a reader can skip looking for them in a
+    message that added none.
     """
     counter = refused if refused is not None else [0]
     path: list[str] = []
     prefixes = [""]  # prefixes[i]: the dotted prefix of the first i path components
-    skipping = 0
     for event, value in ijson.basic_parse(_ValidUtf8(stream), use_float=True):
-        if skipping:
-            if event in ("start_map", "start_array"):
-                skipping += 1
-            elif event in ("end_map", "end_array"):
-                skipping -= 1
-            continue
         if event in ("start_map", "start_array"):
-            if len(path) >= MAX_DEPTH:
-                skipping = 1
-                counter[0] += 1
-                yield prefixes[-1], "string", _TOO_DEEP
-                continue
             yield prefixes[-1], event, None
             _enter(path, prefixes, "" if event == "start_map" else "item")
         elif event in ("end_map", "end_array"):
@@ -594,18 +644,9 @@ class MessageStream(Iterator[ExportedMessage]):
 
     def _generate(self) -> Generator[ExportedMessage, None, None]:
         with _open(self.path) as stream:
-            # A single-chat export can go straight to ijson's C builder; a full-account export
-            # first needs its events narrowed down to the chosen chat.
-            refused = [0]
-            checked = 0
-            events = _bounded_events(stream, refused)
-            source = events if self._location.section is None else self._chat_events(events)
             try:
-                for raw in ijson.items(source, self._location.messages_prefix):
-                    # ijson hands a message out once its last event is read: a message can
-                    # hold a refused value only if the count moved since the previous one.
-                    message = _to_message(raw, self._tz, refused[0] != checked)
-                    checked = refused[0]
+                for raw, maybe_refused in self._raw_messages(stream):
+                    message = _to_message(raw, self._tz, maybe_refused())
                     if isinstance(message, str):
                         self.problems[message] += 1
                         continue
@@ -625,6 +666,32 @@ class MessageStream(Iterator[ExportedMessage]):
                     f"{self.path} could not be read after {_messages(self.read)} "
                     f"({error.strerror}); check the disk and try again"
                 ) from None
+
+    def _raw_messages(self, stream: IO[bytes]) -> Iterator[tuple[Any, Callable[[], bool]]]:
+        """Each message entry as built by ijson, with whether it may hold a refused value."""
+        if self._location.section is None:
+            # A single-chat export goes to ijson's C parser and builder whole: the bounded
+            # stream keeps depth and strings in bounds, so no event needs looking at here.
+            # The C parser reads ahead of the messages it hands out, so what it counted
+            # cannot be told apart by message: once anything was, every message is walked.
+            bounded = _ValidUtf8(stream)
+            for raw in ijson.items(bounded, self._location.messages_prefix, use_float=True):
+                yield raw, lambda: bounded.refused > 0
+            return
+        # A full-account export first needs its events narrowed down to the chosen chat.
+        refused = [0]
+        checked = 0
+
+        def moved() -> bool:
+            # ijson hands a message out once its last event is read: a message can hold a
+            # refused value only if the count moved since the previous one.
+            nonlocal checked
+            changed, checked = refused[0] != checked, refused[0]
+            return changed
+
+        events = self._chat_events(_bounded_events(stream, refused))
+        for raw in ijson.items(events, self._location.messages_prefix):
+            yield raw, moved
 
     def _chat_events(
         self, events: Iterable[tuple[str, str, Any]]
@@ -654,9 +721,10 @@ def _clean(text: str) -> str:
 
 
 def _holds_refused(value: Any) -> bool:
-    """Whether the bounded reader refused part of ``value`` (bounded depth: safe recursion)."""
+    """Whether the bounded reader refused part of ``value`` (bounded depth: safe recursion):
+    a stand-in, or a string cut at ``MAX_STRING_CHARS + 1`` characters."""
     if isinstance(value, str):
-        return value in _REFUSED
+        return len(value) > MAX_STRING_CHARS or value in _REFUSED
     if isinstance(value, dict):
         return any(_holds_refused(item) for item in value.values())
     if isinstance(value, list):
@@ -681,9 +749,10 @@ def _text_of(raw: dict[str, Any]) -> str:
     return "".join(parts)[:MAX_TEXT_CHARS]
 
 
-def _when(raw: dict[str, Any], key: str, tz: ZoneInfo) -> datetime | None:
-    """``key``_unixtime as UTC when readable, else the local ``key`` string in ``tz``."""
-    unix = raw.get(f"{key}_unixtime")
+def _when(raw: dict[str, Any], key: str, unix_key: str, tz: ZoneInfo) -> datetime | None:
+    """``unix_key`` (``key``_unixtime) as UTC when readable, else the local ``key`` string in
+    ``tz``."""
+    unix = raw.get(unix_key)
     if isinstance(unix, str) and unix.strip().isdigit():
         unix = int(unix)
     if isinstance(unix, int) and not isinstance(unix, bool):
@@ -720,6 +789,8 @@ def _media_of(raw: dict[str, Any]) -> str | None:
     media_type = _str_or_none(raw.get("media_type"))
     if media_type is not None:
         return media_type
+    if _MEDIA_KEY_SET.isdisjoint(raw):  # most messages: no media (one C-level check)
+        return None
     return next((media for key, media in _MEDIA_KEYS if key in raw), None)
 
 
@@ -748,12 +819,12 @@ def _to_message(raw: Any, tz: ZoneInfo, maybe_refused: bool = True) -> ExportedM
         return NOT_A_MESSAGE
     if maybe_refused and _holds_refused(raw):
         return OVERSIZED
-    sent_at = _when(raw, "date", tz)
+    sent_at = _when(raw, "date", "date_unixtime", tz)
     if sent_at is None:
         return NO_DATE
     if not EARLIEST <= sent_at < LATEST:
         return DATE_OUT_OF_RANGE
-    edited_at = _when(raw, "edited", tz)
+    edited_at = _when(raw, "edited", "edited_unixtime", tz)
     if edited_at is not None and not EARLIEST <= edited_at < LATEST:
         edited_at = None
     service = kind == "service"

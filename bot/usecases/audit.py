@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import tempfile
@@ -27,7 +28,7 @@ from bot.usecases.audit_pool import ClassifierPool, Read, classified, classifier
 from bot.usecases.context import exported_context_message
 from bot.usecases.digests import DigestRequest, load_digest
 from bot.usecases.rollup import RollupMember, load_rollup
-from storage.base import Store
+from storage.base import IngestResult, Store
 from storage.factory import open_store
 
 BATCH = 1000
@@ -131,25 +132,61 @@ async def ingest_export(
     batch: list[Observation] = []
     conversation = Conversation(classifier)
     trail = AppTrail()
-    async for message, incoming, read in _read_messages(chat, messages, classifier, pool):
-        decided = None
-        if read is not None and not incoming.is_command:
-            context = exported_context_message(incoming, message, hasher)
-            decided = conversation.decide_classified(context, *read)
-        chased = trail.chased(message.reply_to_message_id, message.sent_at)
-        observation = observe(
-            incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
-        )
-        trail.remember(message.id, message.sent_at, observation.apps)
-        if apps is not None and observation.apps:
-            apps = apps.learning(observation.apps)
-        batch.append(observation)
-        count += 1
-        if len(batch) >= BATCH:
-            await store.ingest_many(batch)
-            batch.clear()
-    await store.ingest_many(batch)
+    async with _Ingester(store) as ingester:
+        async for message, incoming, read in _read_messages(chat, messages, classifier, pool):
+            decided = None
+            if read is not None and not incoming.is_command:
+                context = exported_context_message(incoming, message, hasher)
+                decided = conversation.decide_classified(context, *read)
+            chased = trail.chased(message.reply_to_message_id, message.sent_at)
+            observation = observe(
+                incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
+            )
+            trail.remember(message.id, message.sent_at, observation.apps)
+            if apps is not None and observation.apps:
+                apps = apps.learning(observation.apps)
+            batch.append(observation)
+            count += 1
+            if len(batch) >= BATCH:
+                await ingester.send(batch)
+                batch = []
+        await ingester.send(batch)
     return count
+
+
+class _Ingester:
+    """Stores batches in order with one batch in flight: Redis counts a batch while this
+    process reads and decides the next one. ``send`` returns once the batch before is stored;
+    leaving the ``async with`` waits for the last one (its error, if any, is raised there)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._in_flight: asyncio.Task[list[IngestResult]] | None = None
+
+    async def send(self, batch: list[Observation]) -> None:
+        """Wait for the batch in flight, then send ``batch`` (which must not change after)."""
+        await self._settle()
+        if batch:
+            self._in_flight = asyncio.create_task(self._store.ingest_many(batch))
+            # Let it pack and send its commands now, not at the next await of the caller.
+            await asyncio.sleep(0)
+
+    async def _settle(self) -> None:
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            await in_flight
+
+    async def __aenter__(self) -> _Ingester:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            await self._settle()
+            return
+        # Leaving on an error: the batch in flight still finishes (an acknowledged write is
+        # whole), but the error that stopped the audit is the one raised.
+        with contextlib.suppress(Exception):
+            await self._settle()
 
 
 async def _read_messages(

@@ -17,6 +17,7 @@ from bot.cli import app as cli
 from bot.sources.telegram_export import (
     DATE_OUT_OF_RANGE,
     DUPLICATE_ID,
+    MAX_DEPTH,
     MAX_NAME_CHARS,
     MAX_STRING_CHARS,
     MAX_TEXT_CHARS,
@@ -241,3 +242,65 @@ def test_refused_values_are_found_wherever_they_fall_in_the_stream(tmp_path: Pat
     ids, stream = read(export(tmp_path / "result.json", entries))
     assert ids == [1, 3, 6, 7]
     assert stream.problems == {OVERSIZED: 4}
+
+
+def test_nesting_up_to_the_limit_is_read_and_one_deeper_is_not(tmp_path: Path) -> None:
+    # Root object, messages list and message object enclose a message's text: a text nested
+    # MAX_DEPTH - 3 deep still fits; one level more is refused. Each in a file of its own, so
+    # the reader's fast path (a whole chunk checked at once) meets the limit too.
+    fits = good(1).replace('"请今晚上报台账"', nested(MAX_DEPTH - 3))
+    too_deep = good(2).replace('"请今晚上报台账"', nested(MAX_DEPTH - 2))
+    assert read(export(tmp_path / "fits.json", [fits]))[0] == [1]
+    ids, stream = read(export(tmp_path / "deep.json", [too_deep, good(3)]))
+    assert ids == [3]
+    assert stream.problems == {OVERSIZED: 1}
+
+
+def test_brackets_inside_strings_are_text_not_nesting(tmp_path: Path) -> None:
+    brackets = '[{"' + nested(2_000) + '\\"]}'  # deeper than MAX_DEPTH, shorter than a text
+    entries = [good(1, text=brackets), good(2).replace('"请今晚上报台账"', nested(40)), good(3)]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    texts = {found.id: found.text for found in stream}
+    assert texts == {1: brackets, 3: "请今晚上报台账"}
+    assert stream.problems == {OVERSIZED: 1}
+
+
+def test_refused_values_in_a_full_account_export_skip_their_messages(tmp_path: Path) -> None:
+    long_text = "截" * (MAX_STRING_CHARS + 1)
+    chat = {
+        "name": "工作群",
+        "type": "private_supergroup",
+        "id": 77,
+        "messages": [
+            message(1),
+            message(2, text=long_text),
+            message(3, text=json.loads(nested(40))),
+            message(4, text="\u0000fingertip:too-deep"),
+            message(5),
+        ],
+    }
+    path = tmp_path / "result.json"
+    path.write_text(
+        json.dumps({"chats": {"list": [{"name": "其他", "id": 9, "messages": []}, chat]}}),
+        encoding="utf-8",
+    )
+    _, stream = read_chat(path, "77", SHANGHAI)
+    assert [found.id for found in stream] == [1, 5]
+    assert stream.problems == {OVERSIZED: 3}
+
+
+def test_an_overlong_string_of_escapes_is_cut_between_escapes(tmp_path: Path) -> None:
+    # Written with \u escapes (ensure_ascii), the string is cut where the limit falls: never
+    # inside an escape, which the parser would take for a corrupt file. A lone surrogate in
+    # the same chunk sends it down the careful path; a character just below the surrogates
+    # (U+D7FF) is no surrogate and stays.
+    entries = [
+        json.dumps(message(1, text="截" * (MAX_STRING_CHARS + 1))),
+        json.dumps(message(2, text="\ud7ff\ud800")),
+        json.dumps(message(3)),
+    ]
+    ids, stream = read(export(tmp_path / "result.json", entries))
+    assert ids == [2, 3]
+    assert stream.problems == {OVERSIZED: 1}
+    _, again = read_chat(tmp_path / "result.json", None, SHANGHAI)
+    assert next(found.text for found in again) == "\ud7ff\ufffd"

@@ -1,0 +1,145 @@
+-- Counting one message into its group-week, exactly once: shared by ingest.lua (one message a
+-- call) and ingest_batch.lua (a run of one group-week's messages a call). The store prepends
+-- this file to each of them, so both count with the very same code.
+-- A redelivered message changes nothing; an edited one has its old contribution subtracted first.
+-- Telegram may redeliver an older version after a newer one: the newest version always wins.
+--
+-- k: {counters = week counters, seen = week seen, evidence = week evidence,
+--     subjects = group report subjects}
+-- m: {id = message id, tokens = counter tokens (space separated), evidence = evidence line or
+--     '', subject = report subject or '', sent_at = unix s, sender = pseudonym or '',
+--     codes = label codes of the evidence line, version = the edit's unix time (0: original)}
+-- window: repeat window (s); cap: evidence cap per label.
+-- Returns 0 for a duplicate or a stale version, 1 for a new message, 2 for a changed (edited)
+-- one. It sets no expiry: the caller does (ingest_touch) once something was counted.
+
+local function request_entries(value)
+  local entries = {}
+  for id, at, who in string.gmatch(value or '', '([^,;]+),([^,;]+),([^,;]*)') do
+    entries[#entries + 1] = {id = id, at = tonumber(at), who = who}
+  end
+  return entries
+end
+
+local function store_entries(key, name, entries)
+  local parts = {}
+  local first = math.max(1, #entries - 7)
+  for i = first, #entries do
+    local e = entries[i]
+    parts[#parts + 1] = e.id .. ',' .. e.at .. ',' .. e.who
+  end
+  if #parts == 0 then
+    redis.call('HDEL', key, name)
+  else
+    redis.call('HSET', key, name, table.concat(parts, ';'))
+  end
+end
+
+local function field(token, who)
+  return (string.gsub(token, '~', who))
+end
+
+local function ingest_one(k, m, window, cap)
+  local msg, subject, sent_at, sender = m.id, m.subject, m.sent_at, m.sender
+  local subject_memory = window * 3
+  local version = m.version
+
+  -- The message's record in the seen hash: "v<version>:" (left out for 0) then its state.
+  local old = redis.call('HGET', k.seen, msg)
+  local old_version = 0
+  if old then
+    local v, rest = string.match(old, '^v(%d+):(.*)$')
+    if v then old_version, old = tonumber(v), rest end
+  end
+  if old and version < old_version then return 0 end
+  local function record(state)
+    if version > 0 then return 'v' .. version .. ':' .. state end
+    return state
+  end
+
+  local is_repeat = false
+  if subject ~= '' then
+    local kept = {}
+    for _, e in ipairs(request_entries(redis.call('HGET', k.subjects, subject))) do
+      if e.id ~= msg and sent_at - e.at <= subject_memory then
+        kept[#kept + 1] = e
+        local earlier = e.at < sent_at or (e.at == sent_at and tonumber(e.id) < tonumber(msg))
+        local other_sender = sender ~= '' and e.who ~= '' and e.who ~= sender
+        if earlier and (sent_at - e.at <= window or other_sender) then
+          is_repeat = true
+        end
+      end
+    end
+    kept[#kept + 1] = {id = msg, at = sent_at, who = sender}
+    store_entries(k.subjects, subject, kept)
+  end
+
+  -- A message's record: "<sender>|<tokens>|<subject>"; "~" in a token stands for the sender.
+  local counted = m.tokens
+  if is_repeat then counted = counted .. ' R' end
+  local state = sender .. '|' .. counted .. '|' .. subject
+  if old == state then
+    if version > old_version then redis.call('HSET', k.seen, msg, record(state)) end
+    return 0
+  end
+
+  if old then
+    local old_sender, old_tokens, old_subject = string.match(old, '^([^|]*)|([^|]*)|(.*)$')
+    for token in string.gmatch(old_tokens, '%S+') do
+      local name = field(token, old_sender)
+      if redis.call('HINCRBY', k.counters, name, -1) <= 0 then
+        redis.call('HDEL', k.counters, name)
+      end
+    end
+    if old_subject ~= '' and old_subject ~= subject then
+      local kept = {}
+      for _, e in ipairs(request_entries(redis.call('HGET', k.subjects, old_subject))) do
+        if e.id ~= msg then kept[#kept + 1] = e end
+      end
+      store_entries(k.subjects, old_subject, kept)
+    end
+    local old_evidence = redis.call('HGET', k.evidence, msg)
+    if old_evidence then
+      local codes = string.match(old_evidence, '^([^\t]*)')
+      for code in string.gmatch(codes, '.') do
+        if redis.call('HINCRBY', k.evidence, '#' .. code, -1) <= 0 then
+          redis.call('HDEL', k.evidence, '#' .. code)
+        end
+      end
+      redis.call('HDEL', k.evidence, msg)
+    end
+    redis.call('HDEL', k.evidence, 'R:' .. msg)
+  end
+
+  for token in string.gmatch(counted, '%S+') do
+    redis.call('HINCRBY', k.counters, field(token, sender), 1)
+  end
+  redis.call('HSET', k.seen, msg, record(state))
+
+  if m.evidence ~= '' then
+    local room = false
+    for code in string.gmatch(m.codes, '.') do
+      if tonumber(redis.call('HGET', k.evidence, '#' .. code) or '0') < cap then room = true end
+    end
+    if room then
+      redis.call('HSET', k.evidence, msg, m.evidence)
+      for code in string.gmatch(m.codes, '.') do
+        redis.call('HINCRBY', k.evidence, '#' .. code, 1)
+      end
+    end
+  end
+  if is_repeat then redis.call('HSET', k.evidence, 'R:' .. msg, subject) end
+
+  if old then return 2 end
+  return 1
+end
+
+-- Expiries and the weeks index, after a call that counted something.
+local function ingest_touch(k, weeks_index, counters_ttl, evidence_ttl, week, week_score)
+  redis.call('EXPIRE', k.counters, counters_ttl)
+  redis.call('EXPIRE', k.seen, evidence_ttl)
+  if redis.call('EXISTS', k.evidence) == 1 then redis.call('EXPIRE', k.evidence, evidence_ttl) end
+  redis.call('EXPIRE', k.subjects, counters_ttl)
+  redis.call('ZADD', weeks_index, week_score, week)
+  redis.call('EXPIRE', weeks_index, counters_ttl)
+end
