@@ -61,6 +61,9 @@ def _followed(
         age = sent_at - demand.sent_at
         if demand.message_id == message_id or age < _NO_TIME:
             continue
+        if demand.exempt and demand.labels <= WEAK and not reading.search("danger"):
+            # a roll call days later chases the paperwork, not an emergency order in between
+            continue
         mine = demand.sender_key is not None and demand.sender_key == sender
         own = mine and age <= OWN_FOLLOW_WINDOW
         recent = age <= FOLLOW_WINDOW
