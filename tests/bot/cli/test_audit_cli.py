@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,8 @@ from redis import Redis
 from typer.testing import CliRunner
 
 from bot.cli import app
+from storage.cluster import connect
+from tests.support.redis import claim_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOSS, MEMBER = "user1001", "user1002"
@@ -225,8 +228,11 @@ def test_a_kept_data_dir_does_not_double_count_a_second_run(tmp_path: Path) -> N
 def test_an_audit_never_writes_into_the_configured_live_store(
     tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Only a database the tests own is emptied (claim_database refuses anything else); what is
+    # left afterwards is its ownership mark alone.
+    asyncio.run(_claim(redis_url))
     live = Redis.from_url(redis_url)
-    live.flushdb()
+    owned = live.dbsize()
     live_dir = tmp_path / "live-data"
     # The live bot's configuration, even from a .env in the working directory.
     monkeypatch.chdir(tmp_path)
@@ -237,14 +243,22 @@ def test_an_audit_never_writes_into_the_configured_live_store(
         private = run("audit", str(export(tmp_path)), "--format", "json")
         assert private.exit_code == 0, private.output
         assert json.loads(private.stdout)["weeks"][0]["messages"] == 7
-        assert live.dbsize() == 0
+        assert live.dbsize() == owned
         assert not live_dir.exists()
         chosen = run("audit", str(export(tmp_path)), "--format", "json", "--redis-url", redis_url)
         assert chosen.exit_code == 0, chosen.output
-        assert live.dbsize() > 0
+        assert live.dbsize() > owned
     finally:
-        live.flushdb()
         live.close()
+        asyncio.run(_claim(redis_url))
+
+
+async def _claim(redis_url: str) -> None:
+    client = await connect(redis_url)
+    try:
+        await claim_database(client)
+    finally:
+        await client.aclose()
 
 
 def test_the_audit_decides_labels_in_the_conversation(tmp_path: Path) -> None:
