@@ -201,6 +201,11 @@ class Store(Protocol):
         """Return True when the store answers."""
         ...
 
+    async def settle(self) -> None:
+        """Finish the writes in flight and the background work they started (a rewrite);
+        the store stays open. A caller that hands its connections back calls this first."""
+        ...
+
     async def close(self) -> None:
         """Release connections (and stop an embedded server if this store owns one)."""
         ...

@@ -681,11 +681,14 @@ class RedisStore:
             total += int(await self._redis.memory_usage(name) or 0)
         return total
 
-    async def close(self) -> None:
-        """Finish the writes in flight and a pending rewrite, close the connection pool, then
-        run close callbacks."""
+    async def settle(self) -> None:
+        """Finish the writes in flight and a pending rewrite; see ``Store.settle``."""
         await self._coalescer.settle()
         await self.rewrites_settled()
+
+    async def close(self) -> None:
+        """Settle, close the connection pool, then run close callbacks."""
+        await self.settle()
         await self._redis.aclose()
         for callback in self._on_close:
             callback()

@@ -103,6 +103,8 @@ class Playground:
                 handled += 1
 
     async def close(self) -> None:
-        """Stop the application and the sandbox server."""
+        """Stop the application and the sandbox server, and let the store finish what the bot
+        started (an anonymous flag's background rewrite), so no connection outlives its loop."""
         await self.stop_bot()
+        await self.store.settle()
         await self.server.stop()

@@ -243,3 +243,30 @@ async def test_closing_the_store_first_finishes_the_writes_in_flight(tmp_path: P
             await check.close()
     finally:
         server.stop()
+
+
+async def test_settling_the_store_finishes_its_background_rewrite_and_keeps_it_open(
+    tmp_path: Path,
+) -> None:
+    # An anonymous flag starts an append-only rewrite in the background. A caller that hands
+    # the connections back (a test fixture, a bot at shutdown) settles first; otherwise the
+    # rewrite runs on past the event loop, and its connection is never closed.
+    server = start_embedded(tmp_path)
+    client = Redis.from_url(server.url)
+    try:
+        store = RedisStore(client)
+        await store.compact()
+        rewriting = _other_pending_tasks()
+        assert rewriting
+        await store.settle()
+        assert all(task.done() for task in rewriting)
+        assert (await client.info("persistence"))["aof_rewrite_in_progress"] == 0
+        assert await store.ping()
+    finally:
+        await client.aclose()
+        server.stop()
+
+
+def _other_pending_tasks() -> list[asyncio.Task[object]]:
+    current = asyncio.current_task()
+    return [task for task in asyncio.all_tasks() if task is not current and not task.done()]

@@ -102,8 +102,11 @@ async def _claim(client: RedisClient) -> None:
 
 @pytest.fixture
 async def store(redis_client: RedisClient) -> AsyncIterator[RedisStore]:
-    """A ``RedisStore`` with default retention on the Redis under test."""
-    yield RedisStore(redis_client)
+    """A ``RedisStore`` with default retention on the Redis under test; settled before its
+    client is closed, so a background write never runs on after the test's loop."""
+    opened = RedisStore(redis_client)
+    yield opened
+    await opened.settle()
 
 
 @pytest.fixture
