@@ -51,20 +51,14 @@ def _load_script(name: str) -> str:
     return resources.files("storage").joinpath("lua", name).read_text(encoding="utf-8")
 
 
-def _ingest_script(name: str) -> str:
-    """An ingest script with the counting code it shares (``ingest_core.lua``) in front."""
-    return _load_script("ingest_core.lua") + "\n" + _load_script(name)
-
-
 class RedisStore:
     """Aggregates in Redis. Every key of a group shares one hash tag (cluster-ready)."""
 
     def __init__(self, client: RedisClient, retention: Retention | None = None) -> None:
         self._redis = client
         self._retention = retention or default_settings().retention()
-        ingest = _ingest_script("ingest.lua")
+        ingest = _load_script("ingest.lua")
         self._ingest = client.register_script(ingest)
-        self._ingest_batch = client.register_script(_ingest_script("ingest_batch.lua"))
         self._record_flag = client.register_script(_load_script("record_flag.lua"))
         self._append_only: bool | None = None
         self._rewriter: asyncio.Task[None] | None = None
@@ -99,23 +93,23 @@ class RedisStore:
         """Count one message; see ``Store.ingest``. Messages ingested concurrently (updates in
         flight on a webhook) share one pipelined round trip, each caller awaiting its own result.
         """
-        call_keys, args = self._ingest_call(observation)
+        call_keys, args = self._ingest_call([observation])  # a run of one
         command = ("EVALSHA", self._ingest.sha, len(call_keys), *call_keys, *args)
         group_id = observation.group_id
         if group_id in self._known_groups:
-            return IngestResult(int(await self._coalescer.call(command)))
+            return IngestResult(int((await self._coalescer.call(command))[0]))
         # Queued together, so concurrent ingests keep their order even for a new group.
         added = self._coalescer.queue(("SADD", keys.GROUPS, str(group_id)))
         _, reply = await asyncio.gather(added, self._coalescer.queue(command))
         self._known_groups.add(group_id)
-        return IngestResult(int(reply))
+        return IngestResult(int(reply[0]))
 
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages, one Lua call per run of one group-week's messages (see
         ``_runs``) and one pipelined round trip for them all; see ``Store.ingest_many``.
 
-        The batch script counts each message with the same code as ``ingest`` (in order, so a
-        duplicate id later in the run sees the earlier one), and a Lua call is atomic: a run is
+        ``ingest.lua`` counts a run's messages in order (a duplicate id later in the run sees
+        the earlier one), as ``ingest`` counts its run of one, and a Lua call is atomic: a run is
         counted whole or not at all, and the results come back only once it is.
         """
         if not observations:
@@ -135,7 +129,7 @@ class RedisStore:
 
     async def _ingest_pipeline(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
         if not self._script_loaded:
-            await self._redis.script_load(self._ingest_batch.script)
+            await self._redis.script_load(self._ingest.script)
             self._script_loaded = True
         try:
             return await self._run_ingest_batch(runs)
@@ -143,21 +137,27 @@ class RedisStore:
             # A node restarted or failed over and lost its script cache. A cluster pipeline
             # only runs once every node has taken its part, and a node without the script
             # counted nothing of it; the others see repeats and change nothing.
-            await self._redis.script_load(self._ingest_batch.script)
+            await self._redis.script_load(self._ingest.script)
             return await self._run_ingest_batch(runs)
 
     async def _run_ingest_batch(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
         async with self._redis.pipeline(transaction=False) as pipe:
             for run in runs:
-                keys_, args = self._ingest_batch_call(run)
-                pipe.evalsha(self._ingest_batch.sha, len(keys_), *keys_, *args)
+                keys_, args = self._ingest_call(run)
+                pipe.evalsha(self._ingest.sha, len(keys_), *keys_, *args)
             return list(await pipe.execute())
 
-    def _ingest_batch_call(self, run: Sequence[Observation]) -> tuple[list[str], list[str | int]]:
-        """Keys and arguments of ``ingest_batch.lua`` for a run of one group-week."""
+    def _ingest_call(self, run: Sequence[Observation]) -> tuple[list[str], list[str | int]]:
+        """Keys and arguments of ``ingest.lua`` for a run of one group-week."""
         r = self._retention
         first = run[0]
-        call_keys = self._ingest_keys(first)
+        call_keys = [
+            keys.week_counters(first.group_id, first.week),
+            keys.week_seen(first.group_id, first.week),
+            keys.week_evidence(first.group_id, first.week),
+            keys.report_subjects(first.group_id),
+            keys.weeks_index(first.group_id),
+        ]
         args: list[str | int] = [
             r.repeat_window_days * 86400,
             r.evidence_per_label,
@@ -177,39 +177,6 @@ class RedisStore:
                 evidence,
                 (o.report_subject or "") if not o.exempt else "",
             ]
-        return call_keys, args
-
-    @staticmethod
-    def _ingest_keys(o: Observation) -> list[str]:
-        return [
-            keys.week_counters(o.group_id, o.week),
-            keys.week_seen(o.group_id, o.week),
-            keys.week_evidence(o.group_id, o.week),
-            keys.report_subjects(o.group_id),
-            keys.weeks_index(o.group_id),
-        ]
-
-    def _ingest_call(self, o: Observation) -> tuple[list[str], list[str | int]]:
-        r = self._retention
-        evidence = evidence_record(o) if r.evidence_per_label else ""
-        codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
-        call_keys = self._ingest_keys(o)
-        args: list[str | int] = [
-            o.message_id,
-            " ".join(counter_tokens(o)),
-            evidence,
-            (o.report_subject or "") if not o.exempt else "",
-            int(o.sent_at.timestamp()),
-            o.sender_key or "",
-            r.repeat_window_days * 86400,
-            r.evidence_per_label,
-            r.aggregate_weeks * _WEEK_SECONDS,
-            r.evidence_weeks * _WEEK_SECONDS,
-            o.week,
-            week_start(o.week).toordinal(),
-            codes,
-            o.version,
-        ]
         return call_keys, args
 
     async def week(self, group_id: int, week: str) -> WeekAggregate:
