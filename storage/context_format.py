@@ -14,8 +14,8 @@ pseudonyms and subjects are short keys: no words of any message. Each entry is e
 own (``encode_*``), so a writer can keep the fragments of entries it has already encoded and
 re-encode only the new ones (see ``storage.conversations``).
 
-Version 1 (written before) is a JSON object by ``bot.core.context.state_to_dict``; it is still
-read, so states written by an older worker carry over.
+Version 1 (written before) is a JSON object; it is still read
+(``bot.core.context.state_from_dict``), so states written by an older worker carry over.
 """
 
 from __future__ import annotations

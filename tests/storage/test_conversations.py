@@ -17,13 +17,13 @@ from bot.core.context import (
     Seen,
     SenderHistory,
     advance,
-    state_to_dict,
 )
 from bot.core.labels import Label
 from storage import keys
 from storage.cluster import RedisClient
 from storage.conversations import DecodedStates, decode_state, encode_state
 from storage.redis_store import RedisStore
+from tests.support.legacy_state import state_to_dict
 
 GROUP = -1002
 AT = datetime(2025, 9, 22, 9, tzinfo=UTC)

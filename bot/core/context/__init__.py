@@ -18,7 +18,7 @@ from bot.core.context.model import (
     Seen,
     SenderHistory,
 )
-from bot.core.context.state import advance, state_from_dict, state_to_dict
+from bot.core.context.state import advance, state_from_dict
 
 __all__ = [
     "Attachment",
@@ -32,5 +32,4 @@ __all__ = [
     "advance",
     "decide",
     "state_from_dict",
-    "state_to_dict",
 ]

@@ -112,41 +112,9 @@ def _without(
     return tuple(entry for entry in senders if entry[0] != key)
 
 
-def _time(value: datetime) -> float:
-    return value.timestamp()
-
-
-def state_to_dict(state: ConversationState) -> dict[str, Any]:
-    """A JSON-ready form of ``state``: labels, ids, keys and times, never a text."""
-    return {
-        "demands": [
-            {
-                "id": d.message_id,
-                "labels": sorted(label.value for label in d.labels),
-                "sender": d.sender_key,
-                "at": _time(d.sent_at),
-                "subject": d.subject,
-                "exempt": d.exempt,
-                **({"apps": list(d.apps)} if d.apps else {}),
-            }
-            for d in state.demands
-        ],
-        "seen": [
-            {
-                "id": s.message_id,
-                "sender": s.sender_key,
-                "at": _time(s.sent_at),
-                "answers": s.answers,
-            }
-            for s in state.seen
-        ],
-        "senders": [[key, h.asks, h.answers] for key, h in state.senders],
-        "handled": list(state.handled),
-    }
-
-
 def state_from_dict(data: dict[str, Any]) -> ConversationState:
-    """Rebuild a state written by :func:`state_to_dict`; raises ``ValueError`` when damaged."""
+    """Rebuild a state stored in the first (JSON object) form, which older workers wrote and
+    ``storage.context_format`` still reads; raises ``ValueError`` when damaged."""
 
     try:
         return ConversationState(

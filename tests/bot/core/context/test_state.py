@@ -15,11 +15,11 @@ from bot.core.context import (
     advance,
     decide,
     state_from_dict,
-    state_to_dict,
 )
 from bot.core.context.state import MAX_APP_NAME, MAX_DEMAND_APPS, MAX_DEMANDS, MAX_SEEN
 from bot.core.labels import Label
 from tests.support.builders import SHANGHAI
+from tests.support.legacy_state import state_to_dict
 
 START = datetime(2025, 6, 2, 9, 0, tzinfo=SHANGHAI)
 
@@ -50,7 +50,7 @@ def test_the_state_stays_bounded_in_a_busy_group() -> None:
     assert len(state.seen) <= MAX_SEEN
 
 
-def test_the_stored_form_round_trips_and_holds_no_text() -> None:
+def test_the_first_stored_form_round_trips_and_holds_no_text() -> None:
     text = "请各组今天下班前报送独居老人走访表"
     state = _step(ConversationState(), _message(1, text))
     state = _step(state, _message(2, "第三组的走访表", sender="m1"))
@@ -59,7 +59,7 @@ def test_the_stored_form_round_trips_and_holds_no_text() -> None:
     assert state_from_dict(json.loads(stored)) == state
 
 
-def test_a_damaged_stored_form_is_refused() -> None:
+def test_a_damaged_first_stored_form_is_refused() -> None:
     try:
         state_from_dict({"demands": [{"id": "x"}]})
     except ValueError as error:
