@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
-from functools import lru_cache
-from pathlib import Path
-
 from bot.core.classifier.model import Classification
 from bot.core.context.cues import CueText
 from bot.core.context.model import Demand, InContext
@@ -19,19 +14,6 @@ _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
 _OWN_DEMAND = 40
 _SHORT_QUESTION = 25
-_CUES = Path(__file__).parent / "data" / "cues.toml"
-
-
-@lru_cache(maxsize=1)
-def _measures() -> re.Pattern[str]:
-    """The figures that measure a demand as a whole (``[measure]`` of ``cues.toml``)."""
-    patterns: list[str] = tomllib.loads(_CUES.read_text(encoding="utf-8"))["measure"]["ranking"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
-
-
-def measures(text: str) -> bool:
-    """Whether ``text`` gives figures that measure a demand: a ranking, a rate, counts per unit."""
-    return _measures().search(text) is not None
 
 
 def _asks_after(reading: CueText, target: Demand, how: str) -> bool:
@@ -59,7 +41,7 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
     if Label.PROOF_DEMAND in nouns:
         # "积分截图", "加好友截圖": the app names what the screenshot shows
         nouns -= {Label.APP_DEMAND}
-    if measures(reading.text) and not own & SPECIFIC:
+    if reading.has("measure") and not own & SPECIFIC:
         # a ranking or rate measures the whole demand ("注册数" under an app quota is the app
         # use, not a form)
         chosen = set(kinds)

@@ -48,6 +48,7 @@ CueName = Literal[
     "chain_request",
     "urgent",
     "remains",
+    "measure",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -134,6 +135,7 @@ class Cues:
     chain_request: Searcher
     urgent: Searcher
     remains: Searcher
+    measure: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)
