@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.context.chase import measures
+from bot.core.context.cues import shipped_cues
 from tests.bot.core.context.test_decide import APP, Line, R, T, U, run
 
 DAY = 24 * 60
@@ -51,10 +51,14 @@ def test_a_ranking_under_an_app_quota_inherits_the_app_use() -> None:
     assert decided[1].labels == decided[0].labels
 
 
+def _measures(text: str) -> bool:
+    return shipped_cues().read(text).has("measure")
+
+
 def test_figures_per_unit_measure_a_demand() -> None:
-    assert measures("东片96%，南片91%，北片58%")
-    assert measures("Kingsway 34, High St 22, Retail Park 11")
-    assert not measures("还差二中队、四中队")
+    assert _measures("东片96%，南片91%，北片58%")
+    assert _measures("Kingsway 34, High St 22, Retail Park 11")
+    assert not _measures("还差二中队、四中队")
 
 
 def test_a_reply_setting_the_end_of_the_shift_makes_the_form_urgent() -> None:
