@@ -180,6 +180,9 @@ _HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"{": 1, "[": 1, "}": -1, "]": -1}
+# A unix time as Telegram writes it: ASCII digits (str.isdigit() also takes "²", which int()
+# refuses), short enough for int() (which refuses over 4,300 digits) and any date before 2100.
+_UNIX_DIGITS = re.compile(r"\s*[0-9]{1,12}\s*")
 _NUL_ESCAPE = "\\u0000"
 # What the reader hands the parser in place of a container nested too deep (a JSON string).
 _TOO_DEEP_JSON = '"\\u0000fingertip:too-deep"'
@@ -753,7 +756,7 @@ def _when(raw: dict[str, Any], key: str, unix_key: str, tz: ZoneInfo) -> datetim
     """``unix_key`` (``key``_unixtime) as UTC when readable, else the local ``key`` string in
     ``tz``."""
     unix = raw.get(unix_key)
-    if isinstance(unix, str) and unix.strip().isdigit():
+    if isinstance(unix, str) and _UNIX_DIGITS.fullmatch(unix):
         unix = int(unix)
     if isinstance(unix, int) and not isinstance(unix, bool):
         try:

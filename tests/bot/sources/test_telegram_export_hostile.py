@@ -21,6 +21,7 @@ from bot.sources.telegram_export import (
     MAX_NAME_CHARS,
     MAX_STRING_CHARS,
     MAX_TEXT_CHARS,
+    NO_DATE,
     OVERSIZED,
     ExportError,
     list_chats,
@@ -134,6 +135,23 @@ def test_dates_outside_telegrams_lifetime_are_skipped(tmp_path: Path) -> None:
     assert [m.id for m in messages] == [1, 5]
     assert messages[1].edited_at is None
     assert stream.problems == {DATE_OUT_OF_RANGE: 3}
+
+
+def test_unix_times_that_are_not_plain_numbers_are_unreadable_not_fatal(tmp_path: Path) -> None:
+    # str.isdigit() accepts "²", which int() refuses, and int() refuses more than 4,300 digits:
+    # either once raised out of the reader as a traceback.
+    entries = [
+        good(1, date_unixtime="\u00b2", date=None),
+        good(2, date_unixtime="9" * 5_000, date=None),
+        good(3, edited_unixtime="\u00b2"),
+        good(4, edited_unixtime="9" * 5_000),
+        good(5),
+    ]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    messages = list(stream)
+    assert [m.id for m in messages] == [3, 4, 5]
+    assert [m.edited_at for m in messages] == [None, None, None]
+    assert stream.problems == {NO_DATE: 2}
 
 
 def test_a_second_entry_with_the_same_id_is_skipped_and_said(tmp_path: Path) -> None:
