@@ -211,8 +211,9 @@ class _ValidUtf8:
     """A binary file wrapper that hands the JSON parser valid UTF-8, bounded strings and
     bounded nesting only.
 
-    Invalid bytes become U+FFFD, and so do lone surrogate escapes (``"\\ud800"`` is valid
-    JSON that no UTF-8 decoder accepts): the parser would otherwise stop the whole file there.
+    A leading byte order mark (an editor's) is dropped. Invalid bytes become U+FFFD, and so do
+    lone surrogate escapes (``"\\ud800"`` is valid JSON that no UTF-8 decoder accepts): the
+    parser would otherwise stop the whole file there.
     A string is passed on up to ``MAX_STRING_CHARS + 1`` characters, so it still reads as too
     long, but the parser never holds more (ijson's C parser takes time quadratic in a string's
     length: a 6 MB string took 13 s, a 200 MB one hung). A container opened inside
@@ -224,7 +225,7 @@ class _ValidUtf8:
 
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._pending = ""
         self._in_string = False
         self._string_length = 0

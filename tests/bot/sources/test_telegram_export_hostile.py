@@ -154,6 +154,16 @@ def test_unix_times_that_are_not_plain_numbers_are_unreadable_not_fatal(tmp_path
     assert stream.problems == {NO_DATE: 2}
 
 
+def test_a_byte_order_mark_saved_by_an_editor_is_not_taken_for_a_foreign_format(
+    tmp_path: Path,
+) -> None:
+    # An export opened and saved in Notepad starts with a UTF-8 BOM; it was "not JSON".
+    path = export(tmp_path / "result.json", [good(1), good(2)])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [chat.id for chat in list_chats(path)] == [77]
+    assert read(path)[0] == [1, 2]
+
+
 def test_a_second_entry_with_the_same_id_is_skipped_and_said(tmp_path: Path) -> None:
     entries = [good(1), good(2), good(1, text="改过的"), good(3)]
     _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
