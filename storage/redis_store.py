@@ -10,7 +10,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from redis.exceptions import NoScriptError, RedisClusterException, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
@@ -566,11 +566,24 @@ class RedisStore:
             while self._append_only and self._rewrite_again:
                 self._rewrite_again = False
                 await self._rewrite_done()
-                await self._redis.bgrewriteaof()
+                await self._ask_rewrite()
                 await self._rewrite_done()
-        except RedisError:
+        except ResponseError:
             # Managed servers may refuse CONFIG or BGREWRITEAOF; their persistence is theirs.
             self._append_only = False
+        except RedisError:
+            # Redis is out of reach for now, not refusing: the next compaction asks again.
+            self._rewrite_again = True
+
+    async def _ask_rewrite(self) -> None:
+        try:
+            await self._redis.bgrewriteaof()
+        except ResponseError:
+            # A rewrite still running (the server's own, or one outlasting our wait) is refused
+            # another; it may have begun before the last write, so ask again once it is done.
+            if not (await self._redis.info("persistence")).get("aof_rewrite_in_progress"):
+                raise
+            self._rewrite_again = True
 
     async def _rewrite_done(self) -> None:
         loop = asyncio.get_running_loop()
