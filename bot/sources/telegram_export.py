@@ -14,8 +14,10 @@ Hostile files are bounded (limits below): JSON nested deeper than ``MAX_DEPTH`` 
 (a message holding it is skipped), nor is a message holding a string longer than
 ``MAX_STRING_CHARS``; texts are cut at ``MAX_TEXT_CHARS`` and names at ``MAX_NAME_CHARS``; lone
 surrogates become U+FFFD; dates outside 2013-2099 (Telegram's lifetime, with room) and a second
-entry with an id already read are skipped. Old exports (tdesktop before 2021) wrote ``from_id``
-as a bare number: it reads as ``user<number>``.
+entry with an id already read are skipped. A single-chat export's message entry wider than
+``MAX_ENTRY_CHARS`` stops the read (``ExportError``): the parser would have to build it whole.
+Old exports (tdesktop before 2021) wrote ``from_id`` as a bare number: it reads as
+``user<number>``.
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ MAX_TEXT_CHARS = 16_384
 """A message's assembled text is cut here (the classifier sees at most this much)."""
 MAX_NAME_CHARS = 256
 """Sender, chat and file names are cut here."""
+MAX_ENTRY_CHARS = 1 << 20
+"""Longest message entry of a single-chat export read, in characters of the file; a real one
+is a few kilobytes. The parser builds a whole entry before the reader sees it, and it takes
+some 17 times a file's size to build many small values."""
 EARLIEST = datetime(2013, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -87,6 +93,10 @@ OVERSIZED = "too large or too deeply nested"
 
 class ExportError(Exception):
     """The export cannot be read; the message says what is wrong and what to do about it."""
+
+
+class _EntryTooLarge(Exception):
+    """A message entry grew past ``MAX_ENTRY_CHARS`` while the parser was building it."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,8 @@ _UNIX_DIGITS = re.compile(r"\s*[0-9]{1,12}\s*")
 _NUL_ESCAPE = "\\u0000"
 # What the reader hands the parser in place of a container nested too deep (a JSON string).
 _TOO_DEEP_JSON = '"\\u0000fingertip:too-deep"'
+# A single-chat export's message entries open inside the root object and the messages list.
+_SINGLE_ENTRY_DEPTH = 3
 
 
 def _clean_cut(text: str) -> int:
@@ -220,11 +232,17 @@ class _ValidUtf8:
     ``MAX_DEPTH`` others is never passed on: the string ``_TOO_DEEP`` stands in its place, so
     the parser's path (and ijson's dotted prefixes, quadratic in it) stays bounded whatever the
     file holds. ``refused`` counts what may make a message refused: a container or string cut
-    here, and a NUL escape (a file may spell a stand-in itself).
+    here, and a NUL escape (a file may spell a stand-in itself). With ``entry_depth`` (the depth
+    of a message entry), a read raises ``_EntryTooLarge`` once the text read without leaving
+    one entry passes ``MAX_ENTRY_CHARS``: nothing else bounds how wide an entry is.
     """
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], entry_depth: int | None = None) -> None:
         self._raw = raw
+        self._entry_depth = entry_depth
+        self._entry_chars = 0
+        self._lowest = 0
+        """The lowest depth met in the text being read."""
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._pending = ""
         self._in_string = False
@@ -246,9 +264,23 @@ class _ValidUtf8:
             head = text[:cut]
             self._pending = text[cut:]
             self.refused += head.count(_NUL_ESCAPE)
+            self._lowest = self._depth
             data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
+            if self._entry_depth is not None:
+                self._measure(len(head))
             if data or final:
                 return data
+
+    def _measure(self, characters: int) -> None:
+        """Count ``characters`` just read towards the entry they were all inside of, if any
+        (an entry that ends in them is done; one that begins in them counts from the next)."""
+        assert self._entry_depth is not None
+        if self._lowest < self._entry_depth:
+            self._entry_chars = 0
+            return
+        self._entry_chars += characters
+        if self._entry_chars > MAX_ENTRY_CHARS:
+            raise _EntryTooLarge
 
     def _pass(self, head: str) -> str | None:
         """``head`` unchanged when it needs no rewriting (the usual case, at C speed), else None.
@@ -288,6 +320,7 @@ class _ValidUtf8:
         if not brackets:
             return self._depth
         depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=self._depth))
+        self._lowest = min(self._lowest, *depths)
         return None if max(depths) > MAX_DEPTH else depths[-1]
 
     def _rewrite(self, head: str) -> str:
@@ -353,6 +386,7 @@ class _ValidUtf8:
             out.append(_TOO_DEEP_JSON)
             return
         self._depth += step
+        self._lowest = min(self._lowest, self._depth)
         out.append(bracket)
 
 
@@ -665,6 +699,13 @@ class MessageStream(Iterator[ExportedMessage]):
                     f"{self.path} is cut off or corrupt after {_messages(self.read)} of chat "
                     f"{self.chat.name!r} ({_reason(error)}); export the chat again"
                 ) from None
+            except _EntryTooLarge:
+                raise ExportError(
+                    f"{self.path} has a message entry of over {MAX_ENTRY_CHARS:,} characters "
+                    f"after {_messages(self.read)} of chat {self.chat.name!r}, where Telegram "
+                    "writes a few thousand; the file is damaged or not Telegram's, export the "
+                    "chat again"
+                ) from None
             except OSError as error:
                 raise ExportError(
                     f"{self.path} could not be read after {_messages(self.read)} "
@@ -678,7 +719,7 @@ class MessageStream(Iterator[ExportedMessage]):
             # stream keeps depth and strings in bounds, so no event needs looking at here.
             # The C parser reads ahead of the messages it hands out, so what it counted
             # cannot be told apart by message: once anything was, every message is walked.
-            bounded = _ValidUtf8(stream)
+            bounded = _ValidUtf8(stream, entry_depth=_SINGLE_ENTRY_DEPTH)
             for raw in ijson.items(bounded, self._location.messages_prefix, use_float=True):
                 yield raw, lambda: bounded.refused > 0
             return

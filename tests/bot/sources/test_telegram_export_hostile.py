@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -18,6 +19,7 @@ from bot.sources.telegram_export import (
     DATE_OUT_OF_RANGE,
     DUPLICATE_ID,
     MAX_DEPTH,
+    MAX_ENTRY_CHARS,
     MAX_NAME_CHARS,
     MAX_STRING_CHARS,
     MAX_TEXT_CHARS,
@@ -135,6 +137,39 @@ def test_dates_outside_telegrams_lifetime_are_skipped(tmp_path: Path) -> None:
     assert [m.id for m in messages] == [1, 5]
     assert messages[1].edited_at is None
     assert stream.problems == {DATE_OUT_OF_RANGE: 3}
+
+
+def test_a_message_entry_wider_than_any_telegram_writes_stops_the_read_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    # Depth and strings are bounded, but not width: the parser builds a whole entry before the
+    # reader sees it, and two million two-letter strings in one entry (10 MB of file) took
+    # 114 MB to build.
+    wide = good(1).replace('"请今晚上报台账"', "[" + ",".join(['"ab"'] * 2_000_000) + "]")
+    path = export(tmp_path / "result.json", [wide, good(2)])
+    tracemalloc.start()
+    try:
+        _, stream = read_chat(path, None, SHANGHAI)
+        with pytest.raises(ExportError) as refused:
+            list(stream)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+    assert f"message entry of over {MAX_ENTRY_CHARS:,} characters" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_message_entry_within_the_width_limit_is_read(tmp_path: Path) -> None:
+    # Nearly MAX_ENTRY_CHARS of small values, read in pieces that each lie inside the entry.
+    count = (MAX_ENTRY_CHARS - 1_000) // 5
+    wide = good(1, junk=["ab"] * count).replace(", ", ",")
+    assert len(wide) < MAX_ENTRY_CHARS
+    assert read(
+        export(
+            tmp_path / "result.json", [good(0), wide, good(2), wide.replace('"id": 1', '"id": 3')]
+        )
+    )[0] == [0, 1, 2, 3]
 
 
 def test_unix_times_that_are_not_plain_numbers_are_unreadable_not_fatal(tmp_path: Path) -> None:
