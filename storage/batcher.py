@@ -29,7 +29,7 @@ from storage.base import StoreError
 from storage.cluster import RedisClient
 
 try:
-    # Private to redis-py (absent from 5.0.x, free to change in any release) and optional
+    # Private to redis-py (absent from 5.0.0, free to change in any release) and optional
     # (hiredis is an extra): without them every reply goes through the public read_response
     # and redis-py packs the commands.
     import hiredis
