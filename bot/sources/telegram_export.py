@@ -14,10 +14,9 @@ Hostile files are bounded (limits below): JSON nested deeper than ``MAX_DEPTH`` 
 (a message holding it is skipped), nor is a message holding a string longer than
 ``MAX_STRING_CHARS``; texts are cut at ``MAX_TEXT_CHARS`` and names at ``MAX_NAME_CHARS``; lone
 surrogates become U+FFFD; dates outside 2013-2099 (Telegram's lifetime, with room) and a second
-entry with an id already read are skipped. A single-chat export's message entry wider than
-``MAX_ENTRY_CHARS`` stops the read (``ExportError``): the parser would have to build it whole.
-Old exports (tdesktop before 2021) wrote ``from_id`` as a bare number: it reads as
-``user<number>``.
+entry with an id already read are skipped. A message entry wider than ``MAX_ENTRY_CHARS`` stops
+the read (``ExportError``): the parser would have to build it whole. Old exports (tdesktop
+before 2021) wrote ``from_id`` as a bare number: it reads as ``user<number>``.
 """
 
 from __future__ import annotations
@@ -72,9 +71,9 @@ MAX_TEXT_CHARS = 16_384
 MAX_NAME_CHARS = 256
 """Sender, chat and file names are cut here."""
 MAX_ENTRY_CHARS = 1 << 20
-"""Longest message entry of a single-chat export read, in characters of the file; a real one
-is a few kilobytes. The parser builds a whole entry before the reader sees it, and it takes
-some 17 times a file's size to build many small values."""
+"""Longest message entry read, in characters of the file; a real one is a few kilobytes. The
+parser builds a whole entry before the reader sees it, and it takes some 17 times a file's size
+to build many small values."""
 EARLIEST = datetime(2013, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -196,8 +195,11 @@ _UNIX_DIGITS = re.compile(r"\s*[0-9]{1,12}\s*")
 _NUL_ESCAPE = "\\u0000"
 # What the reader hands the parser in place of a container nested too deep (a JSON string).
 _TOO_DEEP_JSON = '"\\u0000fingertip:too-deep"'
-# A single-chat export's message entries open inside the root object and the messages list.
+# A single-chat export's message entries open inside the root object and the messages list;
+# a full-account export's inside the root, its section, the section's list, the chat and the
+# chat's messages (nothing else Telegram writes is as deep).
 _SINGLE_ENTRY_DEPTH = 3
+_FULL_ENTRY_DEPTH = 6
 
 
 def _clean_cut(text: str) -> int:
@@ -391,7 +393,7 @@ class _ValidUtf8:
 
 
 def _bounded_events(
-    stream: IO[bytes], refused: list[int] | None = None
+    stream: IO[bytes], refused: list[int] | None = None, entry_depth: int | None = None
 ) -> Iterator[tuple[str, str, Any]]:
     """``ijson.parse`` events in constant memory per level, whatever the file holds.
 
@@ -401,12 +403,13 @@ def _bounded_events(
     stands in its place); an overlong string stands as ``_TOO_LONG``; an overlong key can match
     nothing we read. ``refused[0]``, when given, counts the string values that stand for
     something refused (or spell such a stand-in), so a reader can skip looking for them in a
-    message that added none.
+    message that added none. ``entry_depth`` bounds the width of entries as ``_ValidUtf8`` does.
     """
     counter = refused if refused is not None else [0]
     path: list[str] = []
     prefixes = [""]  # prefixes[i]: the dotted prefix of the first i path components
-    for event, value in ijson.basic_parse(_ValidUtf8(stream), use_float=True):
+    bounded = _ValidUtf8(stream, entry_depth)
+    for event, value in ijson.basic_parse(bounded, use_float=True):
         if event in ("start_map", "start_array"):
             yield prefixes[-1], event, None
             _enter(path, prefixes, "" if event == "start_map" else "item")
@@ -734,7 +737,7 @@ class MessageStream(Iterator[ExportedMessage]):
             changed, checked = refused[0] != checked, refused[0]
             return changed
 
-        events = self._chat_events(_bounded_events(stream, refused))
+        events = self._chat_events(_bounded_events(stream, refused, _FULL_ENTRY_DEPTH))
         for raw in ijson.items(events, self._location.messages_prefix):
             yield raw, moved
 

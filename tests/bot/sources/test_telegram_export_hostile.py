@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -139,17 +140,33 @@ def test_dates_outside_telegrams_lifetime_are_skipped(tmp_path: Path) -> None:
     assert stream.problems == {DATE_OUT_OF_RANGE: 3}
 
 
+def full_export(path: Path, entries: list[str]) -> Path:
+    """A full-account export whose second chat (id 77) holds the entries given as raw JSON."""
+    other = '{"name": "其他", "type": "private_group", "id": 9, "messages": [' + good(1) + "]}"
+    chat = '{"name": "工作群", "type": "private_supergroup", "id": 77, "messages": ['
+    path.write_text(
+        '{"contacts": {"list": []}, "chats": {"list": ['
+        + other
+        + ","
+        + chat
+        + ",".join(entries)
+        + "]}]}}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("shape", [export, full_export], ids=["single", "full"])
 def test_a_message_entry_wider_than_any_telegram_writes_stops_the_read_in_bounded_memory(
-    tmp_path: Path,
+    tmp_path: Path, shape: Callable[[Path, list[str]], Path]
 ) -> None:
     # Depth and strings are bounded, but not width: the parser builds a whole entry before the
     # reader sees it, and two million two-letter strings in one entry (10 MB of file) took
     # 114 MB to build.
     wide = good(1).replace('"请今晚上报台账"', "[" + ",".join(['"ab"'] * 2_000_000) + "]")
-    path = export(tmp_path / "result.json", [wide, good(2)])
-    tracemalloc.start()
+    _, stream = read_chat(shape(tmp_path / "result.json", [wide, good(2)]), "77", SHANGHAI)
+    tracemalloc.start()  # the chat was found outside: finding it walks the file, building nothing
     try:
-        _, stream = read_chat(path, None, SHANGHAI)
         with pytest.raises(ExportError) as refused:
             list(stream)
         _, peak = tracemalloc.get_traced_memory()
@@ -160,16 +177,17 @@ def test_a_message_entry_wider_than_any_telegram_writes_stops_the_read_in_bounde
     assert "\n" not in str(refused.value)
 
 
-def test_a_message_entry_within_the_width_limit_is_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shape", [export, full_export], ids=["single", "full"])
+def test_message_entries_within_the_width_limit_are_read(
+    tmp_path: Path, shape: Callable[[Path, list[str]], Path]
+) -> None:
     # Nearly MAX_ENTRY_CHARS of small values, read in pieces that each lie inside the entry.
     count = (MAX_ENTRY_CHARS - 1_000) // 5
     wide = good(1, junk=["ab"] * count).replace(", ", ",")
     assert len(wide) < MAX_ENTRY_CHARS
-    assert read(
-        export(
-            tmp_path / "result.json", [good(0), wide, good(2), wide.replace('"id": 1', '"id": 3')]
-        )
-    )[0] == [0, 1, 2, 3]
+    entries = [good(0), wide, good(2), wide.replace('"id": 1', '"id": 3')]
+    _, stream = read_chat(shape(tmp_path / "result.json", entries), "77", SHANGHAI)
+    assert [found.id for found in stream] == [0, 1, 2, 3]
 
 
 def test_unix_times_that_are_not_plain_numbers_are_unreadable_not_fatal(tmp_path: Path) -> None:
