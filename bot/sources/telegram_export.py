@@ -269,15 +269,14 @@ class _ValidUtf8:
             self._lowest = self._depth
             data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
             if self._entry_depth is not None:
-                self._measure(len(head))
+                self._measure(len(head), self._entry_depth)
             if data or final:
                 return data
 
-    def _measure(self, characters: int) -> None:
+    def _measure(self, characters: int, entry_depth: int) -> None:
         """Count ``characters`` just read towards the entry they were all inside of, if any
         (an entry that ends in them is done; one that begins in them counts from the next)."""
-        assert self._entry_depth is not None
-        if self._lowest < self._entry_depth:
+        if self._lowest < entry_depth:
             self._entry_chars = 0
             return
         self._entry_chars += characters
