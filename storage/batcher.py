@@ -22,13 +22,22 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-import hiredis
-from redis._parsers.hiredis import NOT_ENOUGH_DATA, _AsyncHiredisParser
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from storage.base import StoreError
 from storage.cluster import RedisClient
+
+try:
+    # Private to redis-py (absent from 5.0.0, free to change in any release) and optional
+    # (hiredis is an extra): without them every reply goes through the public read_response
+    # and redis-py packs the commands.
+    import hiredis
+    from redis._parsers.hiredis import NOT_ENOUGH_DATA, _AsyncHiredisParser
+except ImportError:
+    HIREDIS_FAST_PATH = False
+else:
+    HIREDIS_FAST_PATH = True
 
 Command: TypeAlias = tuple[str | bytes | int | float, ...]
 """One Redis command as its words, e.g. ``("GET", key)``; its reply comes back raw (bytes)."""
@@ -158,7 +167,12 @@ async def _packed(client: Redis, commands: Sequence[Command]) -> list[Any]:
     connection = await pool.get_connection()  # type: ignore[no-untyped-call]  # untyped in redis-py
     try:
         # hiredis packs the words in C, several times faster than redis-py's per-word encoder
-        await connection.send_packed_command(b"".join(map(_pack, commands)))
+        packed = (
+            b"".join(map(_pack, commands))
+            if HIREDIS_FAST_PATH
+            else connection.pack_commands(commands)
+        )
+        await connection.send_packed_command(packed)
         replies = await _read_replies(connection, len(commands))
     except BaseException:
         # Replies may still be on the socket: drop the connection rather than hand them to
@@ -203,10 +217,10 @@ async def _read_replies(connection: Any, count: int) -> list[Any]:
 
 
 def _hiredis_parser(connection: Any) -> _AsyncHiredisParser | None:
-    """redis-py's hiredis parser of ``connection``, or None when it has another (then every
-    reply goes through ``read_response``)."""
+    """redis-py's hiredis parser of ``connection``, or None when it has another or its private
+    API is not the one known here (then every reply goes through ``read_response``)."""
     parser = getattr(connection, "_parser", None)
-    if not isinstance(parser, _AsyncHiredisParser):
+    if not HIREDIS_FAST_PATH or not isinstance(parser, _AsyncHiredisParser):
         return None
     return parser if isinstance(getattr(parser, "_reader", None), hiredis.Reader) else None
 

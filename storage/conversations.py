@@ -12,6 +12,7 @@ only those are encoded.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 from bot.core.context import ConversationState
 from storage import context_format
 
+log = logging.getLogger(__name__)
 MAX_GROUPS = 512
 """Groups whose decoded state is kept (the most recently used); the rest are decoded on read.
 A full state (256 handled ids, 256 senders, 64 seen, 32 demands) is about 11 KB stored and
@@ -45,12 +47,16 @@ def encode_state(state: ConversationState) -> bytes:
 def decode_state(raw: bytes | str | None) -> ConversationState:
     """The state stored as ``raw``; empty when there is none or it is damaged (context only
     sharpens labels, so a damaged state is dropped rather than trusted)."""
-    if raw is None:
-        return ConversationState()
+    state = None if raw is None else _decode(raw)
+    return ConversationState() if state is None else state
+
+
+def _decode(raw: bytes | str) -> ConversationState | None:
+    """The state stored as ``raw``, or None when it is damaged."""
     try:
         return context_format.decode(raw)
     except (ValueError, RecursionError):
-        return ConversationState()
+        return None
 
 
 def _sections(state: ConversationState) -> tuple[Sequence[Any], ...]:
@@ -124,7 +130,16 @@ class DecodedStates:
             self._states.move_to_end(group_id)
             return kept.state
         self.decoded += 1
-        state = decode_state(stored)
+        state = _decode(stored)
+        if state is None:
+            # Only the group and a size: what a damaged state holds is nobody's to read.
+            log.warning(
+                "conversation state of group %d dropped: damaged or of an unknown form "
+                "(%d bytes); the group's context starts afresh",
+                group_id,
+                len(stored),
+            )
+            state = ConversationState()
         self._keep(group_id, _Kept(stored, state, None))
         return state
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from redis.exceptions import NoScriptError, RedisClusterException, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import default_settings
@@ -39,6 +39,9 @@ from storage.leases import DigestLeases
 _WEEK_SECONDS = 7 * 24 * 3600
 _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
+_REWRITE_REFUSALS = 6
+"""Refusals in a row (a rewrite still running after each wait) before asking again only at the
+next compaction, so settling never waits on a server that rewrites without end."""
 BULK_GROUPS = 1000
 """Groups per pipelined round trip in bulk reads (roll-ups)."""
 RUN = 500
@@ -563,14 +566,33 @@ class RedisStore:
                 self._append_only = config.get("appendonly") == "yes"
             # A write made while a rewrite runs lands in the next incremental file, so rewrite
             # again until no write asked for one during the last rewrite.
+            refused = 0
             while self._append_only and self._rewrite_again:
                 self._rewrite_again = False
                 await self._rewrite_done()
-                await self._redis.bgrewriteaof()
+                refused = 0 if await self._ask_rewrite() else refused + 1
+                if refused == _REWRITE_REFUSALS:  # a server rewriting without end: ask later
+                    return
                 await self._rewrite_done()
-        except RedisError:
+        except ResponseError:
             # Managed servers may refuse CONFIG or BGREWRITEAOF; their persistence is theirs.
             self._append_only = False
+        except RedisError:
+            # Redis is out of reach for now, not refusing: the next compaction asks again.
+            self._rewrite_again = True
+
+    async def _ask_rewrite(self) -> bool:
+        """Ask for a rewrite; False when refused because one is still running."""
+        try:
+            await self._redis.bgrewriteaof()
+        except ResponseError:
+            # A rewrite still running (the server's own, or one outlasting our wait) is refused
+            # another; it may have begun before the last write, so ask again once it is done.
+            if not (await self._redis.info("persistence")).get("aof_rewrite_in_progress"):
+                raise
+            self._rewrite_again = True
+            return False
+        return True
 
     async def _rewrite_done(self) -> None:
         loop = asyncio.get_running_loop()

@@ -14,8 +14,9 @@ Hostile files are bounded (limits below): JSON nested deeper than ``MAX_DEPTH`` 
 (a message holding it is skipped), nor is a message holding a string longer than
 ``MAX_STRING_CHARS``; texts are cut at ``MAX_TEXT_CHARS`` and names at ``MAX_NAME_CHARS``; lone
 surrogates become U+FFFD; dates outside 2013-2099 (Telegram's lifetime, with room) and a second
-entry with an id already read are skipped. Old exports (tdesktop before 2021) wrote ``from_id``
-as a bare number: it reads as ``user<number>``.
+entry with an id already read are skipped. A message entry wider than ``MAX_ENTRY_CHARS`` stops
+the read (``ExportError``): the parser would have to build it whole. Old exports (tdesktop
+before 2021) wrote ``from_id`` as a bare number: it reads as ``user<number>``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ MAX_TEXT_CHARS = 16_384
 """A message's assembled text is cut here (the classifier sees at most this much)."""
 MAX_NAME_CHARS = 256
 """Sender, chat and file names are cut here."""
+MAX_ENTRY_CHARS = 1 << 20
+"""Longest message entry read, in characters of the file; a real one is a few kilobytes. The
+parser builds a whole entry before the reader sees it, and it takes some 17 times a file's size
+to build many small values."""
 EARLIEST = datetime(2013, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -87,6 +92,10 @@ OVERSIZED = "too large or too deeply nested"
 
 class ExportError(Exception):
     """The export cannot be read; the message says what is wrong and what to do about it."""
+
+
+class _EntryTooLarge(Exception):
+    """A message entry grew past ``MAX_ENTRY_CHARS`` while the parser was building it."""
 
 
 @dataclass(frozen=True)
@@ -180,9 +189,17 @@ _HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"{": 1, "[": 1, "}": -1, "]": -1}
+# A unix time as Telegram writes it: ASCII digits (str.isdigit() also takes "²", which int()
+# refuses), short enough for int() (which refuses over 4,300 digits) and any date before 2100.
+_UNIX_DIGITS = re.compile(r"\s*[0-9]{1,12}\s*")
 _NUL_ESCAPE = "\\u0000"
 # What the reader hands the parser in place of a container nested too deep (a JSON string).
 _TOO_DEEP_JSON = '"\\u0000fingertip:too-deep"'
+# A single-chat export's message entries open inside the root object and the messages list;
+# a full-account export's inside the root, its section, the section's list, the chat and the
+# chat's messages (nothing else Telegram writes is as deep).
+_SINGLE_ENTRY_DEPTH = 3
+_FULL_ENTRY_DEPTH = 6
 
 
 def _clean_cut(text: str) -> int:
@@ -208,20 +225,27 @@ class _ValidUtf8:
     """A binary file wrapper that hands the JSON parser valid UTF-8, bounded strings and
     bounded nesting only.
 
-    Invalid bytes become U+FFFD, and so do lone surrogate escapes (``"\\ud800"`` is valid
-    JSON that no UTF-8 decoder accepts): the parser would otherwise stop the whole file there.
+    A leading byte order mark (an editor's) is dropped. Invalid bytes become U+FFFD, and so do
+    lone surrogate escapes (``"\\ud800"`` is valid JSON that no UTF-8 decoder accepts): the
+    parser would otherwise stop the whole file there.
     A string is passed on up to ``MAX_STRING_CHARS + 1`` characters, so it still reads as too
     long, but the parser never holds more (ijson's C parser takes time quadratic in a string's
     length: a 6 MB string took 13 s, a 200 MB one hung). A container opened inside
     ``MAX_DEPTH`` others is never passed on: the string ``_TOO_DEEP`` stands in its place, so
     the parser's path (and ijson's dotted prefixes, quadratic in it) stays bounded whatever the
     file holds. ``refused`` counts what may make a message refused: a container or string cut
-    here, and a NUL escape (a file may spell a stand-in itself).
+    here, and a NUL escape (a file may spell a stand-in itself). With ``entry_depth`` (the depth
+    of a message entry), a read raises ``_EntryTooLarge`` once the text read without leaving
+    one entry passes ``MAX_ENTRY_CHARS``: nothing else bounds how wide an entry is.
     """
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], entry_depth: int | None = None) -> None:
         self._raw = raw
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._entry_depth = entry_depth
+        self._entry_chars = 0
+        self._lowest = 0
+        """The lowest depth met in the text being read."""
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._pending = ""
         self._in_string = False
         self._string_length = 0
@@ -242,9 +266,22 @@ class _ValidUtf8:
             head = text[:cut]
             self._pending = text[cut:]
             self.refused += head.count(_NUL_ESCAPE)
+            self._lowest = self._depth
             data = (self._pass(head) or self._rewrite(head)).encode("utf-8")
+            if self._entry_depth is not None:
+                self._measure(len(head), self._entry_depth)
             if data or final:
                 return data
+
+    def _measure(self, characters: int, entry_depth: int) -> None:
+        """Count ``characters`` just read towards the entry they were all inside of, if any
+        (an entry that ends in them is done; one that begins in them counts from the next)."""
+        if self._lowest < entry_depth:
+            self._entry_chars = 0
+            return
+        self._entry_chars += characters
+        if self._entry_chars > MAX_ENTRY_CHARS:
+            raise _EntryTooLarge
 
     def _pass(self, head: str) -> str | None:
         """``head`` unchanged when it needs no rewriting (the usual case, at C speed), else None.
@@ -284,6 +321,7 @@ class _ValidUtf8:
         if not brackets:
             return self._depth
         depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=self._depth))
+        self._lowest = min(self._lowest, *depths)
         return None if max(depths) > MAX_DEPTH else depths[-1]
 
     def _rewrite(self, head: str) -> str:
@@ -349,11 +387,12 @@ class _ValidUtf8:
             out.append(_TOO_DEEP_JSON)
             return
         self._depth += step
+        self._lowest = min(self._lowest, self._depth)
         out.append(bracket)
 
 
 def _bounded_events(
-    stream: IO[bytes], refused: list[int] | None = None
+    stream: IO[bytes], refused: list[int] | None = None, entry_depth: int | None = None
 ) -> Iterator[tuple[str, str, Any]]:
     """``ijson.parse`` events in constant memory per level, whatever the file holds.
 
@@ -363,12 +402,13 @@ def _bounded_events(
     stands in its place); an overlong string stands as ``_TOO_LONG``; an overlong key can match
     nothing we read. ``refused[0]``, when given, counts the string values that stand for
     something refused (or spell such a stand-in), so a reader can skip looking for them in a
-    message that added none.
+    message that added none. ``entry_depth`` bounds the width of entries as ``_ValidUtf8`` does.
     """
     counter = refused if refused is not None else [0]
     path: list[str] = []
     prefixes = [""]  # prefixes[i]: the dotted prefix of the first i path components
-    for event, value in ijson.basic_parse(_ValidUtf8(stream), use_float=True):
+    bounded = _ValidUtf8(stream, entry_depth)
+    for event, value in ijson.basic_parse(bounded, use_float=True):
         if event in ("start_map", "start_array"):
             yield prefixes[-1], event, None
             _enter(path, prefixes, "" if event == "start_map" else "item")
@@ -661,6 +701,13 @@ class MessageStream(Iterator[ExportedMessage]):
                     f"{self.path} is cut off or corrupt after {_messages(self.read)} of chat "
                     f"{self.chat.name!r} ({_reason(error)}); export the chat again"
                 ) from None
+            except _EntryTooLarge:
+                raise ExportError(
+                    f"{self.path} has a message entry of over {MAX_ENTRY_CHARS:,} characters "
+                    f"after {_messages(self.read)} of chat {self.chat.name!r}, where Telegram "
+                    "writes a few thousand; the file is damaged or not Telegram's, export the "
+                    "chat again"
+                ) from None
             except OSError as error:
                 raise ExportError(
                     f"{self.path} could not be read after {_messages(self.read)} "
@@ -674,7 +721,7 @@ class MessageStream(Iterator[ExportedMessage]):
             # stream keeps depth and strings in bounds, so no event needs looking at here.
             # The C parser reads ahead of the messages it hands out, so what it counted
             # cannot be told apart by message: once anything was, every message is walked.
-            bounded = _ValidUtf8(stream)
+            bounded = _ValidUtf8(stream, entry_depth=_SINGLE_ENTRY_DEPTH)
             for raw in ijson.items(bounded, self._location.messages_prefix, use_float=True):
                 yield raw, lambda: bounded.refused > 0
             return
@@ -689,7 +736,7 @@ class MessageStream(Iterator[ExportedMessage]):
             changed, checked = refused[0] != checked, refused[0]
             return changed
 
-        events = self._chat_events(_bounded_events(stream, refused))
+        events = self._chat_events(_bounded_events(stream, refused, _FULL_ENTRY_DEPTH))
         for raw in ijson.items(events, self._location.messages_prefix):
             yield raw, moved
 
@@ -753,7 +800,7 @@ def _when(raw: dict[str, Any], key: str, unix_key: str, tz: ZoneInfo) -> datetim
     """``unix_key`` (``key``_unixtime) as UTC when readable, else the local ``key`` string in
     ``tz``."""
     unix = raw.get(unix_key)
-    if isinstance(unix, str) and unix.strip().isdigit():
+    if isinstance(unix, str) and _UNIX_DIGITS.fullmatch(unix):
         unix = int(unix)
     if isinstance(unix, int) and not isinstance(unix, bool):
         try:

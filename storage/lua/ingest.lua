@@ -65,6 +65,18 @@ local function ingest_one(k, m, window, cap)
     return state
   end
 
+  -- The same message again (redelivered, or an edit that changes nothing counted): its repeat
+  -- was decided when it first came, against the requests before it, which the subject may no
+  -- longer remember (it keeps 8); deciding again, or remembering it again, would change both.
+  if old then
+    local old_sender, old_tokens, old_subject = string.match(old, '^([^|]*)|([^|]*)|(.*)$')
+    local was = string.gsub(old_tokens, ' R$', '')
+    if old_sender == sender and was == m.tokens and old_subject == subject then
+      if version > old_version then redis.call('HSET', k.seen, msg, record(old)) end
+      return 0
+    end
+  end
+
   local is_repeat = false
   if subject ~= '' then
     local kept = {}
@@ -86,10 +98,6 @@ local function ingest_one(k, m, window, cap)
   local counted = m.tokens
   if is_repeat then counted = counted .. ' R' end
   local state = sender .. '|' .. counted .. '|' .. subject
-  if old == state then
-    if version > old_version then redis.call('HSET', k.seen, msg, record(state)) end
-    return 0
-  end
 
   if old then
     local old_sender, old_tokens, old_subject = string.match(old, '^([^|]*)|([^|]*)|(.*)$')

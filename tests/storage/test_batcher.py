@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from redis.asyncio import Redis
+import pytest
+from redis.asyncio import Redis, RedisCluster
 
 from bot.core.context import ConversationState, Demand, Seen, SenderHistory
 from bot.core.labels import Label
@@ -141,6 +144,36 @@ async def test_ingests_in_one_batch_are_counted_once_each_after_the_server_lost_
     finally:
         await client.aclose()
         server.stop()
+
+
+@pytest.mark.parametrize("mode", ["no-hiredis", "private-api-moved"])
+async def test_the_coalescer_works_without_its_hiredis_fast_path(
+    mode: str, redis_url: str, redis_client: RedisClient
+) -> None:
+    # The fast path reads redis-py's private hiredis parser: without hiredis, or with a
+    # redis-py (such as 5.0.x, inside our range) that lacks the names it imports, the store
+    # could not even be imported. In a process of its own, since imports are settled once.
+    if isinstance(redis_client, RedisCluster):
+        pytest.skip("a cluster batch goes through the cluster pipeline, never the fast path")
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.support.coalescer_probe",
+        mode,
+        redis_url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await probe.communicate()
+    assert probe.returncode == 0, err.decode()
+    seen = json.loads(out)
+    assert seen["fast_path"] is False
+    assert seen["hiredis_in_redis_py"] is (mode == "private-api-moved")
+    assert seen["pushed"] == list(range(1, 301))
+    assert seen["listed"] == list(range(300))
+    assert seen["outcomes"] == [None, "StoreError", 300]
+    assert seen["scripts"] == [1, 2]  # the script ran again after NOSCRIPT, once
+    assert seen["batches"] < 300
 
 
 # Decoded conversation states are reused only while Redis holds the bytes they came from.

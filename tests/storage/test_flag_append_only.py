@@ -72,3 +72,51 @@ async def test_naming_an_app_again_leaves_no_trace_of_the_app(
     assert ":app:" in first and ":app:" in other_member  # the log does show app writes
     assert ":app:" not in without_app
     assert ":app:" not in again
+
+
+async def _files(data_dir: Path, client: Redis) -> bytes:
+    for _ in range(500):  # bounded wait for the server's rewrites, not a timing assertion
+        info = await client.info("persistence")
+        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+            break
+        await asyncio.sleep(0.02)
+    return _aof_bytes(data_dir)
+
+
+def _aof_bytes(data_dir: Path) -> bytes:
+    """The append-only file: its base (an RDB snapshot once rewritten) and its increments."""
+    directory = next(data_dir.rglob("appendonlydir"))
+    return b"".join(path.read_bytes() for path in sorted(directory.iterdir()))
+
+
+async def test_a_rewrite_already_running_does_not_leave_a_flag_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rewrite that started before the flag (the server's own, or one outlasting the store's
+    # wait for it) cannot hold the flag's writes, and it makes the server refuse another one
+    # for now. The store took that refusal for a server that never rewrites and stopped
+    # compacting for good, leaving this flag and every later one in the file in arrival order.
+    monkeypatch.setattr("storage.redis_store._REWRITE_WAIT_SECONDS", 0.2)
+    server = start_embedded(tmp_path)
+    client = Redis.from_url(server.url)
+    try:
+        store = RedisStore(client)
+        for n in range(8):
+            await client.set(f"{{fingertip-test}}:filler:{n}", n)
+        # 0.1 s a key: a rewrite of about 0.8 s, longer than the store's (shortened) wait and
+        # shorter than the refusals it tolerates
+        await client.config_set("rdb-key-save-delay", 100_000)
+        await client.bgrewriteaof()
+        await client.config_set("rdb-key-save-delay", 0)  # the running one keeps its pace
+        entry = WeekSalts().entry(
+            -100123, _current_week(), Label.TASK_PUSH, 1, "周末加班", keep_weeks=4
+        )
+        assert (await store.record_flag(entry)).counted
+        await store.rewrites_settled()
+        written = await _files(tmp_path, client)
+        assert written  # guards the checks below against a server writing no file
+        assert entry.kind_token.encode() not in written
+        assert entry.text_token.encode() not in written
+    finally:
+        await client.aclose()
+        server.stop()

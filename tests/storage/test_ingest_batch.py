@@ -142,3 +142,30 @@ async def test_an_acknowledged_batch_survives_a_restart(tmp_path: Path) -> None:
         assert week.labelled == {Label.TASK_PUSH: 40, Label.PROOF_DEMAND: 20}
     finally:
         await again.close()
+
+
+async def test_a_redelivered_report_demand_leaves_its_repeat_and_the_subjects_as_they_were(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # A subject remembers only its last 8 requests: the first of a dozen has dropped out by
+    # the time an old one is delivered again (Telegram redelivers; an audit starts over part
+    # way), so working its repeat out again found no earlier request and took its repeat off,
+    # and remembering it again pushed a request the next one needs out of the subject.
+    story = [
+        observation(
+            n,
+            labels={Label.REPORT_DEMAND},
+            subject="台账",
+            sender="boss",
+            at=MONDAY + timedelta(minutes=30 * n),
+        )
+        for n in range(1, 13)
+    ]
+    await store.ingest_many(story)
+    stored = await _group_keys(redis_client, -1001)
+    week = await store.week(-1001, "2025-W39")
+    assert len(week.repeated_reports) == 11
+    assert await store.ingest(story[1]) is IngestResult.DUPLICATE
+    assert await store.ingest_many(story[2:4]) == [IngestResult.DUPLICATE] * 2
+    assert await _group_keys(redis_client, -1001) == stored
+    assert await store.week(-1001, "2025-W39") == week

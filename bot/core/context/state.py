@@ -122,9 +122,9 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
                 Demand(
                     message_id=int(d["id"]),
                     labels=frozenset(Label(name) for name in d["labels"]),
-                    sender_key=d["sender"],
+                    sender_key=_optional_str(d["sender"]),
                     sent_at=datetime.fromtimestamp(float(d["at"]), tz=UTC),
-                    subject=d.get("subject"),
+                    subject=_optional_str(d.get("subject")),
                     exempt=bool(d.get("exempt", False)),
                     apps=_app_names(d["apps"] if isinstance(d.get("apps"), list) else ()),
                 )
@@ -133,7 +133,7 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
             seen=tuple(
                 Seen(
                     message_id=int(s["id"]),
-                    sender_key=s["sender"],
+                    sender_key=_optional_str(s["sender"]),
                     sent_at=datetime.fromtimestamp(float(s["at"]), tz=UTC),
                     answers=None if s.get("answers") is None else int(s["answers"]),
                 )
@@ -145,5 +145,12 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
             ),
             handled=tuple(int(i) for i in data.get("handled", [])),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    # OverflowError, OSError: a time no datetime holds
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as error:
         raise ValueError(f"damaged conversation state: {error}") from None
+
+
+def _optional_str(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"not a string: {type(value).__name__}")
+    return value

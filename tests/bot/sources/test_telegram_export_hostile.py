@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import tempfile
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -18,9 +20,11 @@ from bot.sources.telegram_export import (
     DATE_OUT_OF_RANGE,
     DUPLICATE_ID,
     MAX_DEPTH,
+    MAX_ENTRY_CHARS,
     MAX_NAME_CHARS,
     MAX_STRING_CHARS,
     MAX_TEXT_CHARS,
+    NO_DATE,
     OVERSIZED,
     ExportError,
     list_chats,
@@ -134,6 +138,83 @@ def test_dates_outside_telegrams_lifetime_are_skipped(tmp_path: Path) -> None:
     assert [m.id for m in messages] == [1, 5]
     assert messages[1].edited_at is None
     assert stream.problems == {DATE_OUT_OF_RANGE: 3}
+
+
+def full_export(path: Path, entries: list[str]) -> Path:
+    """A full-account export whose second chat (id 77) holds the entries given as raw JSON."""
+    other = '{"name": "其他", "type": "private_group", "id": 9, "messages": [' + good(1) + "]}"
+    chat = '{"name": "工作群", "type": "private_supergroup", "id": 77, "messages": ['
+    path.write_text(
+        '{"contacts": {"list": []}, "chats": {"list": ['
+        + other
+        + ","
+        + chat
+        + ",".join(entries)
+        + "]}]}}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("shape", [export, full_export], ids=["single", "full"])
+def test_a_message_entry_wider_than_any_telegram_writes_stops_the_read_in_bounded_memory(
+    tmp_path: Path, shape: Callable[[Path, list[str]], Path]
+) -> None:
+    # Depth and strings are bounded, but not width: the parser builds a whole entry before the
+    # reader sees it, and two million two-letter strings in one entry (10 MB of file) took
+    # 114 MB to build.
+    wide = good(1).replace('"请今晚上报台账"', "[" + ",".join(['"ab"'] * 2_000_000) + "]")
+    _, stream = read_chat(shape(tmp_path / "result.json", [wide, good(2)]), "77", SHANGHAI)
+    tracemalloc.start()  # the chat was found outside: finding it walks the file, building nothing
+    try:
+        with pytest.raises(ExportError) as refused:
+            list(stream)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+    assert f"message entry of over {MAX_ENTRY_CHARS:,} characters" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("shape", [export, full_export], ids=["single", "full"])
+def test_message_entries_within_the_width_limit_are_read(
+    tmp_path: Path, shape: Callable[[Path, list[str]], Path]
+) -> None:
+    # Nearly MAX_ENTRY_CHARS of small values, read in pieces that each lie inside the entry.
+    count = (MAX_ENTRY_CHARS - 1_000) // 5
+    wide = good(1, junk=["ab"] * count).replace(", ", ",")
+    assert len(wide) < MAX_ENTRY_CHARS
+    entries = [good(0), wide, good(2), wide.replace('"id": 1', '"id": 3')]
+    _, stream = read_chat(shape(tmp_path / "result.json", entries), "77", SHANGHAI)
+    assert [found.id for found in stream] == [0, 1, 2, 3]
+
+
+def test_unix_times_that_are_not_plain_numbers_are_unreadable_not_fatal(tmp_path: Path) -> None:
+    # str.isdigit() accepts "²", which int() refuses, and int() refuses more than 4,300 digits:
+    # either once raised out of the reader as a traceback.
+    entries = [
+        good(1, date_unixtime="\u00b2", date=None),
+        good(2, date_unixtime="9" * 5_000, date=None),
+        good(3, edited_unixtime="\u00b2"),
+        good(4, edited_unixtime="9" * 5_000),
+        good(5),
+    ]
+    _, stream = read_chat(export(tmp_path / "result.json", entries), None, SHANGHAI)
+    messages = list(stream)
+    assert [m.id for m in messages] == [3, 4, 5]
+    assert [m.edited_at for m in messages] == [None, None, None]
+    assert stream.problems == {NO_DATE: 2}
+
+
+def test_a_byte_order_mark_saved_by_an_editor_is_not_taken_for_a_foreign_format(
+    tmp_path: Path,
+) -> None:
+    # An export opened and saved in Notepad starts with a UTF-8 BOM; it was "not JSON".
+    path = export(tmp_path / "result.json", [good(1), good(2)])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [chat.id for chat in list_chats(path)] == [77]
+    assert read(path)[0] == [1, 2]
 
 
 def test_a_second_entry_with_the_same_id_is_skipped_and_said(tmp_path: Path) -> None:
