@@ -23,7 +23,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import DigestLease, IngestResult, StoreError
-from storage.batcher import Coalescer
+from storage.batcher import Coalescer, Command
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
     HEADLINE_FIELDS,
@@ -95,7 +95,36 @@ class RedisStore:
         """
         call_keys, args = self._ingest_call([observation])  # a run of one
         command = ("EVALSHA", self._ingest.sha, len(call_keys), *call_keys, *args)
+        return await self._ingest_one(observation.group_id, command)
+
+    async def ingest_in_context(
+        self, observation: Observation, state: ConversationState, ttl_seconds: int
+    ) -> IngestResult:
+        """Count one message and, when it is new, store ``state`` as its group's conversation
+        state, in one script call; see ``Store.ingest_in_context``."""
         group_id = observation.group_id
+        stored = self._states.encode(group_id, state)  # only its new entries are encoded
+        call_keys, args = self._ingest_call([observation])  # a run of one
+        command = (
+            "EVALSHA",
+            self._ingest.sha,
+            len(call_keys) + 1,
+            *call_keys,
+            keys.conversation(group_id),
+            *args,
+            stored,
+            max(1, ttl_seconds),
+        )
+        try:
+            result = await self._ingest_one(group_id, command)
+        except StoreError:
+            self._states.forget(group_id)  # whether the state was stored is unknown
+            raise
+        if result is IngestResult.NEW:
+            self._states.written(group_id, stored, state)
+        return result
+
+    async def _ingest_one(self, group_id: int, command: Command) -> IngestResult:
         if group_id in self._known_groups:
             return IngestResult(int((await self._coalescer.call(command))[0]))
         # Queued together, so concurrent ingests keep their order even for a new group.
