@@ -327,3 +327,20 @@ async def test_ingest_in_context_without_redis_is_a_store_error() -> None:
             await unreachable.ingest_in_context(observation(1), _context_after(1), 3600)
     finally:
         await unreachable.client.aclose()
+
+
+async def test_ingest_keys_stay_right_for_many_group_weeks(
+    store: RedisStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import redis_store
+
+    monkeypatch.setattr(redis_store, "RUN_HEADS_KEPT", 2)  # the kept keys are dropped often
+    weeks = [datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI) + timedelta(days=7 * n) for n in (0, 1)]
+    groups = (-1011, -1012, -1013)
+    for n, (group, at) in enumerate((g, a) for a in weeks for g in groups):
+        assert await store.ingest(observation(n, group_id=group, at=at)) is IngestResult.NEW
+    for group in groups:
+        assert await store.weeks(group) == ["2025-W39", "2025-W40"]
+        for week in ("2025-W39", "2025-W40"):
+            assert (await store.week(group, week)).messages == 1
+        await store.erase_group(group)
