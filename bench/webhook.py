@@ -18,6 +18,11 @@ workers >= 2.5x one (needs at least three free cores besides the client's and Re
 Run: python bench/webhook.py [--updates 6000] [--groups 200] [--in-flight 32] [--workers 3]
      [--rounds 1]  (each round: floor, ours with one worker, ours with --workers, fresh Redis)
      [--profile FILE]  (cProfile stats of the one-worker run; its figures are then not timings)
+     [--paired] [--block 500] [--against DIR]
+       (paired: floor and ours, one worker each, both started once and fed the updates in
+       alternating blocks, each block's CPU read to the nanosecond; prints every pair and the
+       medians, so one run gives a ratio the neighbours' jobs disturb little. --against DIR
+       adds a third server, ``fingertip run`` from another checkout, for before/after runs)
 """
 
 from __future__ import annotations
@@ -105,6 +110,18 @@ class Run:
         return self.server_cpu / self.updates * 1e6
 
 
+def cpu_nanoseconds(pid: int) -> int:
+    """Nanoseconds on a CPU so far of every thread of ``pid`` (``/proc/PID/task/*/schedstat``:
+    exact, where the tick counts of ``/proc/PID/stat`` come in steps of 10 ms)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return total
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds used so far by the processes ``pids`` (from /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -188,11 +205,12 @@ async def healthy(url: str) -> bool:
 
 
 async def start(
-    command: list[str], environment: dict[str, str], health: str
+    command: list[str], environment: dict[str, str], health: str, cwd: Path | None = None
 ) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         *command,
         env=environment,
+        cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -213,6 +231,20 @@ async def stop(processes: list[asyncio.subprocess.Process]) -> None:
         await asyncio.wait_for(process.wait(), 30)
 
 
+def ours_environment(api: str, redis_url: str, data: Path) -> dict[str, str]:
+    """The environment of ``fingertip run`` in this bench (no FINGERTIP_ setting of the caller)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
+        "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
+        "FINGERTIP_TELEGRAM_API_URL": api,
+        "FINGERTIP_REDIS_URL": redis_url,
+        "FINGERTIP_DATA_DIR": str(data),
+        "FINGERTIP_SHARED_WEBHOOK": "true",
+        "FINGERTIP_SECRET": "fingertip-bench-webhook-secret-0123456789abcdef",
+        "PTB_TIMEDELTA": "1",
+    }
+
+
 async def run_ours(
     workers: int,
     api: str,
@@ -223,16 +255,7 @@ async def run_ours(
     profile: str | None = None,
 ) -> Run:
     port = free_port()
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FINGERTIP_")},
-        "FINGERTIP_TELEGRAM_TOKEN": TOKEN,
-        "FINGERTIP_TELEGRAM_API_URL": api,
-        "FINGERTIP_REDIS_URL": redis_url,
-        "FINGERTIP_DATA_DIR": str(data),
-        "FINGERTIP_SHARED_WEBHOOK": "true",
-        "FINGERTIP_SECRET": "fingertip-bench-webhook-secret-0123456789abcdef",
-        "PTB_TIMEDELTA": "1",
-    }
+    environment = ours_environment(api, redis_url, data)
     processes = []
     try:
         for _ in range(workers):
@@ -298,6 +321,183 @@ async def serve_floor(port: int, api: str, redis_url: str) -> None:
     await application.stop()
     await application.shutdown()
     await redis.aclose()
+
+
+@dataclass(frozen=True)
+class Server:
+    """One server of the paired mode: its name, its process and where it takes updates."""
+
+    name: str
+    process: asyncio.subprocess.Process
+    url: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of updates posted to one server: wall seconds, CPU seconds of the server
+    (to the nanosecond) and of Redis."""
+
+    updates: int
+    wall: float
+    server_cpu: float
+    redis_cpu: float
+
+    def server_us(self) -> float:
+        """CPU µs of the server per update."""
+        return self.server_cpu / self.updates * 1e6
+
+    def wall_us(self) -> float:
+        """Wall-clock µs per update."""
+        return self.wall / self.updates * 1e6
+
+
+def median(values: list[float]) -> float:
+    """The median of ``values`` (the mean of the middle two for an even count)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if not ordered:
+        raise ValueError("median of nothing")
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def blocks_of(bodies: list[bytes], size: int) -> list[list[bytes]]:
+    """``bodies`` cut into blocks of ``size`` in order (the last one may be shorter)."""
+    return [bodies[first : first + size] for first in range(0, len(bodies), size)]
+
+
+def turn_order(names: list[str], block: int) -> list[str]:
+    """Who gets block ``block`` first: the order turns round from one block to the next
+    (A B, B A, A B, ...), so a server never always goes first after the same one."""
+    return names if block % 2 == 0 else names[::-1]
+
+
+async def timed_block(
+    server: Server, bodies: list[bytes], in_flight: int, redis_url: str
+) -> Block:
+    """``post_all`` of one block to ``server`` with its CPU and Redis's meanwhile."""
+    pid = server.process.pid
+    cpu, redis = cpu_nanoseconds(pid), await redis_cpu_seconds(redis_url)
+    wall = await post_all(server.url, bodies, in_flight)
+    return Block(
+        updates=len(bodies),
+        wall=wall,
+        server_cpu=(cpu_nanoseconds(pid) - cpu) / 1e9,
+        redis_cpu=await redis_cpu_seconds(redis_url) - redis,
+    )
+
+
+async def start_paired(api: str, redis_url: str, data: Path, against: Path | None) -> list[Server]:
+    """The floor and ours (one worker each), and ours from ``against`` when given; each
+    ``fingertip run`` on its own Redis database of the same server (they would see each
+    other's updates as redeliveries), the floor's ``INCR``s on the first."""
+    servers = []
+    try:
+        port = free_port()
+        command = [sys.executable, str(Path(__file__)), "--serve-floor", str(port), api, redis_url]
+        environment = {**os.environ, "PTB_TIMEDELTA": "1"}
+        process = await start(command, environment, f"http://127.0.0.1:{port}/healthz")
+        servers.append(Server("floor", process, f"http://127.0.0.1:{port}/telegram"))
+        checkouts = [("ours", ROOT), *([("against", against)] if against else [])]
+        for database, (name, checkout) in enumerate(checkouts, 1):
+            port, own = free_port(), free_port()
+            url = f"{redis_url.rsplit('/', 1)[0]}/{database}"
+            folder = data / name
+            environment = ours_environment(api, url, folder)
+            # ``-m`` puts the working directory first on the path: the checkout's code runs.
+            environment["PYTHONPATH"] = str(checkout)
+            command = [sys.executable, "-m", "bot.cli", "run", "--port", str(port)]
+            command += ["--metrics-port", str(own)]
+            command += ["--webhook", f"http://127.0.0.1:{port}/telegram"]
+            health = f"http://127.0.0.1:{own}/healthz"
+            process = await start(command, environment, health, cwd=checkout)
+            servers.append(Server(name, process, f"http://127.0.0.1:{port}/telegram"))
+    except BaseException:
+        await stop([server.process for server in servers])
+        raise
+    return servers
+
+
+async def paired(
+    api: str, bodies: list[bytes], in_flight: int, block: int, against: Path | None
+) -> None:
+    """Floor and ours fed the same blocks of updates in turn; prints each block and medians.
+
+    Both servers run the whole time, so a neighbour's job slows both about alike; each block's
+    ratio compares two runs seconds apart. The first block of each (start-up: first look-ups,
+    first groups) is printed but left out of the medians.
+    """
+    import tempfile
+
+    with redis_server() as redis_url, tempfile.TemporaryDirectory() as data:
+        servers = await start_paired(api, redis_url, Path(data), against)
+        try:
+            names = [server.name for server in servers]
+            by_name = {server.name: server for server in servers}
+            results: dict[str, list[Block]] = {name: [] for name in names}
+            print(
+                f"paired: {len(bodies)} updates in blocks of {block}, {in_flight} in flight; "
+                f"load {load_average()}"
+            )
+            header = "  ".join(f"{name + ' CPU µs':>15} {'wall µs':>8}" for name in names)
+            print(f"{'block':>5}  {header}  {'ours/floor CPU':>14}")
+            for index, chunk in enumerate(blocks_of(bodies, block)):
+                for name in turn_order(names, index):
+                    results[name].append(
+                        await timed_block(by_name[name], chunk, in_flight, redis_url)
+                    )
+                row = "  ".join(
+                    f"{results[name][-1].server_us():15.0f} {results[name][-1].wall_us():8.0f}"
+                    for name in names
+                )
+                ratio = results["ours"][-1].server_cpu / results["floor"][-1].server_cpu
+                note = "  (warm-up)" if index == 0 else ""
+                print(f"{index + 1:>5}  {row}  {ratio:14.2f}{note}")
+            load = load_average()
+        finally:
+            await stop([server.process for server in servers])
+    print_paired_summary(results, load)
+
+
+def print_paired_summary(results: dict[str, list[Block]], load: str) -> None:
+    """Over the blocks after the first: the median CPU and wall µs per update, updates/s and
+    Redis CPU, the median of each block's ratio to the floor, and the ratio of the totals.
+
+    The median of the blocks' ratios shrugs off a block a neighbour's job disturbed; the
+    ratio of the totals also counts a cost that comes once in many updates (a collection, a
+    cache refill), which a median leaves out. Both are printed: they agree when neither of
+    those happened.
+    """
+    floor = results["floor"][1:] or results["floor"]
+    for name, blocks in results.items():
+        measured = blocks[1:] or blocks
+        cpu = median([b.server_us() for b in measured])
+        wall = median([b.wall_us() for b in measured])
+        redis = median([b.redis_cpu / b.updates * 1e6 for b in measured])
+        total = sum(b.server_cpu for b in measured) / sum(b.updates for b in measured) * 1e6
+        line = (
+            f"{name:>8}: server CPU median {cpu:.0f} µs/update (all blocks {total:.0f}), "
+            f"wall {wall:.0f} µs ({1e6 / wall:,.0f} updates/s), Redis CPU {redis:.0f} µs"
+        )
+        if name != "floor":
+            line += "; / floor: " + _ratios(measured, floor)
+        print(line)
+    if "against" in results:
+        ours, against = results["ours"][1:], results["against"][1:]
+        print("ours / against: " + _ratios(ours, against))
+    print(f"load at the end {load} ({os.cpu_count()} cores); goal: ours / floor <= 2x")
+
+
+def _ratios(blocks: list[Block], others: list[Block]) -> str:
+    pairs = list(zip(blocks, others, strict=True))
+    cpu = median([b.server_cpu / o.server_cpu for b, o in pairs])
+    wall = median([b.wall / o.wall for b, o in pairs])
+    total = sum(b.server_cpu for b in blocks) / sum(o.server_cpu for o in others)
+    return (
+        f"{cpu:.2f}x CPU, {wall:.2f}x wall (medians of {len(pairs)} pairs), "
+        f"{total:.2f}x CPU in all"
+    )
 
 
 async def memory_per_group_week(redis_url: str, groups: int) -> float:
@@ -369,6 +569,19 @@ async def main(
     print(f"memory per group-week {memory / 1024:.1f} KB (default-config server)")
 
 
+async def main_paired(
+    updates: int, groups: int, in_flight: int, block: int, against: Path | None
+) -> None:
+    """The paired mode (``--paired``): see ``paired``."""
+    if block < 1:
+        raise SystemExit("bench: --block must be at least 1")
+    if against is not None and not (against / "bot" / "cli" / "__main__.py").is_file():
+        raise SystemExit(f"bench: --against {against} is not a Fingertip checkout (no bot/cli)")
+    sandbox, bodies = build_world(groups, updates)
+    async with SandboxServer(sandbox) as api:
+        await paired(api.base_url, bodies, in_flight, block, against)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=6000)
@@ -377,11 +590,24 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1, help="repeat, each on a fresh Redis")
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the 1-worker run")
+    parser.add_argument(
+        "--paired", action="store_true", help="floor and ours in alternating blocks, one run"
+    )
+    parser.add_argument("--block", type=int, default=500, help="updates per paired block")
+    parser.add_argument(
+        "--against", type=Path, metavar="DIR", help="paired: also ours from this checkout"
+    )
     parser.add_argument("--serve-floor", nargs=3, metavar=("PORT", "API", "REDIS"))
     options = parser.parse_args()
     if options.serve_floor:
         port, api, redis_url = options.serve_floor
         asyncio.run(serve_floor(int(port), api, redis_url))
+    elif options.paired or options.against:
+        asyncio.run(
+            main_paired(
+                options.updates, options.groups, options.in_flight, options.block, options.against
+            )
+        )
     else:
         asyncio.run(
             main(

@@ -42,6 +42,15 @@ class Store(Protocol):
         """Count one message; a redelivery changes nothing, an edit moves its counts."""
         ...
 
+    async def ingest_in_context(
+        self, observation: Observation, state: ConversationState, ttl_seconds: int
+    ) -> IngestResult:
+        """``ingest``, and when the message is new (``IngestResult.NEW``), ``state`` becomes
+        its group's conversation state (as ``save_conversation``) in the same atomic step: the
+        counts and the context move together; a redelivery or an edit leaves the context as
+        it was."""
+        ...
+
     async def ingest_many(self, observations: Sequence[Observation]) -> list[IngestResult]:
         """Count many messages in as few round trips as possible, in order."""
         ...

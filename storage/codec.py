@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
 from bot.core.aggregates import Evidence, RepeatedReport, WeekAggregate
@@ -87,6 +87,12 @@ def _app_tokens(observation: Observation) -> list[str]:
     return tokens
 
 
+def minute_stamp(moment: datetime) -> str:
+    """``moment`` as "YYYY-MM-DD HH:MM" in its own time zone (as ``strftime`` would write it,
+    at a third of the cost: the start of its ISO form)."""
+    return moment.isoformat(" ", "minutes")[:16]
+
+
 def evidence_record(observation: Observation) -> str:
     """Return the stored evidence line of ``observation``, or "" when it has none."""
     if not observation.excerpt or not observation.labels:
@@ -94,7 +100,7 @@ def evidence_record(observation: Observation) -> str:
     codes = "".join(sorted(LABEL_CODES[label] for label in observation.labels))
     fields = (
         codes,
-        observation.sent_at.strftime("%Y-%m-%d %H:%M"),
+        minute_stamp(observation.sent_at),
         BAND_CODES[observation.band],
         "x" if observation.exempt else "-",
         observation.excerpt.replace(EVIDENCE_FIELD_SEPARATOR, " "),

@@ -23,7 +23,7 @@ from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
 from storage.base import DigestLease, IngestResult, StoreError
-from storage.batcher import Coalescer
+from storage.batcher import Coalescer, Command
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
     HEADLINE_FIELDS,
@@ -47,6 +47,8 @@ BULK_GROUPS = 1000
 RUN = 500
 """Messages of one group-week counted by one Lua call at most (Redis runs nothing else while a
 script runs: a run of 500 takes a few milliseconds)."""
+RUN_HEADS_KEPT = 4096
+"""Group-weeks whose ingest keys and leading arguments are kept ready (see ``_run_head``)."""
 _LABELS_BY_NAME = {label.value: label for label in Label}
 
 
@@ -73,6 +75,7 @@ class RedisStore:
         # A cluster pipeline cannot load a missing script mid-batch, so it is loaded up front.
         self._rollup_loaded = not is_cluster(client)
         self._known_groups: set[int] = set()
+        self._run_heads: dict[tuple[int, str], tuple[tuple[str, ...], tuple[str | int, ...]]] = {}
         # Live updates in flight share round trips (see ``storage.batcher``).
         self._coalescer = Coalescer(client, [ingest])
         self._states = DecodedStates()
@@ -98,7 +101,36 @@ class RedisStore:
         """
         call_keys, args = self._ingest_call([observation])  # a run of one
         command = ("EVALSHA", self._ingest.sha, len(call_keys), *call_keys, *args)
+        return await self._ingest_one(observation.group_id, command)
+
+    async def ingest_in_context(
+        self, observation: Observation, state: ConversationState, ttl_seconds: int
+    ) -> IngestResult:
+        """Count one message and, when it is new, store ``state`` as its group's conversation
+        state, in one script call; see ``Store.ingest_in_context``."""
         group_id = observation.group_id
+        stored = self._states.encode(group_id, state)  # only its new entries are encoded
+        call_keys, args = self._ingest_call([observation])  # a run of one
+        command = (
+            "EVALSHA",
+            self._ingest.sha,
+            len(call_keys) + 1,
+            *call_keys,
+            keys.conversation(group_id),
+            *args,
+            stored,
+            max(1, ttl_seconds),
+        )
+        try:
+            result = await self._ingest_one(group_id, command)
+        except StoreError:
+            self._states.forget(group_id)  # whether the state was stored is unknown
+            raise
+        if result is IngestResult.NEW:
+            self._states.written(group_id, stored, state)
+        return result
+
+    async def _ingest_one(self, group_id: int, command: Command) -> IngestResult:
         if group_id in self._known_groups:
             return IngestResult(int((await self._coalescer.call(command))[0]))
         # Queued together, so concurrent ingests keep their order even for a new group.
@@ -150,28 +182,15 @@ class RedisStore:
                 pipe.evalsha(self._ingest.sha, len(keys_), *keys_, *args)
             return list(await pipe.execute())
 
-    def _ingest_call(self, run: Sequence[Observation]) -> tuple[list[str], list[str | int]]:
+    def _ingest_call(self, run: Sequence[Observation]) -> tuple[tuple[str, ...], list[str | int]]:
         """Keys and arguments of ``ingest.lua`` for a run of one group-week."""
-        r = self._retention
         first = run[0]
-        call_keys = [
-            keys.week_counters(first.group_id, first.week),
-            keys.week_seen(first.group_id, first.week),
-            keys.week_evidence(first.group_id, first.week),
-            keys.report_subjects(first.group_id),
-            keys.weeks_index(first.group_id),
-        ]
-        args: list[str | int] = [
-            r.repeat_window_days * 86400,
-            r.evidence_per_label,
-            r.aggregate_weeks * _WEEK_SECONDS,
-            r.evidence_weeks * _WEEK_SECONDS,
-            first.week,
-            week_start(first.week).toordinal(),
-        ]
+        call_keys, head = self._run_head(first.group_id, first.week)
+        args: list[str | int] = [*head]
+        with_evidence = bool(self._retention.evidence_per_label)
         for o in run:
             # Few arguments per message: redis-py encodes each one in Python.
-            evidence = evidence_record(o) if r.evidence_per_label else ""
+            evidence = evidence_record(o) if with_evidence else ""
             codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
             tokens = " ".join(counter_tokens(o))
             at = int(o.sent_at.timestamp())
@@ -181,6 +200,32 @@ class RedisStore:
                 (o.report_subject or "") if not o.exempt else "",
             ]
         return call_keys, args
+
+    def _run_head(self, group_id: int, week: str) -> tuple[tuple[str, ...], tuple[str | int, ...]]:
+        """The keys and the leading arguments of ``ingest.lua`` for one group-week, made once:
+        every live message of the group that week needs the same ones."""
+        head = self._run_heads.get((group_id, week))
+        if head is None:
+            r = self._retention
+            call_keys = (
+                keys.week_counters(group_id, week),
+                keys.week_seen(group_id, week),
+                keys.week_evidence(group_id, week),
+                keys.report_subjects(group_id),
+                keys.weeks_index(group_id),
+            )
+            arguments = (
+                r.repeat_window_days * 86400,
+                r.evidence_per_label,
+                r.aggregate_weeks * _WEEK_SECONDS,
+                r.evidence_weeks * _WEEK_SECONDS,
+                week,
+                week_start(week).toordinal(),
+            )
+            if len(self._run_heads) >= RUN_HEADS_KEPT:  # bounded, whatever the groups
+                self._run_heads.clear()
+            head = self._run_heads[group_id, week] = (call_keys, arguments)
+        return head
 
     async def week(self, group_id: int, week: str) -> WeekAggregate:
         """Return one group-week's aggregates; see ``Store.week``."""

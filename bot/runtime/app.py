@@ -12,7 +12,7 @@ from bot.config.secrets import configured_secret, derive_key, process_secret
 from bot.config.settings import Settings, SettingsError
 from bot.core.classifier import load_classifier
 from bot.core.flags import NewcomerTokens
-from bot.core.observation import SenderHasher
+from bot.core.observation import RememberingHasher
 from bot.runtime.telegram_limits import TelegramLimiter
 from bot.usecases.services import Clock, Services, system_clock
 from handlers.context import CONTEXT_TYPES, App
@@ -47,7 +47,7 @@ def build_services(settings: Settings, store: Store, clock: Clock = system_clock
         settings=settings,
         store=store,
         classifier=load_classifier(settings.rules_files),
-        hasher=SenderHasher(derive_key(secret, "sender")),
+        hasher=RememberingHasher(derive_key(secret, "sender")),
         newcomers=NewcomerTokens(derive_key(secret, "newcomer")),
         clock=clock,
     )

@@ -24,6 +24,7 @@ from bot.runtime.app import (
     stop_application,
     telegram_token,
 )
+from bot.runtime.heap import settle_heap
 from bot.runtime.ordering import in_chat_order
 from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
@@ -68,6 +69,7 @@ async def run_bot(
         if not await _start_when_reachable(application, stop):
             await stop_application(application)
             return
+        settle_heap()  # everything built so far lives as long as the bot
         try:
             ops = ops_app(services.healthy, services.metrics) if metrics_port else None
             async with _serving(ops, listen, metrics_port or 0):

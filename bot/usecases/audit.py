@@ -19,7 +19,13 @@ from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
 from bot.core.context import Conversation
 from bot.core.digest import WeekDigest
-from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
+from bot.core.observation import (
+    IncomingMessage,
+    Observation,
+    RememberingHasher,
+    SenderHasher,
+    observe,
+)
 from bot.core.rollup import RollupWeek
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
@@ -37,26 +43,6 @@ GROUP_CHAT_TYPES = frozenset(
 )
 """Export chat types that are group chats (``--all`` audits these, not personal chats)."""
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
-
-
-class RememberingHasher(SenderHasher):
-    """``SenderHasher`` that makes each sender's pseudonym once: an export has few senders and
-    many messages, and every message needs its sender's pseudonym twice (context, counts)."""
-
-    REMEMBERED = 4096
-
-    def __init__(self, key: bytes) -> None:
-        super().__init__(key)
-        self._made: dict[tuple[int, str], str] = {}
-
-    def __call__(self, group_id: int, sender_id: str) -> str:
-        """The same pseudonym as ``SenderHasher`` gives."""
-        made = self._made.get((group_id, sender_id))
-        if made is None:
-            if len(self._made) >= self.REMEMBERED:  # bounded, whatever the export holds
-                self._made.clear()
-            made = self._made[group_id, sender_id] = super().__call__(group_id, sender_id)
-        return made
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ async def _count(services: Services, held: HeldMessage) -> None:
     )
     if result is IngestResult.NEW:
         services.learn_apps(message.group_id, observation.apps)
-    services.metrics.messages.labels(result.name.lower()).inc()
+    metrics = services.metrics
+    metrics.message_ingested(result.name.lower())
     if result is not IngestResult.DUPLICATE:
         for label in observation.labels:
-            services.metrics.labels.labels(label.value, str(observation.exempt).lower()).inc()
+            metrics.label_given(label.value, observation.exempt)

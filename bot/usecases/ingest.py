@@ -43,11 +43,11 @@ async def ingest_message(
     observation = observe(
         incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
     )
-    result = await store.ingest(observation)
-    if decided is not None and state is not None and result is IngestResult.NEW:
-        await store.save_conversation(
-            incoming.group_id,
-            advance(state, context, decided, app_names(observation.apps)),
-            int(CONTEXT_EXPIRY.total_seconds()),
-        )
+    if decided is None or state is None:
+        return observation, await store.ingest(observation)
+    # The next state goes with the counts in one call, and is kept only if the message is new.
+    following = advance(state, context, decided, app_names(observation.apps))
+    result = await store.ingest_in_context(
+        observation, following, int(CONTEXT_EXPIRY.total_seconds())
+    )
     return observation, result

@@ -47,6 +47,25 @@ class Metrics:
         self.errors = Counter(
             "fingertip_update_errors", "Updates whose handling failed", registry=self.registry
         )
+        # Each message bumps a labelled counter or two: the children are looked up once, not
+        # through ``labels()`` (argument checks, a lock, a dict) every time.
+        self._by_result: dict[str, Counter] = {}
+        self._by_label: dict[tuple[str, bool], Counter] = {}
+
+    def message_ingested(self, result: str) -> None:
+        """Count one group message by what ingesting it did (``new``, ``duplicate``, ...)."""
+        child = self._by_result.get(result)
+        if child is None:
+            child = self._by_result[result] = self.messages.labels(result)
+        child.inc()
+
+    def label_given(self, label: str, exempt: bool) -> None:
+        """Count one burden label given to a group message, exempt or not."""
+        child = self._by_label.get((label, exempt))
+        if child is None:
+            child = self.labels.labels(label, "true" if exempt else "false")
+            self._by_label[label, exempt] = child
+        child.inc()
 
     def exposition(self) -> bytes:
         """The counters in the Prometheus text format."""

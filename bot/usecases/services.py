@@ -14,6 +14,7 @@ from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
 from bot.core.apps import AppAuditor, AppDemand, Catalogue, load_catalogue
 from bot.core.classifier import Classifier
+from bot.core.context.cues import shipped_cues
 from bot.core.flags import NewcomerTokens, WeekSalts
 from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
@@ -89,6 +90,9 @@ class Services:
         self.admins = AdminCache(self.clock)
         # Loaded now, so a broken deployment catalogue stops the bot at start, not mid-message.
         self._catalogue = load_catalogue(self.settings.app_catalogue_files)
+        # The context's cue lexicon too (its hundreds of patterns took the first group message
+        # a few tenths of a second to compile, and are then part of the heap settled at start).
+        shipped_cues()
 
     async def healthy(self) -> bool:
         """For /healthz: the store answers and no messages are waiting for it."""

@@ -4,13 +4,17 @@
 -- A redelivered message changes nothing; an edited one has its old contribution subtracted first.
 -- Telegram may redeliver an older version after a newer one: the newest version always wins.
 --
--- KEYS: 1 week counters, 2 week seen, 3 week evidence, 4 group report subjects, 5 weeks index
+-- KEYS: 1 week counters, 2 week seen, 3 week evidence, 4 group report subjects, 5 weeks index,
+--       and for the live bot's run of one, 6 the group's conversation state
 -- ARGV: 1 repeat window (s), 2 evidence cap per label, 3 counters ttl (s), 4 evidence ttl (s),
 --       5 week, 6 week score, then 3 per message:
 --       "<message id>|<sent at, unix s>|<version>|<label codes of the evidence line>|<sender
 --       pseudonym or ''>|<counter tokens, space separated>" (none of these holds a "|": the
 --       seen records already use it to separate the sender and the tokens), the evidence line
---       or "", the report subject or "" (free text: each an argument of its own)
+--       or "", the report subject or "" (free text: each an argument of its own);
+--       with KEYS[6], then the group's next conversation state and its ttl (s), stored only
+--       when the message is new (a redelivery or an edit leaves the context as it was), in
+--       the same atomic step as its counts
 -- Returns one result per message: 0 duplicate or stale version, 1 new, 2 changed (edited).
 
 local function request_entries(value)
@@ -164,7 +168,10 @@ local k = {counters = KEYS[1], seen = KEYS[2], evidence = KEYS[3], subjects = KE
 local window, cap = tonumber(ARGV[1]), tonumber(ARGV[2])
 local results = {}
 local counted = false
-for i = 7, #ARGV, 3 do
+local context_key = KEYS[6]
+local last = #ARGV
+if context_key then last = last - 2 end
+for i = 7, last, 3 do
   local id, at, version, codes, sender, tokens =
     string.match(ARGV[i], '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   local result = ingest_one(k, {
@@ -176,4 +183,7 @@ for i = 7, #ARGV, 3 do
 end
 -- Once for the run: the same expiries and index entry for every message of it.
 if counted then ingest_touch(k, KEYS[5], ARGV[3], ARGV[4], ARGV[5], ARGV[6]) end
+if context_key and results[1] == 1 then
+  redis.call('SET', context_key, ARGV[last + 1], 'EX', ARGV[last + 2])
+end
 return results

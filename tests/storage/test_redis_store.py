@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from redis.asyncio import Redis
 from redis.crc import key_slot
 
 from bot.config.group_settings import GroupSettings
+from bot.core.context import ConversationState, Demand, SenderHistory
 from bot.core.labels import Label
 from bot.core.metrics import MetricRuleOverride
 from bot.core.worktime import Band
-from storage.base import IngestResult
+from storage.base import IngestResult, StoreError
 from storage.redis_store import RedisStore
 from tests.support.builders import SHANGHAI, flag_entry, observation
 
@@ -240,8 +242,6 @@ async def test_moving_into_a_group_that_already_counted_merges(store: RedisStore
 async def test_the_conversation_state_round_trips_expires_and_is_erased(
     store: RedisStore, redis_client: Redis
 ) -> None:
-    from bot.core.context import ConversationState, Demand, SenderHistory
-
     assert await store.conversation(GROUP) == ConversationState()
     state = ConversationState(
         demands=(
@@ -262,9 +262,85 @@ async def test_the_conversation_state_round_trips_expires_and_is_erased(
 async def test_a_damaged_conversation_state_reads_as_empty(
     store: RedisStore, redis_client: Redis
 ) -> None:
-    from bot.core.context import ConversationState
-
     await redis_client.set(f"ft:{{g{GROUP}}}:context", '{"demands": [{"id": "x"}]}')
     assert await store.conversation(GROUP) == ConversationState()
     await redis_client.set(f"ft:{{g{GROUP}}}:context", "not json")
     assert await store.conversation(GROUP) == ConversationState()
+
+
+def _context_after(*message_ids: int) -> ConversationState:
+    """A conversation state that has handled ``message_ids`` (one demand per message)."""
+    at = datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
+    return ConversationState(
+        demands=tuple(Demand(m, frozenset({Label.TASK_PUSH}), "k1", at) for m in message_ids),
+        senders=(("k1", SenderHistory(asks=len(message_ids))),),
+        handled=message_ids,
+    )
+
+
+async def test_a_new_message_moves_its_context_with_its_counts_a_redelivery_or_edit_does_not(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    reader = RedisStore(redis_client)  # no cache of this store's writes: reads what Redis holds
+    first = observation(1, labels=PUSH_PROOF)
+    assert await store.ingest_in_context(first, _context_after(1), 3600) is IngestResult.NEW
+    assert await reader.conversation(GROUP) == _context_after(1)
+    assert 0 < await redis_client.ttl(f"ft:{{g{GROUP}}}:context") <= 3600
+    assert GROUP in await reader.groups()  # a new group is listed as by ``ingest``
+
+    # A redelivery and an edit are decided against the same state and leave it as it was.
+    again = await store.ingest_in_context(first, _context_after(1, 99), 3600)
+    assert again is IngestResult.DUPLICATE
+    edited = observation(1, labels={Label.ACK_DEMAND}, version=1_000)
+    assert await store.ingest_in_context(edited, _context_after(1, 98), 3600) is (
+        IngestResult.UPDATED
+    )
+    assert await reader.conversation(GROUP) == _context_after(1)
+    assert await store.conversation(GROUP) == _context_after(1)
+
+    second = observation(2, labels=PUSH_PROOF)
+    assert await store.ingest_in_context(second, _context_after(1, 2), 3600) is IngestResult.NEW
+    assert await reader.conversation(GROUP) == _context_after(1, 2)
+    week = await reader.week(GROUP, WEEK)
+    assert week.messages == 2
+    assert week.labelled == {Label.TASK_PUSH: 1, Label.PROOF_DEMAND: 1, Label.ACK_DEMAND: 1}
+
+
+async def test_ingest_in_context_counts_like_ingest(store: RedisStore) -> None:
+    plain = observation(5, group_id=-1003, labels=PUSH_PROOF, band=Band.AFTER_HOURS, sender="b")
+    await store.ingest(plain)
+    await store.ingest_in_context(
+        observation(5, labels=PUSH_PROOF, band=Band.AFTER_HOURS, sender="b"),
+        _context_after(5),
+        3600,
+    )
+    counted, expected = await store.week(GROUP, WEEK), await store.week(-1003, WEEK)
+    assert counted == expected
+    await store.erase_group(-1003)
+
+
+async def test_ingest_in_context_without_redis_is_a_store_error() -> None:
+    # Nothing listens on port 1.
+    unreachable = RedisStore(Redis.from_url("redis://127.0.0.1:1/0"))
+    try:
+        with pytest.raises(StoreError, match="could not reach Redis"):
+            await unreachable.ingest_in_context(observation(1), _context_after(1), 3600)
+    finally:
+        await unreachable.client.aclose()
+
+
+async def test_ingest_keys_stay_right_for_many_group_weeks(
+    store: RedisStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import redis_store
+
+    monkeypatch.setattr(redis_store, "RUN_HEADS_KEPT", 2)  # the kept keys are dropped often
+    weeks = [datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI) + timedelta(days=7 * n) for n in (0, 1)]
+    groups = (-1011, -1012, -1013)
+    for n, (group, at) in enumerate((g, a) for a in weeks for g in groups):
+        assert await store.ingest(observation(n, group_id=group, at=at)) is IngestResult.NEW
+    for group in groups:
+        assert await store.weeks(group) == ["2025-W39", "2025-W40"]
+        for week in ("2025-W39", "2025-W40"):
+            assert (await store.week(group, week)).messages == 1
+        await store.erase_group(group)

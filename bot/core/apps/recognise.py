@@ -37,8 +37,9 @@ _QUOTED_AFTER_VERB = re.compile(rf"(?:{_VERBS})\s*[{_OPEN}]([^{_CLOSE}\s]{{2,20}
 _QUOTED_WITH_SUFFIX = re.compile(
     rf"[{_OPEN}]([^{_CLOSE}\n]{{2,20}}?)[{_CLOSE}]\s*(?:app|APP|App|小程序|公众号|视频号|平台|系统|客户端)"
 )
+_SUFFIXES = ("app", "APP", "App", "小程序", "公众号", "视频号", "客户端")
 _SUFFIXED = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,14}?)\s?(app|APP|App|小程序|公众号|视频号|客户端)(?![A-Za-z])"
+    rf"([\u4e00-\u9fffA-Za-z0-9]{{2,14}}?)\s?({'|'.join(_SUFFIXES)})(?![A-Za-z])"
 )
 _EN_APP = re.compile(
     r"\b(?:the|our|an?)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)\s+(?:app|App|portal)\b"
@@ -75,6 +76,12 @@ _NOT_NAMES = frozenset(
     }
 )
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def has_app_suffix(text: str) -> bool:
+    """Whether ``text`` holds one of the suffixes a "XX小程序"-style name ends with: without one
+    the pattern cannot match, and its lazy scan from every position is its costliest part."""
+    return any(suffix in text for suffix in _SUFFIXES)
 
 
 def _trim(name: str) -> str:
@@ -140,7 +147,7 @@ class AppRecogniser:
         # A suffix ("公众号") belongs to the capture, so it overlaps a generic catalogue mention.
         for match in _QUOTED_WITH_SUFFIX.finditer(text):
             captured.append((match.group(1), match.start(1), match.end()))
-        for match in _SUFFIXED.finditer(text):
+        for match in _SUFFIXED.finditer(text) if has_app_suffix(text) else ():
             name = _trim(match.group(1))
             suffix = match.group(2)
             if suffix in ("公众号", "视频号", "小程序") and name:

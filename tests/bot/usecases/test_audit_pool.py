@@ -76,15 +76,3 @@ def test_no_worker_process_is_left_running() -> None:
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-
-
-def test_remembering_hasher_gives_the_plain_pseudonyms(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.core.observation import SenderHasher
-    from bot.usecases.audit import RememberingHasher
-
-    key = b"k" * 32
-    plain, remembering = SenderHasher(key), RememberingHasher(key)
-    monkeypatch.setattr(RememberingHasher, "REMEMBERED", 3)  # the bound is crossed too
-    pairs = [(g, f"user{u}") for g in (-1, 2) for u in range(5)] * 2
-    assert [remembering(*p) for p in pairs] == [plain(*p) for p in pairs]
-    assert len({plain(*p) for p in pairs}) == 10
