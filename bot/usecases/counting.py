@@ -51,7 +51,7 @@ async def _count(services: Services, held: HeldMessage) -> None:
         services.store,
         message,
         held.context,
-        services.classifier,
+        services.reader,
         working_time,
         services.hasher,
         apps,

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from bot.core.apps import NO_CHASE, AppAuditor, app_names
 from bot.core.apps.trail import chased_in_state
-from bot.core.classifier import Classifier
 from bot.core.context import ContextMessage, advance, decide
 from bot.core.observation import IncomingMessage, Observation, SenderHasher, observe
 from bot.core.worktime import WorkingTime
+from bot.usecases.read_together import ReadTogether
 from storage.base import IngestResult, Store
 
 # A group silent this long starts afresh: its context is about demands no longer open.
@@ -20,14 +20,15 @@ async def ingest_message(
     store: Store,
     incoming: IncomingMessage,
     context: ContextMessage,
-    classifier: Classifier,
+    reader: ReadTogether,
     working_time: WorkingTime,
     hasher: SenderHasher,
     apps: AppAuditor | None = None,
 ) -> tuple[Observation, IngestResult]:
     """Decide ``incoming`` in its group's context, count it and move the context on; with
     ``apps``, its app demands are found too, and a demand naming no app that replies to or
-    follows an app demand remembered in the context is about that demand's apps.
+    follows an app demand remembered in the context is about that demand's apps. ``reader``
+    classifies the message's own words together with the other messages being handled.
 
     Only a message counted for the first time moves the context: a redelivery or an edit is
     decided against the same state but leaves it as it was, so nothing is counted twice.
@@ -37,11 +38,11 @@ async def ingest_message(
     chased = NO_CHASE
     if not incoming.is_command:
         state = await store.conversation(incoming.group_id)
-        own, folded = classifier.classify_folded(incoming.text)
+        own, folded = await reader.classify_folded(incoming.text)
         decided = decide(context, own, state, folded)
         chased = chased_in_state(state.demands, context.reply_to, context.sent_at)
     observation = observe(
-        incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
+        incoming, reader.classifier, working_time, hasher, decided, apps=apps, chased=chased
     )
     if decided is None or state is None:
         return observation, await store.ingest(observation)

@@ -20,6 +20,7 @@ from bot.core.observation import SenderHasher
 from bot.core.worktime import WorkingTime
 from bot.usecases.metrics import Metrics
 from bot.usecases.outage import Outage
+from bot.usecases.read_together import ReadTogether
 from storage.base import Store
 
 Clock = Callable[[], datetime]
@@ -80,6 +81,8 @@ class Services:
     worker: str = field(default_factory=worker_name)
     group_cache_seconds: float = GROUP_CACHE_SECONDS
     admins: AdminCache = field(init=False)
+    reader: ReadTogether = field(init=False)
+    """The classifier for messages handled concurrently: their texts are read in one batch."""
     _groups: dict[int, tuple[float, GroupSettings]] = field(default_factory=dict, init=False)
     _working_times: dict[int, WorkingTime] = field(default_factory=dict, init=False)
     _app_auditors: dict[int, AppAuditor] = field(default_factory=dict, init=False)
@@ -88,6 +91,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.admins = AdminCache(self.clock)
+        self.reader = ReadTogether(self.classifier)
         # Loaded now, so a broken deployment catalogue stops the bot at start, not mid-message.
         self._catalogue = load_catalogue(self.settings.app_catalogue_files)
         # The context's cue lexicon too (its hundreds of patterns took the first group message
