@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -72,11 +73,16 @@ class ClassifierPool:
     """Worker processes that each hold ``classifier``; ``close`` (or ``with``) stops them.
 
     Workers are forked, so they share the parent's loaded classifier instead of loading
-    their own; where fork is unavailable the pool is not used (see ``usable``).
+    their own; where fork is unavailable the pool is not used (see ``usable``). The objects
+    alive when the pool starts are frozen out of the garbage collector until it closes: a
+    collection in a worker writes into every object it walks, and each page written is copied
+    out of the parent's into the worker's own memory.
     """
 
     def __init__(self, classifier: Classifier, workers: int) -> None:
         self.workers = workers
+        gc.collect()
+        gc.freeze()
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("fork"),
@@ -96,6 +102,7 @@ class ClassifierPool:
     def close(self) -> None:
         """Stop the workers and wait for them to exit."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
     def __enter__(self) -> ClassifierPool:
         return self

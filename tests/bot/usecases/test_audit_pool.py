@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -65,6 +66,16 @@ def test_unusable_worker_counts_get_one_clear_line(value: str) -> None:
 def test_worker_counts_are_read_and_defaulted() -> None:
     assert parse_workers(" 3 ") == 3
     assert 1 <= parse_workers(None) <= max(1, len(os.sched_getaffinity(0)))
+
+
+def test_the_parents_objects_are_frozen_out_of_collections_while_workers_run() -> None:
+    # A collection in a forked worker would write into (and so copy) every page it walks.
+    classifier = load_classifier(())
+    assert gc.get_freeze_count() == 0
+    with ClassifierPool(classifier, 2) as pool:
+        assert gc.get_freeze_count() > 0
+        assert pool.submit(["收到"]).result() == [classifier.classify_folded("收到")]
+    assert gc.get_freeze_count() == 0
 
 
 def test_no_worker_process_is_left_running() -> None:
