@@ -47,6 +47,20 @@ async def test_results_come_back_in_order_from_other_processes() -> None:
     assert [read for _, read in pairs] == [classifier.classify_folded(t) for t in TEXTS]
 
 
+def test_plain_classifications_come_back_shared_and_equal() -> None:
+    classifier = load_classifier(())
+    # distinct texts that classify alike (classify_many may already share repeated texts)
+    reads = classifier.classify_many([f"{text} {n}" for n, text in enumerate(TEXTS)])
+    shared = audit_pool.shared_plain_reads(reads)
+    assert shared == reads
+    plain = [own for own, _ in shared if not own.hits]
+    assert plain
+    assert len({id(own) for own in plain}) == len(set(plain)) < len(plain)
+    # those with hits are passed on as they came
+    assert all(new is old for (new, _), (old, _) in zip(shared, reads, strict=True) if old.hits)
+    assert any(old.hits for old, _ in reads)
+
+
 def test_a_pool_of_one_is_not_used() -> None:
     assert not ClassifierPool.usable(1)
     assert ClassifierPool.usable(2) == (
