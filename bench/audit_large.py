@@ -6,9 +6,10 @@ messages repeated with fresh ids, one every 10 s), then measures in this one run
 - ours: ``fingertip audit FILE --format json [--workers N]`` as a process: wall time, peak
   memory and the size of its JSON report. Memory is the largest max RSS of any one process
   (the audit, a pool worker or the embedded Redis server, from ``getrusage``), and the largest
-  sum of the RSS of the audit's whole process tree, sampled every 0.2 s from /proc; and the CPU
-  time (user + system) of that whole tree, which other jobs on a shared machine disturb far less
-  than the wall time.
+  sum of the RSS and of the PSS of the audit's whole process tree, sampled every 0.2 s from
+  /proc, with each process's own peaks (RSS, PSS and USS, its private pages), so it shows what
+  holds the memory; and the CPU time (user + system) of that whole tree, which other jobs on a
+  shared machine disturb far less than the wall time.
 
 Goals (issue 12): 1,000,000 messages in <= 60 s and <= 300 MB.
 Run: python bench/audit_large.py [--messages 1000000] [--workers N]
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -63,9 +65,18 @@ def floor(path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(weeks)
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int]:
-    """The summed RSS and PSS of ``root`` and all its descendants, in kB (PSS shares the pages
-    forked workers still have in common with their parent; RSS counts them in each)."""
+@dataclass
+class ProcessPeak:
+    """The largest RSS, PSS and USS (private pages) seen of one process, in kB."""
+
+    name: str
+    rss: int = 0
+    pss: int = 0
+    uss: int = 0
+
+
+def _tree(root: int) -> set[int]:
+    """``root`` and all its descendants."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -80,37 +91,56 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    rss = pss = 0
-    for pid in tree:
+    return tree
+
+
+def _sample_tree(root: int, peaks: dict[int, ProcessPeak]) -> tuple[int, int]:
+    """The summed RSS and PSS of ``root``'s process tree in kB (PSS shares the pages forked
+    workers still have in common with their parent; RSS counts them in each); each process's
+    peaks are kept in ``peaks``."""
+    rss_sum = pss_sum = 0
+    for pid in _tree(root):
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
         except OSError:
             continue
-        for line in rollup.splitlines():
-            if line.startswith("Rss:"):
-                rss += int(line.split()[1])
-            elif line.startswith("Pss:"):
-                pss += int(line.split()[1])
-    return rss, pss
+        fields = {
+            line.split()[0]: int(line.split()[1])
+            for line in rollup.splitlines()[1:]
+            if line.split()[0].endswith(":")
+        }
+        rss, pss = fields.get("Rss:", 0), fields.get("Pss:", 0)
+        uss = fields.get("Private_Clean:", 0) + fields.get("Private_Dirty:", 0)
+        role = "audit" if pid == root else Path(command.split(" ")[0]).name or "?"
+        peak = peaks.setdefault(pid, ProcessPeak(role))
+        peak.rss, peak.pss, peak.uss = max(peak.rss, rss), max(peak.pss, pss), max(peak.uss, uss)
+        rss_sum += rss
+        pss_sum += pss
+    return rss_sum, pss_sum
 
 
-def ours(path: Path, report: Path, workers: int | None) -> tuple[float, float, float]:
-    """Run the audit as a process; seconds taken and the peak summed RSS and PSS of its process
-    tree in MB (the largest single process's max RSS is read after, from getrusage)."""
+def ours(
+    path: Path, report: Path, workers: int | None
+) -> tuple[float, float, float, dict[int, ProcessPeak]]:
+    """Run the audit as a process; seconds taken, the peak summed RSS and PSS of its process
+    tree in MB and each process's peaks (the largest single process's max RSS is read after,
+    from getrusage)."""
     command = [sys.executable, "-m", "bot.cli", "audit", str(path), "--format", "json"]
     if workers is not None:
         command += ["--workers", str(workers)]
     peak_rss = peak_pss = 0
+    peaks: dict[int, ProcessPeak] = {}
     start = time.perf_counter()
     with report.open("w", encoding="utf-8") as out, subprocess.Popen(command, stdout=out) as run:
         while run.poll() is None:
-            rss, pss = _tree_memory_kb(run.pid)
+            rss, pss = _sample_tree(run.pid, peaks)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.2)
     seconds = time.perf_counter() - start
     if run.returncode:
         raise SystemExit(f"the audit failed with status {run.returncode}")
-    return seconds, peak_rss / 1024, peak_pss / 1024
+    return seconds, peak_rss / 1024, peak_pss / 1024, peaks
 
 
 def main(total: int, workers: int | None) -> None:
@@ -121,7 +151,7 @@ def main(total: int, workers: int | None) -> None:
         generate(export, total)
         floor_seconds, weeks = floor(export)
         load_before = Path("/proc/loadavg").read_text().split()[:3]
-        our_seconds, summed_mb, pss_mb = ours(export, report, workers)
+        our_seconds, summed_mb, pss_mb, peaks = ours(export, report, workers)
         load_after = Path("/proc/loadavg").read_text().split()[:3]
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_mb = children.ru_maxrss / 1024
@@ -137,6 +167,11 @@ def main(total: int, workers: int | None) -> None:
         print(f"peak memory, largest process:  {peak_mb:8.0f} MB (max RSS)")
         print(f"peak memory, process tree sum: {summed_mb:8.0f} MB RSS, {pss_mb:.0f} MB PSS")
         print("  (sampled every 0.2 s: the audit, its workers and its Redis server)")
+        for pid, peak in sorted(peaks.items()):
+            print(
+                f"  {peak.name:>14} {pid:>7}: peak RSS {peak.rss / 1024:5.0f} MB, "
+                f"PSS {peak.pss / 1024:5.0f} MB, USS {peak.uss / 1024:5.0f} MB"
+            )
         print(f"load average before / after:   {' '.join(load_before)} / {' '.join(load_after)}")
         print(f"JSON report:                   {report.stat().st_size / 1e6:8.2f} MB")
         print("goals at 1,000,000 messages: <= 60 s and <= 300 MB")

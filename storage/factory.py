@@ -14,15 +14,22 @@ from storage.redis_store import RedisStore
 
 
 async def open_store(
-    redis_url: str | None, data_dir: Path, retention: Retention | None = None
+    redis_url: str | None,
+    data_dir: Path,
+    retention: Retention | None = None,
+    *,
+    persistent: bool = True,
 ) -> Store:
     """Connect to ``redis_url``, or start the embedded Redis in ``data_dir`` when it is None.
+
+    ``persistent=False``: the embedded server keeps its data in memory only (a scratch store
+    whose directory is removed afterwards); it changes nothing for a server reached by URL.
 
     Raises ``StoreError`` with one clear sentence when the server cannot be reached.
     """
     embedded = None
     if redis_url is None:
-        embedded = await start_embedded_async(data_dir)
+        embedded = await start_embedded_async(data_dir, persistent=persistent)
         url = embedded.url
     else:
         url = redis_url

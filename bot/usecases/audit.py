@@ -67,12 +67,15 @@ async def audit_store(
     An audit never writes into the live bot's store: ``FINGERTIP_REDIS_URL`` and
     ``FINGERTIP_DATA_DIR`` (even from a ``.env``) are ignored, and only a ``data_dir`` or
     ``redis_url`` passed explicitly is used. Otherwise a private, temporary store is started
-    and removed afterwards; the pseudonym key of a store reached by URL is temporary too.
+    and removed afterwards (in memory only: nothing it holds outlives the audit); the pseudonym
+    key of a store reached by URL is temporary too.
     """
     with contextlib.ExitStack() as cleanup:
         scratch = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="fingertip-")))
         directory = data_dir or scratch
-        store = await open_store(redis_url, directory, settings.retention())
+        store = await open_store(
+            redis_url, directory, settings.retention(), persistent=data_dir is not None
+        )
         try:
             yield store, directory
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -46,6 +47,20 @@ async def test_results_come_back_in_order_from_other_processes() -> None:
     assert [read for _, read in pairs] == [classifier.classify_folded(t) for t in TEXTS]
 
 
+def test_plain_classifications_come_back_shared_and_equal() -> None:
+    classifier = load_classifier(())
+    # distinct texts that classify alike (classify_many may already share repeated texts)
+    reads = classifier.classify_many([f"{text} {n}" for n, text in enumerate(TEXTS)])
+    shared = audit_pool.shared_plain_reads(reads)
+    assert shared == reads
+    plain = [own for own, _ in shared if not own.hits]
+    assert plain
+    assert len({id(own) for own in plain}) == len(set(plain)) < len(plain)
+    # those with hits are passed on as they came
+    assert all(new is old for (new, _), (old, _) in zip(shared, reads, strict=True) if old.hits)
+    assert any(old.hits for old, _ in reads)
+
+
 def test_a_pool_of_one_is_not_used() -> None:
     assert not ClassifierPool.usable(1)
     assert ClassifierPool.usable(2) == (
@@ -65,6 +80,16 @@ def test_unusable_worker_counts_get_one_clear_line(value: str) -> None:
 def test_worker_counts_are_read_and_defaulted() -> None:
     assert parse_workers(" 3 ") == 3
     assert 1 <= parse_workers(None) <= max(1, len(os.sched_getaffinity(0)))
+
+
+def test_the_parents_objects_are_frozen_out_of_collections_while_workers_run() -> None:
+    # A collection in a forked worker would write into (and so copy) every page it walks.
+    classifier = load_classifier(())
+    assert gc.get_freeze_count() == 0
+    with ClassifierPool(classifier, 2) as pool:
+        assert gc.get_freeze_count() > 0
+        assert pool.submit(["收到"]).result() == [classifier.classify_folded("收到")]
+    assert gc.get_freeze_count() == 0
 
 
 def test_no_worker_process_is_left_running() -> None:

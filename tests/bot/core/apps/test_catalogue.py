@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.apps import AppType, CatalogueError, Means, load_catalogue
-from bot.core.apps.catalogue import check_name
+from bot.core.apps.catalogue import AppEntry, Catalogue, check_name
 
 
 def test_shipped_catalogue_names_are_unique_and_spellings_unambiguous() -> None:
@@ -80,3 +82,43 @@ def test_a_broken_file_names_itself(tmp_path: Path, content: str) -> None:
 def test_unusable_names_are_refused(name: str) -> None:
     with pytest.raises(CatalogueError):
         check_name(name)
+
+
+def _scanned_entry(catalogue: Catalogue, name: str) -> AppEntry | None:
+    """The look-up as a scan of the catalogue in order: the first entry with the spelling."""
+    for entry in catalogue.entries:
+        if any(spelling.casefold() == name.casefold() for spelling in entry.spellings):
+            return entry
+    return None
+
+
+_SPELLINGS = st.sampled_from(["App", "app", "APP", "政钉", "浙政钉", "ǅ", "ǆ", "ß", "SS", "x"])
+
+
+@given(
+    entries=st.lists(
+        st.builds(
+            AppEntry,
+            name=_SPELLINGS,
+            aliases=st.lists(_SPELLINGS, max_size=3).map(tuple),
+        ),
+        max_size=6,
+    ),
+    wanted=st.lists(_SPELLINGS, max_size=4),
+)
+def test_a_look_up_finds_the_first_entry_with_the_spelling(
+    entries: list[AppEntry], wanted: list[str]
+) -> None:
+    # Entries may share spellings (in any case): the first in catalogue order wins, as before.
+    catalogue = Catalogue(tuple(entries))
+    for name in wanted:
+        assert catalogue.entry(name) is _scanned_entry(catalogue, name)
+
+
+def test_look_ups_follow_a_grown_catalogue() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.entry("青禾网格通") is None
+    grown = catalogue.with_entries([AppEntry("青禾网格通")])
+    assert grown.entry("青禾网格通") == AppEntry("青禾网格通")
+    assert catalogue.entry("青禾网格通") is None
+    assert grown == Catalogue((*catalogue.entries, AppEntry("青禾网格通")))
