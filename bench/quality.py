@@ -69,24 +69,43 @@ def read_gold(path: Path) -> dict[int, tuple[frozenset[Label], bool]]:
     return gold
 
 
-def score(pairs: Iterable[tuple[Path, Path]], classifier: Classifier) -> QualityReport:
-    """Decide every export of ``pairs`` (export, gold) in context and score it."""
-    scored: list[tuple[frozenset[Label], frozenset[Label]]] = []
-    tp = fp = fn = 0
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One gold message: its gold labels and exemption, and what was decided in context."""
+
+    gold: frozenset[Label]
+    exempt: bool
+    predicted: frozenset[Label]
+    called_exempt: bool
+
+
+def verdicts(pairs: Iterable[tuple[Path, Path]], classifier: Classifier) -> list[Verdict]:
+    """Decide every export of ``pairs`` (export, gold) in context; one verdict per gold line."""
+    found: list[Verdict] = []
     for export, gold_path in pairs:
         gold = read_gold(gold_path)
         decided = {
             item.message_id: item.decided for item in classify_export(export, None, classifier)
         }
         for message_id, (labels, exempt) in gold.items():
-            found = decided.get(message_id)
-            predicted = found.labels if found is not None else frozenset()
-            called = found is not None and found.exempt
-            scored.append((labels, predicted))
-            tp += called and exempt
-            fp += called and not exempt
-            fn += exempt and not called
-    return QualityReport(evaluate(scored), tp, fp, fn)
+            made = decided.get(message_id)
+            predicted = made.labels if made is not None else frozenset()
+            found.append(Verdict(labels, exempt, predicted, made is not None and made.exempt))
+    return found
+
+
+def report(found: Iterable[Verdict]) -> QualityReport:
+    """The figures of a run of verdicts (pooled over as many exports as they came from)."""
+    found = list(found)
+    tp = sum(v.called_exempt and v.exempt for v in found)
+    fp = sum(v.called_exempt and not v.exempt for v in found)
+    fn = sum(v.exempt and not v.called_exempt for v in found)
+    return QualityReport(evaluate((v.gold, v.predicted) for v in found), tp, fp, fn)
+
+
+def score(pairs: Iterable[tuple[Path, Path]], classifier: Classifier) -> QualityReport:
+    """Decide every export of ``pairs`` (export, gold) in context and score it."""
+    return report(verdicts(pairs, classifier))
 
 
 def pairs_in(directory: Path) -> list[tuple[Path, Path]]:

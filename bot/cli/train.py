@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,14 @@ def train(
     skip_figures: Annotated[
         bool, typer.Option("--skip-figures", help="Train and write only.")
     ] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus",
+            help="Folder holding the shared dev.jsonl and threads.jsonl "
+            "(default: shared/corpus beside the checkout).",
+        ),
+    ] = None,
 ) -> None:
     """Print honest cross-validated figures, then retrain the learned step on every set."""
     try:
@@ -25,5 +34,6 @@ def train(
     arguments = [
         *(["--no-write"] if no_write else []),
         *(["--skip-figures"] if skip_figures else []),
+        *(["--corpus", str(corpus)] if corpus is not None else []),
     ]
     training.main(arguments)

@@ -1,8 +1,10 @@
 """Train the learned step of the burden classifier and report honest figures.
 
-Run ``fingertip train`` (needs the ``train`` extra: scikit-learn). It reads every labelled set
-(the shared dev corpus beside the repository, ``tests/data/train/messages/*.jsonl`` and
-``tests/data/train/cases/*.jsonl``). The model has two stages:
+Run ``fingertip train`` (needs the ``train`` extra: scikit-learn, installed from
+``requirements-train.lock`` for reproducible bytes). It reads every labelled set (the shared
+corpus, ``dev.jsonl`` and ``threads.jsonl``, from ``--corpus`` or ``shared/corpus`` beside the
+checkout; ``tests/data/train/messages/*.jsonl``, ``tests/data/train/cases/*.jsonl`` and the
+own words of ``tests/data/train/threads_*.jsonl``). The model has two stages:
 
 1. a text model: one L2 logistic regression per label over character n-grams, English words
    and the lexicon categories the rules saw (C chosen by 5-fold cross-validation), fitted on
@@ -19,12 +21,16 @@ other blend set only); for the other independent sets, figures with that set lef
 text model (the rules were tuned on those, so their figures flatter the rules).
 
 Fitting is deterministic (fixed-seed folds, deterministic solvers) and the weights file is
-written in a fixed order, so the same data gives the same bytes.
+written in a fixed order, so the same data and the same locked libraries give the same bytes.
+A missing shared corpus stops training instead of silently training on less (a git worktree
+outside the main checkout once shipped weights without it); the fingerprint printed first
+names the exact data trained on.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,11 +52,11 @@ from bot.core.evaluation import EvalReport, evaluate
 from bot.core.labels import ALL_LABELS, Label
 
 ROOT = Path(__file__).resolve().parents[3]
-DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus"
+"""The shared corpus (``dev.jsonl``, ``threads.jsonl``) beside the main checkout."""
 TRAIN = ROOT / "tests" / "data" / "train"
 DATA = TRAIN / "messages"
 CASES = TRAIN / "cases"
-THREADS = ROOT.parent / "shared" / "corpus" / "threads.jsonl"
 TERSE_ASKER = 12
 """An asker's line shorter than this is a chase or a reply: context decides it, not its words."""
 HELD_OUT = ("fresh", "extra_a", "extra_b", "extra_c", "extra_d", "extra_e", "extra_f")
@@ -62,6 +68,8 @@ SEED = 20240611
 FOLDS = 5
 C_GRID = (1.0, 3.0, 10.0)
 MIN_DOCS = 2
+MIN_SOURCES = 1
+"""Sets (writers) a feature must occur in, so that one writer's habits carry no label."""
 PRUNE = 0.02
 """Weights smaller than this are dropped from the shipped file (they barely move a score)."""
 DECIMALS = 3
@@ -82,6 +90,8 @@ class Example:
     gold: frozenset[Label]
     rules: frozenset[Label]
     features: frozenset[str]
+    source: str = ""
+    """The set (writer) the message comes from."""
 
 
 def own_words(thread: dict[str, Any]) -> list[tuple[str, frozenset[Label]]]:
@@ -103,11 +113,16 @@ def own_words(thread: dict[str, Any]) -> list[tuple[str, frozenset[Label]]]:
     return found
 
 
-def read_thread_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
-    """The own-words messages of every labelled thread file, by set name (``threads_a``…)."""
-    paths = [("threads", THREADS)] + [
+def thread_files(corpus: Path = CORPUS) -> list[tuple[str, Path]]:
+    """Every labelled thread file by set name: the shared ``threads``, then ``threads_a``…"""
+    return [("threads", corpus / "threads.jsonl")] + [
         (path.stem, path) for path in sorted(TRAIN.glob("threads_*.jsonl"))
     ]
+
+
+def read_thread_sets(corpus: Path = CORPUS) -> dict[str, list[tuple[str, frozenset[Label]]]]:
+    """The own-words messages of every labelled thread file, by set name (``threads_a``…)."""
+    paths = thread_files(corpus)
     sets: dict[str, list[tuple[str, frozenset[Label]]]] = {}
     for name, path in paths:
         if not path.exists():
@@ -118,11 +133,23 @@ def read_thread_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
     return sets
 
 
-def read_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
+def check_corpus(corpus: Path) -> None:
+    """Stop with one line when the shared corpus is not at ``corpus``: training without it
+    writes different weights, so it must never happen silently."""
+    missing = [name for name in ("dev.jsonl", "threads.jsonl") if not (corpus / name).is_file()]
+    if missing:
+        raise SystemExit(
+            f"The shared corpus is not complete at {corpus} (missing {', '.join(missing)}); "
+            "pass --corpus DIR with the folder holding dev.jsonl and threads.jsonl."
+        )
+
+
+def read_sets(corpus: Path = CORPUS) -> dict[str, list[tuple[str, frozenset[Label]]]]:
     """Every labelled set present, by name (``dev``, ``fresh``, ``extra_a``…, ``cases``, and
     the own words of the labelled threads, ``threads``, ``threads_a``…)."""
     sets: dict[str, list[tuple[str, frozenset[Label]]]] = {}
-    paths = [("dev", DEV)] + [(path.stem, path) for path in sorted(DATA.glob("*.jsonl"))]
+    paths = [("dev", corpus / "dev.jsonl")]
+    paths += [(path.stem, path) for path in sorted(DATA.glob("*.jsonl"))]
     paths += [("cases", path) for path in sorted(CASES.glob("*.jsonl"))]
     for name, path in paths:
         if not path.exists():
@@ -132,8 +159,17 @@ def read_sets() -> dict[str, list[tuple[str, frozenset[Label]]]]:
                 record = json.loads(line)
                 gold = frozenset(Label(label) for label in record["labels"])
                 sets.setdefault(name, []).append((record["text"], gold))
-    sets.update(read_thread_sets())
+    sets.update(read_thread_sets(corpus))
     return sets
+
+
+def fingerprint(sets: dict[str, list[tuple[str, frozenset[Label]]]]) -> str:
+    """A short hash of every text and label trained on (same data, same fingerprint)."""
+    digest = hashlib.sha256()
+    for name in sorted(sets):
+        for text, gold in sets[name]:
+            digest.update(json.dumps([name, text, sorted(gold)], ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
 
 
 def _shipped_rules() -> tuple[RuleSet, dict[int, str]]:
@@ -153,8 +189,11 @@ def known_rule_ids() -> list[str]:
     return sorted([rule.id for rule in rules.rules] + [imp.id for imp in rules.implications])
 
 
-def examples(engine: Engine, messages: Sequence[tuple[str, frozenset[Label]]]) -> list[Example]:
-    """Run the rules over ``messages`` and collect the learned step's features."""
+def examples(
+    engine: Engine, messages: Sequence[tuple[str, frozenset[Label]]], source: str = ""
+) -> list[Example]:
+    """Run the rules over ``messages`` (of set ``source``) and collect the learned step's
+    features."""
     found: list[Example] = []
     for text, gold in messages:
         result, signals = engine.rule_signals(text)
@@ -162,7 +201,7 @@ def examples(engine: Engine, messages: Sequence[tuple[str, frozenset[Label]]]) -
         names = frozenset(
             f"{family[0]}\x00{name}" for family, members in families.items() for name in members
         )
-        found.append(Example(text, gold, result.labels, names))
+        found.append(Example(text, gold, result.labels, names, source))
     return found
 
 
@@ -180,10 +219,16 @@ def _matrix(rows: Sequence[Example], vocabulary: dict[str, int]) -> Any:
 
 def _vocabulary(rows: Sequence[Example]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    sources: dict[str, set[str]] = {}
     for row in rows:
         for name in row.features:
             counts[name] = counts.get(name, 0) + 1
-    kept = sorted(name for name, count in counts.items() if count >= MIN_DOCS)
+            sources.setdefault(name, set()).add(row.source)
+    kept = sorted(
+        name
+        for name, count in counts.items()
+        if count >= MIN_DOCS and len(sources[name]) >= MIN_SOURCES
+    )
     return {name: index for index, name in enumerate(kept)}
 
 
@@ -255,7 +300,13 @@ def base_features(name: str) -> bool:
 
 def _only_base(rows: Sequence[Example]) -> list[Example]:
     return [
-        Example(row.text, row.gold, row.rules, frozenset(filter(base_features, row.features)))
+        Example(
+            row.text,
+            row.gold,
+            row.rules,
+            frozenset(filter(base_features, row.features)),
+            row.source,
+        )
         for row in rows
     ]
 
@@ -379,12 +430,16 @@ class Trained:
 
 
 def train(
-    text_rows: Sequence[Example], blend_rows: Sequence[Example], log: Callable[[str], None] = print
+    text_rows: Sequence[Example],
+    blend_rows: Sequence[Example],
+    log: Callable[[str], None] = print,
+    c_value: float | None = None,
 ) -> Trained:
-    """Fit the text model on ``text_rows`` (C by cross-validation) and the blend on
-    ``blend_rows``, scored by a text model fitted without them."""
+    """Fit the text model on ``text_rows`` (C by cross-validation unless given) and the blend
+    on ``blend_rows``, scored by a text model fitted without them."""
     base = _only_base(text_rows)
-    c_value = choose_c(base, log)
+    if c_value is None:
+        c_value = choose_c(base, log)
     blend_ids = {id(row) for row in blend_rows}
     without_blend = [
         row for row, full in zip(base, text_rows, strict=True) if id(full) not in blend_ids
@@ -511,10 +566,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="report only; keep the weights")
     parser.add_argument("--skip-figures", action="store_true", help="train and write only")
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="folder of the shared dev/threads corpus"
+    )
     args = parser.parse_args(argv)
-    sets = read_sets()
+    check_corpus(args.corpus)
+    sets = read_sets(args.corpus)
+    print(f"data fingerprint {fingerprint(sets)}")
     engine = rules_engine()
-    rows = {name: examples(engine, messages) for name, messages in sets.items()}
+    rows = {name: examples(engine, messages, name) for name, messages in sets.items()}
     print("sets:", ", ".join(f"{name} ({len(found)})" for name, found in rows.items()))
     blend_sets = [name for name in BLEND_SETS if name in rows]
     if not blend_sets:

@@ -124,8 +124,16 @@ def as_chase(
         labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
+    # a label the chase inherits is explained by the chase, also when the learned step guessed it
+    # from the terse words alone ("还差…" reads like a chase of something)
+    guessed = {
+        label
+        for label in own.labels
+        if all(hit.rule.startswith("model.") for hit in own.hits if hit.label == label)
+    }
     added = tuple(
-        context_hit(label, rule, match, reading.text) for label in sorted(labels - own.labels)
+        context_hit(label, rule, match, reading.text)
+        for label in sorted(labels - (own.labels - (guessed & target.labels)))
     )
     kept = tuple(hit for hit in own.hits if hit.label in labels)
     exempt = own.exempt or (target.exempt and labels <= target.labels | WEAK)

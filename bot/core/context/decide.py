@@ -98,6 +98,19 @@ def _role(message: ContextMessage, state: ConversationState) -> str:
     return "member"
 
 
+def _directs_response(base: InContext, reading: CueText) -> bool:
+    """Whether an asker's message, on its own words, directs the response to a present danger
+    (exempt, or immediate and naming a danger) and asks for nothing but the work: such an order
+    starts a response; it neither chases nor completes the paperwork or app use before it."""
+    if not base.labels <= WEAK or base.role == "member":
+        return False
+    if base.exempt:
+        return True
+    return bool(
+        reading.search("immediacy") and reading.search("danger") and not reading.search("past")
+    )
+
+
 def _in_conversation(
     message: ContextMessage,
     own: Classification,
@@ -108,6 +121,8 @@ def _in_conversation(
     answered = open_demand_of_others(message, state)
     if base.role == "member" and answered is not None:
         return as_answer(message, own, base, answered, state, reading)
+    if _directs_response(base, reading):
+        return base
     target, how = _target(message, state, reading)
     if target is not None and base.role != "member":
         chased = as_chase(base, own, target, how, reading)
