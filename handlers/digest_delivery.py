@@ -195,6 +195,12 @@ async def _deliver_leased(
         for index, part in enumerate(parts):
             if index < lease.parts_sent:
                 continue  # sent by a worker that stopped mid-digest
+            # Renewed right before the send: building the digest, the recipients served before
+            # this one and Telegram's pacing may have outlasted the lease, and a part sent under
+            # a lapsed lease is sent again by whoever resumes the digest.
+            if not await store.record_digest_parts(*target, lease, index, seconds):
+                log.warning("digest of group %s for %s: lease lost before a send", group_id, week)
+                return False
             await part(bot, recipient)
             if not await store.record_digest_parts(*target, lease, index + 1, seconds):
                 # Too slow: the lease expired and another worker resumed this digest.
