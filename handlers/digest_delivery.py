@@ -145,8 +145,15 @@ async def deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
 
     Returns how many recipients received it now. Weeks without messages send nothing. A failed
     delivery gives its lease up for a retry, unless the recipient blocked the bot. Several
-    workers may call this at once: the lease lets one of them send each digest.
+    workers may call this at once: the lease lets one of them send each digest. A worker
+    delivers a few digests at a time (``found.digest_slots``), so no lease lapses while its
+    parts wait for Telegram's send pacing behind thousands of others.
     """
+    async with found.digest_slots:
+        return await _deliver_due_digest(bot, found, group_id)
+
+
+async def _deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     group = await found.group(group_id)
     if not group.active or not await found.joined(group_id):
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
@@ -27,6 +28,12 @@ Clock = Callable[[], datetime]
 ADMIN_CACHE_SECONDS = 300
 GROUP_CACHE_SECONDS = 30.0
 """How long a worker trusts its copy of a group's settings: another worker may change them."""
+DIGESTS_AT_ONCE = 4
+"""Digests one worker delivers at the same time. Every group's weekly job fires at the same local
+time, and Telegram takes 30 messages a second overall: unbounded, thousands of deliveries would
+queue their parts in the send pacing for longer than a digest lease, which would then lapse
+mid-send and let the digest be resumed and sent twice. Four digests of a few parts each keep the
+pacing wait of a part well under a second."""
 LEARNED_APPS = 64
 """Unlisted apps a group's live app audit learns by name at most (per process run)."""
 
@@ -78,6 +85,10 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     flag_salts: WeekSalts = field(default_factory=WeekSalts)
     outage: Outage = field(default_factory=Outage)
+    digest_slots: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(DIGESTS_AT_ONCE)
+    )
+    """Held by each digest delivery (see ``DIGESTS_AT_ONCE``)."""
     worker: str = field(default_factory=worker_name)
     group_cache_seconds: float = GROUP_CACHE_SECONDS
     admins: AdminCache = field(init=False)
