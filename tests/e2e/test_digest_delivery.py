@@ -44,6 +44,24 @@ def photos(ground: Playground, chat: Chat | User) -> int:
     return sum(1 for m in ground.sandbox.sent_to(chat) if m.kind == "photo")
 
 
+def groups_with_a_demand(ground: Playground, count: int) -> list[Chat]:
+    """``count`` groups of one admin, each with the bot and one demand in the test week."""
+    sandbox = ground.sandbox
+    boss = sandbox.add_user("Boss")
+    groups: list[Chat] = []
+    for n in range(count):
+        group = sandbox.create_group(f"Ward {n}", owner=boss)
+        sandbox.add_bot_to_group(group, by=boss)
+        sandbox.post(group, boss, "Everyone send a photo of the ward log by 9pm.", at=at(1, 22))
+        groups.append(group)
+    return groups
+
+
+def digests_of_week(ground: Playground, chat: Chat | User, week: str) -> int:
+    """How many of the bot's text messages to ``chat`` are ``week``'s digest."""
+    return sum(week in text for text in texts(ground, chat))
+
+
 def post_week(ground: Playground, group: Chat, boss: User, member: User) -> None:
     sandbox = ground.sandbox
     sandbox.post(group, boss, "请各网格今晚10点前把入户照片发群里", at=at(0, 21))

@@ -5,44 +5,43 @@ and a part sent then would be sent again by whoever resumes the digest."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
-import pytest
-from redis.asyncio import Redis
 from telegram import Chat, User
 
-from bot.config.settings import Settings
 from bot.demo.playground import Playground
-from bot.demo.sandbox import ManualClock
 from handlers.digest_delivery import JOB_PREFIX, SWEEP_JOB
-from storage.redis_store import RedisStore
-from tests.e2e.test_digest_delivery import photos, post_week, subscribe, subscribed_leader, texts
-from tests.support.playground import MONDAY, SHANGHAI, at
+from tests.e2e.test_digest_delivery import (
+    digests_of_week,
+    groups_with_a_demand,
+    photos,
+    post_week,
+    subscribe,
+    subscribed_leader,
+    texts,
+)
+from tests.support.playground import SHANGHAI
 
 DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
+WEEK = "2025-W46"
 LEASE_SECONDS = 1.7
 """Longer than one 429 pause of a second (each part renews the lease), shorter than two: the lease
 taken at the start for the recipient served second runs out while the first is served."""
 
 
-@pytest.fixture
-async def short_lease(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playground]:
-    ground = await Playground.open(
-        Settings(data_dir=tmp_path / "data", digest_lease_seconds=LEASE_SECONDS),
-        RedisStore(redis_client),
-        ManualClock(MONDAY),
+def shorten_leases(ground: Playground, seconds: float, *, charts: bool = True) -> None:
+    """Digest leases of ``seconds`` from now on (the delivery reads them from the settings)."""
+    found = ground.services
+    found.settings = found.settings.model_copy(
+        update={"digest_lease_seconds": seconds, "digest_chart": charts}
     )
-    await ground.start_bot()
-    yield ground
-    await ground.close()
 
 
 async def test_a_recipient_whose_lease_ran_out_meanwhile_gets_every_part_once(
-    short_lease: Playground,
+    playground: Playground,
 ) -> None:
-    ground = short_lease
+    ground = playground
+    shorten_leases(ground, LEASE_SECONDS)
     group, boss, member, leader = subscribed_leader(ground)
     await subscribe(ground, boss, leader)
     second = ground.sandbox.add_user("副区长", language_code="zh-hans")
@@ -87,30 +86,12 @@ MANY_GROUPS = 90
 SHORT_LEASE = 0.8
 
 
-@pytest.fixture
-async def shorter_lease(redis_client: Redis, tmp_path: Path) -> AsyncIterator[Playground]:
-    ground = await Playground.open(
-        Settings(data_dir=tmp_path / "data", digest_lease_seconds=SHORT_LEASE, digest_chart=False),
-        RedisStore(redis_client),
-        ManualClock(MONDAY),
-    )
-    await ground.start_bot()
-    yield ground
-    await ground.close()
-
-
 async def test_weekly_jobs_firing_together_send_every_digest_once(
-    shorter_lease: Playground,
+    playground: Playground,
 ) -> None:
-    ground = shorter_lease
-    sandbox = ground.sandbox
-    boss = sandbox.add_user("Boss")
-    groups: list[Chat] = []
-    for n in range(MANY_GROUPS):
-        group = sandbox.create_group(f"Ward {n}", owner=boss)
-        sandbox.add_bot_to_group(group, by=boss)
-        sandbox.post(group, boss, "Everyone send a photo of the ward log by 9pm.", at=at(1, 22))
-        groups.append(group)
+    ground = playground
+    shorten_leases(ground, SHORT_LEASE, charts=False)
+    groups = groups_with_a_demand(ground, MANY_GROUPS)
     await ground.drain()
     ground.clock.set(DUE)
     app = ground.application
@@ -120,13 +101,9 @@ async def test_weekly_jobs_firing_together_send_every_digest_once(
     [sweep] = app.job_queue.get_jobs_by_name(SWEEP_JOB)
     for _ in range(100):  # what a lapsed lease left unfinished is resumed (a hang guard)
         await sweep.run(app)
-        if all(week_texts(ground, g) for g in groups):
+        if all(digests_of_week(ground, g, WEEK) for g in groups):
             break
         await asyncio.sleep(SHORT_LEASE / 2)
     await asyncio.sleep(SHORT_LEASE)  # any lease still held lapses: a wrong resend would show
     await sweep.run(app)
-    assert [week_texts(ground, g) for g in groups] == [1] * MANY_GROUPS
-
-
-def week_texts(ground: Playground, group: Chat) -> int:
-    return sum("2025-W46" in text for text in texts(ground, group))
+    assert [digests_of_week(ground, g, WEEK) for g in groups] == [1] * MANY_GROUPS

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Chat
-
 from bot.demo.playground import Playground
 from bot.demo.sandbox import RateLimit
 from handlers.digest_delivery import catch_up
-from tests.e2e.test_digest_delivery import post_week, subscribe, subscribed_leader, texts
-from tests.support.playground import SHANGHAI, at
+from tests.e2e.test_digest_delivery import (
+    digests_of_week,
+    groups_with_a_demand,
+    post_week,
+    subscribe,
+    subscribed_leader,
+    texts,
+)
+from tests.support.playground import SHANGHAI
 
 DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
 WEEK = "2025-W46"
@@ -45,13 +50,7 @@ async def test_digests_to_many_groups_keep_the_per_chat_rate_and_all_arrive_once
     # Charts cost CPU, not Telegram calls: text digests keep this test about the limits.
     found.settings = found.settings.model_copy(update={"digest_chart": False})
     sandbox = playground.sandbox
-    boss = sandbox.add_user("Boss")
-    groups: list[Chat] = []
-    for n in range(MANY_GROUPS):
-        group = sandbox.create_group(f"Ward {n}", owner=boss)
-        sandbox.add_bot_to_group(group, by=boss)
-        sandbox.post(group, boss, "Everyone send a photo of the ward log by 9pm.", at=at(1, 22))
-        groups.append(group)
+    groups = groups_with_a_demand(playground, MANY_GROUPS)
     await playground.drain()
     # Telegram's group limit, tightened: the bot must pace itself rather than be refused.
     sandbox.set_rate_limit(RateLimit(messages=3))
@@ -60,7 +59,7 @@ async def test_digests_to_many_groups_keep_the_per_chat_rate_and_all_arrive_once
     playground.clock.set(DUE)
     refused_before = sum(1 for call in sandbox.calls() if call.error_code == 429)
     assert await catch_up(playground.application.bot, playground.services) == MANY_GROUPS
-    digests = [sum(WEEK in text for text in texts(playground, g)) for g in groups]
+    digests = [digests_of_week(playground, g, WEEK) for g in groups]
     assert digests == [1] * MANY_GROUPS
     refused = sum(1 for call in sandbox.calls() if call.error_code == 429) - refused_before
     assert refused == 1  # only the injected one: the per-chat rate itself was never exceeded
