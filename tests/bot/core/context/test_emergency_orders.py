@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.bot.core.context.test_decide import APP, Line, T, U, run
 
 SIGN_UP = "各片区长：本周内每户居民都要在“安居通”上完成注册"
@@ -18,20 +16,6 @@ def test_an_emergency_order_after_an_app_quota_is_no_campaign_figure() -> None:
     assert decided[1].labels == {T, U}
     assert decided[1].chases is None
     assert decided[1].exempt
-
-
-@pytest.mark.parametrize(
-    "order",
-    [
-        "Crew 4 get to the junction now and set up the road closure until the gas board arrives",
-        "化工区B罐区有异味，立即切断电源、停止作业，无关人员撤到东门外",
-        "8楼有住户情绪激动说要轻生，值班保安马上上去，物业同时联系家属",
-    ],
-)
-def test_orders_that_close_cut_off_or_stop_are_exempt(order: str) -> None:
-    decided = run(Line("boss", order))
-    assert T in decided[0].labels
-    assert decided[0].exempt
 
 
 def test_a_headcount_asked_during_the_response_stays_paperwork() -> None:

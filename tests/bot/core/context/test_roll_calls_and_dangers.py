@@ -78,6 +78,10 @@ def test_a_reply_setting_the_end_of_the_shift_makes_the_form_urgent() -> None:
         "A man with a knife at reception, lock the ward doors now and keep patients inside",
         "3号楼电梯困住两位老人，物业马上派人去，先安抚他们",
         "Scaffolding on the east side has buckled, clear the yard immediately",
+        # orders that close, cut off or stop
+        "Crew 4 get to the junction now and set up the road closure until the gas board arrives",
+        "化工区B罐区有异味，立即切断电源、停止作业，无关人员撤到东门外",
+        "8楼有住户情绪激动说要轻生，值班保安马上上去，物业同时联系家属",
     ],
 )
 def test_orders_against_many_kinds_of_danger_are_exempt(order: str) -> None:
