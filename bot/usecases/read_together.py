@@ -37,10 +37,11 @@ class ReadTogether:
     async def classify_folded(self, text: str) -> Read:
         """The same result as ``classifier.classify_folded(text)``, classified together with
         the texts other handlers queue before the loop's next iteration."""
-        future: asyncio.Future[Read] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Read] = loop.create_future()
         if not self._waiting:
             # after every callback already scheduled: the handlers woken with this one
-            asyncio.get_running_loop().call_soon(self._classify_waiting)
+            loop.call_soon(self._classify_waiting)
         self._texts.append(text)
         self._waiting.append(future)
         return await future
