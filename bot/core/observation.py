@@ -103,16 +103,6 @@ def _day(working_time: WorkingTime, local_date: date) -> _Day:
     return day
 
 
-def _band(working_time: WorkingTime, day: _Day, local: datetime) -> Band:
-    """``working_time.band`` of the instant ``local`` on ``day`` (its intervals already known)."""
-    wall = local.time()
-    if any(interval.contains(wall) for interval in day.intervals):
-        return Band.WORK
-    if working_time.quiet.contains(wall):
-        return Band.QUIET
-    return Band.AFTER_HOURS
-
-
 class SenderHasher:
     """Turns a sender id into a short keyed pseudonym, so distinct senders can be counted.
 
@@ -206,7 +196,7 @@ def observe(
         message_id=message.message_id,
         sent_at=local,
         week=day.week,
-        band=_band(working_time, day, local),
+        band=working_time.band_at(local.time(), day.intervals),
         weekday=local.weekday(),
         hour=local.hour,
         rest_day=day.rest_day,

@@ -523,8 +523,12 @@ class WorkingTime:
     def band(self, at: datetime) -> Band:
         """The band of aware instant ``at``, judged on the group's local wall clock."""
         local = self.local(at)
-        wall = local.time()
-        if any(interval.contains(wall) for interval in self.intervals_on(local.date())):
+        return self.band_at(local.time(), self.intervals_on(local.date()))
+
+    def band_at(self, wall: time, intervals: Iterable[Interval]) -> Band:
+        """The band of local wall-clock time ``wall`` on a day whose working ``intervals``
+        (``intervals_on``) are known already."""
+        if any(interval.contains(wall) for interval in intervals):
             return Band.WORK
         if self.quiet.contains(wall):
             return Band.QUIET
