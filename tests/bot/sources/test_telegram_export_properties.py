@@ -26,8 +26,14 @@ json_values = st.recursive(
     max_leaves=12,
 )
 local_dates = st.datetimes().map(lambda d: d.replace(microsecond=0).isoformat())
+# A string spelling one of the reader's stand-ins for a refused value ("\0fingertip:too-long")
+# refuses its message on purpose (test_telegram_export_hostile); Hypothesis draws such literals
+# from the reader's source, so the texts whose flattening is checked leave them out.
+message_texts = texts.filter(lambda text: not text.startswith("\x00fingertip:"))
 text_parts = st.lists(
-    texts | st.builds(lambda kind, text: {"type": kind, "text": text}, texts, texts), max_size=5
+    message_texts
+    | st.builds(lambda kind, text: {"type": kind, "text": text}, texts, message_texts),
+    max_size=5,
 )
 
 message_like = st.fixed_dictionaries(
