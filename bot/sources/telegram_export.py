@@ -81,7 +81,8 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 # export's strings, so no real value can look like these).
 _TOO_DEEP = "\x00fingertip:too-deep"
 _TOO_LONG = "\x00fingertip:too-long"
-_REFUSED = frozenset({_TOO_DEEP, _TOO_LONG})
+_TOO_BIG = "\x00fingertip:too-big"
+_REFUSED = frozenset({_TOO_DEEP, _TOO_LONG, _TOO_BIG})
 
 NOT_A_MESSAGE = "not a message entry"
 NO_DATE = "no readable date"
@@ -188,6 +189,19 @@ _LONG_RUN = re.compile(f'[^"]{{{MAX_STRING_CHARS + 1},}}')
 _HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+# Numbers the C parser cannot hold (it stops the whole file on them): integers of 19 digits or
+# more (past int64) and exponents of three digits or more (past a double). Telegram writes ids,
+# times and sizes of at most 16 digits and no exponent.
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]*)?")
+_BIG_NUMBER = re.compile(r"[0-9]{19}|[eE][+-]?[0-9]{3}")
+# The same test over a whole read at C speed (a regex took five times as long): every digit
+# read as 0, an exponent as e-.
+_NUMBER_SHAPES = str.maketrans("123456789E+", "000000000e-")
+_NUMBER_CHARS = frozenset("0123456789.eE+-")
+_NUMBER_CARRY = 4096
+"""A number cut by a read is carried whole to the next one when shorter than this; a longer
+one is refused anyway (see ``_ValidUtf8``)."""
+_TOO_BIG_JSON = '"\\u0000fingertip:too-big"'
 _DEPTH_STEP = {"{": 1, "[": 1, "}": -1, "]": -1}
 # A unix time as Telegram writes it: ASCII digits (str.isdigit() also takes "²", which int()
 # refuses), short enough for int() (which refuses over 4,300 digits) and any date before 2100.
@@ -212,6 +226,33 @@ def _clean_cut(text: str) -> int:
     if cut >= 6 and _HIGH_SURROGATE.fullmatch(text, cut - 6, cut):
         cut = _run_start(text, cut - 6)
     return cut
+
+
+def _holds_big_number(outside: str) -> bool:
+    """Whether ``outside`` (text between strings) may hold a number ``_BIG_NUMBER`` refuses."""
+    shapes = outside.translate(_NUMBER_SHAPES)
+    return "0" * 19 in shapes or "e000" in shapes or "e-000" in shapes
+
+
+def _safe_cut(text: str) -> int:
+    """Where to split ``text`` so that no escape, surrogate pair or number is cut in two (a
+    number of ``_NUMBER_CARRY`` characters or more may be: it is refused whole anyway)."""
+    cut = _clean_cut(text)
+    start = cut
+    while start > 0 and text[start - 1] in _NUMBER_CHARS:
+        start -= 1
+        if cut - start >= _NUMBER_CARRY:
+            return cut
+    if start == cut:
+        return cut
+    # the characters before the number-like run may end an escape ("\u00e9"): cut before it
+    backslash = text.rfind("\\", max(0, start - _LONGEST_TOKEN), start)
+    if backslash < 0:
+        return start
+    start = _run_start(text, backslash)
+    if start >= 6 and _HIGH_SURROGATE.fullmatch(text, start - 6, start):
+        start = _run_start(text, start - 6)
+    return start
 
 
 def _run_start(text: str, backslash: int) -> int:
@@ -252,6 +293,8 @@ class _ValidUtf8:
         self._depth = 0
         self._skipping = 0
         """Open containers of the too-deep one being left out (0: passing everything on)."""
+        self._swallowing = False
+        """The read before ended inside a refused number: its rest is left out too."""
         self.refused = 0
 
     def read(self, size: int = -1) -> bytes:
@@ -262,7 +305,7 @@ class _ValidUtf8:
             chunk = self._raw.read(size if size > 0 else 1 << 16)
             final = not chunk
             text = self._pending + self._decoder.decode(chunk, final=final)
-            cut = len(text) if final else _clean_cut(text)
+            cut = len(text) if final else _safe_cut(text)
             head = text[:cut]
             self._pending = text[cut:]
             self.refused += head.count(_NUL_ESCAPE)
@@ -290,7 +333,7 @@ class _ValidUtf8:
         container in it opens too deep; each escape counts as one character, as it decodes to
         one.
         """
-        if self._skipping or _SURROGATE.search(head):
+        if self._skipping or self._swallowing or _SURROGATE.search(head):
             return None
         flat = _ESCAPES.sub("e", head)
         first = flat.find('"')
@@ -300,7 +343,10 @@ class _ValidUtf8:
         ):
             return None
         parts = flat.split('"')
-        depth = self._passed_depth(parts[1 if self._in_string else 0 :: 2])
+        outside = "".join(parts[1 if self._in_string else 0 :: 2])
+        if _holds_big_number(outside):
+            return None
+        depth = self._passed_depth(outside)
         if depth is None:
             return None
         self._depth = depth
@@ -314,10 +360,10 @@ class _ValidUtf8:
         self._string_length = len(parts[-1]) if self._in_string else 0
         return head
 
-    def _passed_depth(self, outside: list[str]) -> int | None:
+    def _passed_depth(self, outside: str) -> int | None:
         """The nesting depth after the brackets of ``outside`` (the text outside strings), or
         None when a container among them opens too deep."""
-        brackets = _NOT_BRACKETS.sub("", "".join(outside))
+        brackets = _NOT_BRACKETS.sub("", outside)
         if not brackets:
             return self._depth
         depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=self._depth))
@@ -325,29 +371,49 @@ class _ValidUtf8:
         return None if max(depths) > MAX_DEPTH else depths[-1]
 
     def _rewrite(self, head: str) -> str:
-        """``head`` with lone surrogates replaced, strings cut and deep containers left out,
-        token by token."""
+        """``head`` with lone surrogates replaced, strings cut, deep containers and numbers too
+        big for the parser left out, token by token."""
         out: list[str] = []
         position = 0
         for match in _TOKEN.finditer(head):
             self._plain(head, position, match.start(), out)
             self._token(match.group(0), out)
             position = match.end()
-        self._plain(head, position, len(head), out)
+        self._plain(head, position, len(head), out, last=True)
         return "".join(out)
 
-    def _plain(self, text: str, start: int, end: int, out: list[str]) -> None:
+    def _plain(self, text: str, start: int, end: int, out: list[str], last: bool = False) -> None:
+        """Pass on ``text[start:end]``, which holds no token; ``last``: it ends the read."""
         if start >= end or self._skipping:
             if self._in_string:
                 self._string_length += end - start
             return
         if not self._in_string:
-            out.append(text[start:end])
+            out.append(self._numbers(text[start:end], last))
             return
         room = MAX_STRING_CHARS + 1 - self._string_length
         if room > 0:
             out.append(text[start : start + min(room, end - start)])
         self._grow(end - start)
+
+    def _numbers(self, outside: str, last: bool) -> str:
+        """``outside`` (text between strings) with each number too big for the parser replaced
+        by ``_TOO_BIG``; the rest of a refused number the read cut off is left out."""
+        if self._swallowing:
+            rest = outside.lstrip("0123456789.eE+-")
+            if not rest and last:
+                return ""
+            self._swallowing = False
+            outside = rest
+
+        def refuse(number: re.Match[str]) -> str:
+            if not _BIG_NUMBER.search(number.group(0)):
+                return number.group(0)
+            self.refused += 1
+            self._swallowing = last and number.end() == len(outside)
+            return _TOO_BIG_JSON
+
+        return _NUMBER.sub(refuse, outside) if _holds_big_number(outside) else outside
 
     def _grow(self, characters: int) -> None:
         """The string being read grows; count it once as refused when it first is too long."""
@@ -863,7 +929,8 @@ def _to_message(raw: Any, tz: ZoneInfo, maybe_refused: bool = True) -> ExportedM
     message_id = _int_or_none(raw.get("id"))
     kind = raw.get("type")
     if message_id is None or not isinstance(kind, str) or kind not in _MESSAGE_KINDS:
-        return NOT_A_MESSAGE
+        refused_id = isinstance(raw.get("id"), str) and raw["id"] in _REFUSED
+        return OVERSIZED if refused_id else NOT_A_MESSAGE
     if maybe_refused and _holds_refused(raw):
         return OVERSIZED
     sent_at = _when(raw, "date", "date_unixtime", tz)

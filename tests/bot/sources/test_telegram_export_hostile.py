@@ -325,6 +325,47 @@ def test_refused_values_are_found_wherever_they_fall_in_the_stream(tmp_path: Pat
     assert stream.problems == {OVERSIZED: 4}
 
 
+@pytest.mark.parametrize("padding", [0, 1, 7, 4_000, 21_800, 21_845, 43_690, 60_000])
+def test_numbers_too_big_for_the_parser_skip_their_message_only(
+    tmp_path: Path, padding: int
+) -> None:
+    # The C parser stops a whole file at an integer past int64 or an exponent past a double.
+    # Padding moves the numbers across the reader's 64 KiB reads, so some are cut by a read.
+    huge = "7" * 300_000  # longer than a read: refused in pieces
+    entries = [
+        good(1, text="文" * padding),
+        good(2).replace('"id": 2', '"id": 1180591620717411303424'),
+        good(3, reply_to_message_id=12),
+        good(4).replace('"from": "主任"', '"from": "主任", "width": ' + "9" * 5_000),
+        good(5),
+        good(6).replace('"from": "主任"', '"from": "主任", "size": -1e99999'),
+        good(7).replace('"from": "主任"', '"from": "主任", "size": ' + huge),
+        good(8, reply_to_message_id=3, duration_seconds=9_223_372_036_854_775_807 // 10**3),
+        good(9).replace('"id": 9', '"id": 9223372036854775808'),
+        good(10, text="1234567890123456789012345 仍是文字"),
+    ]
+    ids, stream = read(export(tmp_path / "result.json", entries))
+    assert ids == [1, 3, 5, 8, 10]
+    assert stream.problems == {OVERSIZED: 5}
+
+
+@given(st.integers(min_value=0, max_value=60_000), st.integers(min_value=0, max_value=10**16))
+@settings(max_examples=25, deadline=None)
+def test_ordinary_numbers_read_the_same_wherever_a_read_cuts_them(
+    padding: int, number: int
+) -> None:
+    entries = [
+        good(1, text="文" * padding),
+        good(2, reply_to_message_id=number, width=number / 7, height=float(f"{number}e-5")),
+        good(3, reply_to_message_id=-number),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        _, stream = read_chat(export(Path(folder) / "result.json", entries), None, SHANGHAI)
+        replies = [found.reply_to_message_id for found in stream]
+    assert replies == [None, number, -number]
+    assert stream.problems == {}
+
+
 def test_nesting_up_to_the_limit_is_read_and_one_deeper_is_not(tmp_path: Path) -> None:
     # Root object, messages list and message object enclose a message's text: a text nested
     # MAX_DEPTH - 3 deep still fits; one level more is refused. Each in a file of its own, so
