@@ -46,4 +46,5 @@ async def open_store(
     store = RedisStore(client, retention)
     if embedded is not None:
         store.on_close(embedded.stop)
+    await store.resume_compaction()
     return store

@@ -128,6 +128,9 @@ UNIT_SUBSCRIPTIONS = f"{PREFIX}:unitsubs"
 """Set of "<user id>|<unit path>": leaders subscribed to a unit's weekly roll-up."""
 ROLLUPS_SENT = f"{PREFIX}:rollups:sent"
 """Set of "<week>|<recipient>|<unit path>" markers of roll-ups already delivered."""
+COMPACTION_PENDING = f"{PREFIX}:compaction"
+"""Present while an asked-for rewrite of the append-only file has not been done (a process
+stopped first): the next process to open the store does it."""
 
 
 def unit_invite(token: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
@@ -40,6 +41,9 @@ _WEEK_SECONDS = 7 * 24 * 3600
 _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
 _REWRITE_REFUSALS = 6
+CLOSE_REWRITE_SECONDS = 15.0
+"""Longest a closing store waits for a rewrite it asked for; the next store to open does the
+rest (see ``keys.COMPACTION_PENDING``), so a stop never waits on a long rewrite."""
 """Refusals in a row (a rewrite still running after each wait) before asking again only at the
 next compaction, so settling never waits on a server that rewrites without end."""
 BULK_GROUPS = 1000
@@ -594,10 +598,21 @@ class RedisStore:
         data only: no order of past writes, nothing deleted. The rewrite runs in the
         background (a member is not kept waiting); with ``wait``, return once it is done."""
         self._rewrite_again = True
+        with contextlib.suppress(RedisError):  # out of reach: the rewrite asks again anyway
+            await self._redis.set(keys.COMPACTION_PENDING, b"1")
         if self._rewriter is None or self._rewriter.done():
             self._rewriter = asyncio.create_task(self._rewrite_until_current())
         if wait:
             await asyncio.shield(self._rewriter)
+
+    async def resume_compaction(self) -> None:
+        """Start the rewrite a process that stopped first asked for, if any (at start-up)."""
+        try:
+            pending = await self._redis.exists(keys.COMPACTION_PENDING)
+        except RedisError:
+            return
+        if pending:
+            await self.compact()
 
     async def rewrites_settled(self) -> None:
         """Wait until a rewrite started by ``compact`` has finished (shutdown, tests)."""
@@ -612,16 +627,21 @@ class RedisStore:
             # A write made while a rewrite runs lands in the next incremental file, so rewrite
             # again until no write asked for one during the last rewrite.
             refused = 0
-            while self._append_only and self._rewrite_again:
+            while self._rewrite_again:
                 self._rewrite_again = False
-                await self._rewrite_done()
-                refused = 0 if await self._ask_rewrite() else refused + 1
-                if refused == _REWRITE_REFUSALS:  # a server rewriting without end: ask later
-                    return
-                await self._rewrite_done()
+                if self._append_only:
+                    await self._rewrite_done()
+                    refused = 0 if await self._ask_rewrite() else refused + 1
+                    if refused == _REWRITE_REFUSALS:  # a server rewriting without end: ask later
+                        return
+                    await self._rewrite_done()
+                if not self._rewrite_again:  # else a write asked during the rewrite: go again
+                    await self._redis.delete(keys.COMPACTION_PENDING)
         except ResponseError:
             # Managed servers may refuse CONFIG or BGREWRITEAOF; their persistence is theirs.
             self._append_only = False
+            with contextlib.suppress(RedisError):
+                await self._redis.delete(keys.COMPACTION_PENDING)
         except RedisError:
             # Redis is out of reach for now, not refusing: the next compaction asks again.
             self._rewrite_again = True
@@ -721,8 +741,19 @@ class RedisStore:
         await self.rewrites_settled()
 
     async def close(self) -> None:
-        """Settle, close the connection pool, then run close callbacks."""
-        await self.settle()
+        """Finish the writes in flight, give a pending rewrite ``CLOSE_REWRITE_SECONDS``, close
+        the connection pool, then run close callbacks. A rewrite still unfinished is left to
+        the server (it finishes or drops it; the data is safe either way) and asked for again
+        by the next store to open (``resume_compaction``)."""
+        await self._coalescer.settle()
+        rewriter = self._rewriter
+        if rewriter is not None and not rewriter.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(rewriter), CLOSE_REWRITE_SECONDS)
+            except TimeoutError:
+                rewriter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await rewriter
         await self._redis.aclose()
         for callback in self._on_close:
             callback()

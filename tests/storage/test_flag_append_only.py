@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from bot.core.flags import WeekSalts
 from bot.core.labels import Label
+from storage import keys
 from storage.embedded import start_embedded
 from storage.redis_store import RedisStore
 
@@ -119,4 +120,44 @@ async def test_a_rewrite_already_running_does_not_leave_a_flag_in_the_file(
         assert entry.text_token.encode() not in written
     finally:
         await client.aclose()
+        server.stop()
+
+
+async def test_a_stop_during_a_long_rewrite_leaves_it_to_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closing used to wait for the rewrite a flag asked for, up to a couple of minutes on a
+    # server rewriting a large file. Now it gives up after a bounded wait, and the next store
+    # opened on the same server asks for the rewrite again, so the flag still leaves the file.
+    monkeypatch.setattr("storage.redis_store.CLOSE_REWRITE_SECONDS", 0.1)
+    server = start_embedded(tmp_path)
+    watcher = Redis.from_url(server.url)
+    try:
+        for n in range(8):
+            await watcher.set(f"{{fingertip-test}}:filler:{n}", n)
+        # 0.2 s a key: a rewrite of about 1.6 s, running when the flag comes in
+        await watcher.config_set("rdb-key-save-delay", 200_000)
+        await watcher.bgrewriteaof()
+        await watcher.config_set("rdb-key-save-delay", 0)
+        store = RedisStore(Redis.from_url(server.url))
+        entry = WeekSalts().entry(
+            -100123, _current_week(), Label.TASK_PUSH, 1, "周末加班", keep_weeks=4
+        )
+        assert (await store.record_flag(entry)).counted
+        await store.close()
+        # closed while the rewrite that cannot hold the flag still runs; the request is kept
+        assert (await watcher.info("persistence"))["aof_rewrite_in_progress"]
+        assert await watcher.exists(keys.COMPACTION_PENDING)
+
+        reopened = RedisStore(Redis.from_url(server.url))
+        await reopened.resume_compaction()
+        await reopened.rewrites_settled()
+        written = await _files(tmp_path, watcher)
+        await reopened.close()
+        assert written
+        assert entry.kind_token.encode() not in written
+        assert entry.text_token.encode() not in written
+        assert not await watcher.exists(keys.COMPACTION_PENDING)
+    finally:
+        await watcher.aclose()
         server.stop()
