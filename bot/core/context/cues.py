@@ -30,6 +30,25 @@ _SPLIT_FROM = 16
 # A group reference would point elsewhere once the alternatives are compiled apart.
 _REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
+# The ranking alternative (``chase`` and ``measure``: three units or more with a figure each)
+# tries twenty unit lengths at every position of a text, about 50 µs a message, while no
+# literal tells it apart: any comma lets it through. Each of its repeated units ends in a
+# figure, maybe a unit word, and a separator, so a match holds, in order, two runs of
+# "digit, then only digits, dots, spaces, %, / or unit words, then a separator" and a digit
+# after them. Each run found from where the last one ended stops at its first separator, so it
+# ends no later than the match's own run does: the runs are found in order whenever the
+# ranking matches, and a text without them is not searched.
+_RANKING = (
+    r"([^\d,，、;；:：\n]{1,20}?\s*[:：]?\s*\d+(\.\d+)?\s*(%|/\d+|人|户|份|个|次|条|笔|分)?"
+    r"\s*[,，、;；]\s*){2,}[^\d,，、;；:：\n]{1,20}?\s*[:：]?\s*\d"
+)
+_FIGURE_THEN_SEPARATOR = r"\d[\d.\s%/人户份个次条笔分]*[,，、;；]"
+_GUARDS: dict[str, tuple[str, ...]] = {
+    _RANKING: (_FIGURE_THEN_SEPARATOR, _FIGURE_THEN_SEPARATOR, r"\d"),
+}
+"""Costly alternatives (by their exact source) and what a text holds, in order, whenever they
+match: cheap regexes each searched from where the one before ended."""
+
 CueName = Literal[
     "chase",
     "complete",
@@ -65,7 +84,7 @@ class Searcher(Protocol):
 class Alternatives:
     """The regex ``(?:a)|(?:b)|…`` searched one alternative at a time; the same match."""
 
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Searcher, ...]
 
     def search(self, text: str) -> re.Match[str] | None:
         """The match the joined regex finds: the leftmost, the first alternative on ties."""
@@ -78,11 +97,30 @@ class Alternatives:
 
 
 @dataclass(frozen=True, slots=True)
+class Guarded:
+    """An alternative searched only in texts that hold its ``steps`` in order (each found
+    from where the one before ended): a necessary condition, so the same match."""
+
+    pattern: re.Pattern[str]
+    steps: tuple[re.Pattern[str], ...]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``pattern.search(text)``, or None at once when a step is missing."""
+        at = 0
+        for step in self.steps:
+            found = step.search(text, at)
+            if found is None:
+                return None
+            at = found.end()
+        return self.pattern.search(text)
+
+
+@dataclass(frozen=True, slots=True)
 class _Filtered:
     """One cue's alternatives with the literals each cannot match without."""
 
     searcher: Searcher
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Searcher, ...]
     """The alternatives compiled apart (a split cue), else empty."""
     mask: int
     """Every literal bit some alternative needs."""
@@ -248,14 +286,25 @@ def _join(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _split(patterns: list[str]) -> bool:
-    return len(patterns) >= _SPLIT_FROM and not any(_REFERENCE.search(p) for p in patterns)
+    many = len(patterns) >= _SPLIT_FROM or any(p in _GUARDS for p in patterns)
+    return many and not any(_REFERENCE.search(p) for p in patterns)
+
+
+def _alternative(pattern: str) -> Searcher:
+    """One alternative compiled apart, behind its guard when it has one."""
+    compiled = re.compile(pattern, _FLAGS)
+    steps = _GUARDS.get(pattern)
+    if steps is None:
+        return compiled
+    return Guarded(compiled, tuple(re.compile(step, _FLAGS) for step in steps))
 
 
 def _cue(patterns: list[str]) -> Searcher:
-    """One cue: its alternatives joined, or apart when there are many (same matches)."""
+    """One cue: its alternatives joined, or apart when there are many or one is guarded (same
+    matches)."""
     if not _split(patterns):
         return _join(patterns)
-    return Alternatives(tuple(re.compile(p, _FLAGS) for p in patterns))
+    return Alternatives(tuple(_alternative(p) for p in patterns))
 
 
 def _filtered(searcher: Searcher, patterns: list[str], needs: list[int]) -> _Filtered:
@@ -271,7 +320,7 @@ def _filtered(searcher: Searcher, patterns: list[str], needs: list[int]) -> _Fil
         mask |= need
     return _Filtered(
         searcher,
-        tuple(re.compile(p, _FLAGS) for p in patterns) if _split(patterns) else (),
+        tuple(_alternative(p) for p in patterns) if _split(patterns) else (),
         mask,
         {bit: tuple(indices) for bit, indices in by_bit.items()},
         tuple(index for index, need in enumerate(needs) if not need),
