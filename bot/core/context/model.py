@@ -68,6 +68,31 @@ class SenderHistory:
     answers: int = 0
 
 
+class StateIndex:
+    """A set of a state's handled ids and a dict of its senders' entries (in the same order),
+    so that neither is walked to find one id or one sender.
+
+    ``advance`` brings the index of the state it starts from up to date in place and hands it
+    to the state it makes: an index serves only the state whose ``handled`` tuple it holds
+    (``advance`` makes a new tuple for every state it makes), and any other state that looks
+    something up makes its own.
+    """
+
+    __slots__ = ("entries", "handled", "ids")
+
+    def __init__(
+        self, handled: tuple[int, ...], senders: tuple[tuple[str, SenderHistory], ...]
+    ) -> None:
+        self.handled = handled
+        self.ids = set(handled)
+        self.entries = dict(zip(map(_key, senders), senders, strict=True))
+
+    def exact(self, state: ConversationState) -> bool:
+        """Whether the index holds ``state`` entry for entry: a state ``advance`` made repeats
+        no id and no sender; a stored one edited by hand might."""
+        return len(self.ids) == len(state.handled) and len(self.entries) == len(state.senders)
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationState:
     """What context remembers of one group: bounded, and holding no message text.
@@ -81,11 +106,30 @@ class ConversationState:
     seen: tuple[Seen, ...] = ()
     senders: tuple[tuple[str, SenderHistory], ...] = ()
     handled: tuple[int, ...] = ()
+    _index: StateIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def index(self) -> StateIndex | None:
+        """The look-up index of this state, made on first use; None for a state that repeats
+        a handled id or a sender (``advance`` never makes one), which is walked instead."""
+        index = self._index
+        if index is not None and index.handled is self.handled:
+            return index
+        index = StateIndex(self.handled, self.senders)
+        if not index.exact(self):
+            return None
+        # a cache of the fields' own contents: equality, the stored form and every look-up
+        # stay what they were
+        object.__setattr__(self, "_index", index)
+        return index
 
     def history(self, sender_key: str | None) -> SenderHistory:
         """The history of ``sender_key`` (empty for an unknown or anonymous sender)."""
         if sender_key is None:
             return SenderHistory()
+        index = self.index()
+        if index is not None:
+            entry = index.entries.get(sender_key)
+            return SenderHistory() if entry is None else entry[1]
         # the first entry of the key, found by C-level list methods (a busy group holds hundreds)
         keys = list(map(_key, self.senders))
         if sender_key not in keys:
