@@ -152,6 +152,9 @@ class _Filtered:
         return best
 
 
+_KindFilter = tuple[Label, "_Filtered | None", re.Pattern[str]]
+
+
 @dataclass(frozen=True, slots=True)
 class Cues:
     """One regular expression per cue; ``kinds`` per demand kind a chase can name."""
@@ -178,6 +181,10 @@ class Cues:
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)
     _filtered: dict[str, _Filtered] = field(default_factory=dict, compare=False, repr=False)
+    _kind_filters: dict[str, tuple[_KindFilter, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per table ("nouns", "verbs"): each kind with its prefilter (None: searched plainly)."""
 
     def named_nouns(self, text: str) -> frozenset[Label]:
         """The demand kinds ``text`` names by a noun ("照片", "forms")."""
@@ -231,23 +238,23 @@ class CueText:
             seen = self._seen = scan.seen(self.text) if scan is not None else 0
         return seen
 
-    def _search(self, key: str, plain: Searcher) -> re.Match[str] | None:
-        filtered = self._cues._filtered.get(key)
-        if filtered is None:
-            return plain.search(self.text)
-        return filtered.search(self.text, self._literals_seen())
-
     def search(self, name: CueName) -> re.Match[str] | None:
         """The match of cue ``name`` in the text, as ``getattr(cues, name).search(text)``."""
         found = self._found.get(name, _NOT_SEARCHED)
         if found is _NOT_SEARCHED:
-            # _search inlined: a message asks for several cues, most of them not there
             filtered = self._cues._filtered.get(name)
             if filtered is None:
                 found = getattr(self._cues, name).search(self.text)
             else:
                 seen = self._seen
-                found = filtered.search(self.text, self._literals_seen() if seen is None else seen)
+                if seen is None:
+                    seen = self._literals_seen()
+                # a message asks for several cues, most of them not there: none of their
+                # literals seen, no call
+                if seen & filtered.mask or filtered.always:
+                    found = filtered.search(self.text, seen)
+                else:
+                    found = None
             self._found[name] = found
         return found  # type: ignore[return-value]
 
@@ -255,26 +262,33 @@ class CueText:
         """Whether cue ``name`` matches the text."""
         return self.search(name) is not None
 
-    def _kinds(
-        self, key: str, table: tuple[tuple[Label, re.Pattern[str]], ...]
-    ) -> frozenset[Label]:
+    def _kinds(self, key: str) -> frozenset[Label]:
         found = self._found.get(key, _NOT_SEARCHED)
         if found is _NOT_SEARCHED:
-            found = self._found[key] = frozenset(
-                label
-                for label, pattern in table
-                # a label without a key has no prefilter: searched plainly, the same match
-                if self._search(_KIND_KEYS.get((key, label), ""), pattern) is not None
-            )
+            text = self.text
+            seen = self._literals_seen()
+            named: list[Label] = []
+            for label, filtered, pattern in self._cues._kind_filters[key]:
+                if filtered is None:
+                    # a label without a prefilter: searched plainly, the same match
+                    match = pattern.search(text)
+                elif seen & filtered.mask or filtered.always:
+                    match = filtered.search(text, seen)
+                else:
+                    # none of its literals is there (most kinds, most messages): no call
+                    continue
+                if match is not None:
+                    named.append(label)
+            found = self._found[key] = frozenset(named)
         return found  # type: ignore[return-value]
 
     def named_nouns(self) -> frozenset[Label]:
         """:meth:`Cues.named_nouns` of the text."""
-        return self._kinds("nouns", self._cues.kind_nouns)
+        return self._kinds("nouns")
 
     def named_verbs(self) -> frozenset[Label]:
         """:meth:`Cues.named_verbs` of the text."""
-        return self._kinds("verbs", self._cues.kind_verbs)
+        return self._kinds("verbs")
 
     def named_kinds(self) -> frozenset[Label]:
         """:meth:`Cues.named_kinds` of the text."""
@@ -367,10 +381,17 @@ def cues_from(data: dict[str, dict[str, object]]) -> Cues:
             sources[f"{key}:{label.value}"] = (pattern, kind[label.value][key])
     prefilters = _prefilters(sources)
     scan, filtered = prefilters if prefilters is not None else (None, {})
+    kind_filters = {
+        key: tuple(
+            (label, filtered.get(_KIND_KEYS[key, label]), pattern) for label, pattern in table
+        )
+        for key, table in (("nouns", kind_nouns), ("verbs", kind_verbs))
+    }
     return Cues(
         **searchers,
         kind_nouns=kind_nouns,
         kind_verbs=kind_verbs,
         _scan=scan,
         _filtered=filtered,
+        _kind_filters=kind_filters,
     )
