@@ -115,6 +115,11 @@ class Guarded:
         return self.pattern.search(text)
 
 
+# Sets of literal bits whose alternatives a split cue keeps at hand: a few hundred occur in
+# practice; hostile texts could make more, so the memo is bounded.
+_MAX_CHOSEN = 4096
+
+
 @dataclass(frozen=True, slots=True)
 class _Filtered:
     """One cue's alternatives with the literals each cannot match without."""
@@ -128,6 +133,24 @@ class _Filtered:
     """The alternatives (indices) each literal bit lets through."""
     always: tuple[int, ...]
     """The alternatives that need no literal: searched whatever was seen."""
+    chosen: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """The alternatives to search, in order, per set of literal bits already met (bounded)."""
+
+    def _chosen(self, hit: int) -> tuple[int, ...]:
+        chosen = self.chosen.get(hit)
+        if chosen is None:
+            indices = set(self.always)
+            by_bit = self.by_bit
+            rest = hit
+            while rest:
+                low = rest & -rest
+                indices.update(by_bit[low])
+                rest ^= low
+            if len(self.chosen) >= _MAX_CHOSEN:
+                self.chosen.clear()
+            # in the alternatives' order: on equal starts the first alternative wins
+            chosen = self.chosen[hit] = tuple(sorted(indices))
+        return chosen
 
     def search(self, text: str, seen: int) -> re.Match[str] | None:
         """The match of the joined regex, trying only alternatives whose literals were seen."""
@@ -136,16 +159,9 @@ class _Filtered:
             return None
         if not self.patterns:
             return self.searcher.search(text)
-        chosen = set(self.always)
-        by_bit = self.by_bit
-        while hit:
-            low = hit & -hit
-            chosen.update(by_bit[low])
-            hit ^= low
         best: re.Match[str] | None = None
         patterns = self.patterns
-        # in the alternatives' order: on equal starts the first alternative wins
-        for index in sorted(chosen):
+        for index in self._chosen(hit):
             found = patterns[index].search(text)
             if found is not None and (best is None or found.start() < best.start()):
                 best = found
