@@ -227,3 +227,29 @@ def in_context(
     _report_subject(made, report_subject)
     _notes(made, notes)
     return made
+
+
+_state_slots: tuple[Any, ...] = tuple(
+    vars(ConversationState)[name].__set__
+    for name in ("demands", "seen", "senders", "handled", "_index")
+)
+_demands, _seen, _senders, _handled, _state_index = _state_slots
+
+
+def indexed_state(
+    demands: tuple[Demand, ...],
+    seen: tuple[Seen, ...],
+    senders: tuple[tuple[str, SenderHistory], ...],
+    handled: tuple[int, ...],
+    index: StateIndex | None,
+) -> ConversationState:
+    """``ConversationState(demands, seen, senders, handled)`` holding ``index`` (which must
+    hold ``handled`` and ``senders``), made like :func:`in_context`: ``advance`` makes one per
+    message."""
+    made: ConversationState = _new(ConversationState)
+    _demands(made, demands)
+    _seen(made, seen)
+    _senders(made, senders)
+    _handled(made, handled)
+    _state_index(made, index)
+    return made

@@ -17,6 +17,7 @@ from bot.core.context.model import (
     Seen,
     SenderHistory,
     StateIndex,
+    indexed_state,
 )
 from bot.core.labels import Label
 
@@ -89,10 +90,9 @@ def advance(
         else:
             senders = _moved_last(index.entries, sender)
     handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
-    following = ConversationState(demands=demands, seen=seen, senders=senders, handled=handled)
     if index is not None:
-        _hand_on(index, state.handled, handled, following)
-    return following
+        _hand_on(index, state.handled, handled)
+    return indexed_state(demands, seen, senders, handled, index)
 
 
 def _moved_last(
@@ -107,18 +107,12 @@ def _moved_last(
     return tuple(entries.values())
 
 
-def _hand_on(
-    index: StateIndex,
-    before: tuple[int, ...],
-    handled: tuple[int, ...],
-    following: ConversationState,
-) -> None:
-    """Bring ``index`` up to ``handled`` (one id added, the oldest dropped) and give it to
-    ``following``; the state it served no longer uses it (its ``handled`` is another tuple)."""
+def _hand_on(index: StateIndex, before: tuple[int, ...], handled: tuple[int, ...]) -> None:
+    """Bring ``index`` up to ``handled`` (one id added, the oldest dropped) for the state
+    made next; the state it served no longer uses it (its ``handled`` is another tuple)."""
     index.ids.difference_update(before[: len(before) - len(handled) + 1])
     index.ids.add(handled[-1])
     index.handled = handled
-    object.__setattr__(following, "_index", index)
 
 
 def _app_names(names: Iterable[object]) -> tuple[str, ...]:
