@@ -11,14 +11,25 @@ messages repeated with fresh ids, one every 10 s), then measures in this one run
   holds the memory; and the CPU time (user + system) of that whole tree, which other jobs on a
   shared machine disturb far less than the wall time.
 
+Each process's CPU time (user + system, from /proc at the last sample) is printed with its
+peaks: the audit's own is the parent's work (reading, context, observe, the store's calls), which
+keeps file order while the workers classify.
+
+Paired (``--against CHECKOUT``): the same export is audited by the other checkout (its ``bot``
+package, run from its directory) and by this one in turns, ``--rounds`` times each, the order
+swapping every round, so both meet the same load; the bench prints each run and whether every
+JSON report is byte-identical to this checkout's first.
+
 Goals (issue 12): 1,000,000 messages in <= 60 s and <= 300 MB.
-Run: python bench/audit_large.py [--messages 1000000] [--workers N]
+Run: python bench/audit_large.py [--messages 1000000] [--workers N] [--against CHECKOUT
+[--rounds K]]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -73,6 +84,8 @@ class ProcessPeak:
     rss: int = 0
     pss: int = 0
     uss: int = 0
+    cpu: float = 0.0
+    """User + system seconds at the last sample."""
 
 
 def _tree(root: int) -> set[int]:
@@ -92,6 +105,19 @@ def _tree(root: int) -> set[int]:
         tree.update(children)
         frontier.extend(children)
     return tree
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _sample_tree(root: int, peaks: dict[int, ProcessPeak]) -> tuple[int, int]:
@@ -115,24 +141,28 @@ def _sample_tree(root: int, peaks: dict[int, ProcessPeak]) -> tuple[int, int]:
         role = "audit" if pid == root else Path(command.split(" ")[0]).name or "?"
         peak = peaks.setdefault(pid, ProcessPeak(role))
         peak.rss, peak.pss, peak.uss = max(peak.rss, rss), max(peak.pss, pss), max(peak.uss, uss)
+        peak.cpu = max(peak.cpu, _cpu_seconds(pid))
         rss_sum += rss
         pss_sum += pss
     return rss_sum, pss_sum
 
 
 def ours(
-    path: Path, report: Path, workers: int | None
+    path: Path, report: Path, workers: int | None, checkout: Path | None = None
 ) -> tuple[float, float, float, dict[int, ProcessPeak]]:
-    """Run the audit as a process; seconds taken, the peak summed RSS and PSS of its process
-    tree in MB and each process's peaks (the largest single process's max RSS is read after,
-    from getrusage)."""
+    """Run the audit as a process (of ``checkout``, else the current directory's); seconds
+    taken, the peak summed RSS and PSS of its process tree in MB and each process's peaks (the
+    largest single process's max RSS is read after, from getrusage)."""
     command = [sys.executable, "-m", "bot.cli", "audit", str(path), "--format", "json"]
     if workers is not None:
         command += ["--workers", str(workers)]
     peak_rss = peak_pss = 0
     peaks: dict[int, ProcessPeak] = {}
     start = time.perf_counter()
-    with report.open("w", encoding="utf-8") as out, subprocess.Popen(command, stdout=out) as run:
+    with (
+        report.open("w", encoding="utf-8") as out,
+        subprocess.Popen(command, stdout=out, cwd=checkout) as run,
+    ):
         while run.poll() is None:
             rss, pss = _sample_tree(run.pid, peaks)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
@@ -167,14 +197,49 @@ def main(total: int, workers: int | None) -> None:
         print(f"peak memory, largest process:  {peak_mb:8.0f} MB (max RSS)")
         print(f"peak memory, process tree sum: {summed_mb:8.0f} MB RSS, {pss_mb:.0f} MB PSS")
         print("  (sampled every 0.2 s: the audit, its workers and its Redis server)")
-        for pid, peak in sorted(peaks.items()):
-            print(
-                f"  {peak.name:>14} {pid:>7}: peak RSS {peak.rss / 1024:5.0f} MB, "
-                f"PSS {peak.pss / 1024:5.0f} MB, USS {peak.uss / 1024:5.0f} MB"
-            )
+        _print_peaks(peaks)
         print(f"load average before / after:   {' '.join(load_before)} / {' '.join(load_after)}")
         print(f"JSON report:                   {report.stat().st_size / 1e6:8.2f} MB")
         print("goals at 1,000,000 messages: <= 60 s and <= 300 MB")
+
+
+def _print_peaks(peaks: dict[int, ProcessPeak]) -> None:
+    for pid, peak in sorted(peaks.items()):
+        print(
+            f"  {peak.name:>14} {pid:>7}: peak RSS {peak.rss / 1024:5.0f} MB, "
+            f"PSS {peak.pss / 1024:5.0f} MB, USS {peak.uss / 1024:5.0f} MB, "
+            f"CPU {peak.cpu:6.1f} s"
+        )
+
+
+def paired(total: int, workers: int | None, other: Path, rounds: int) -> None:
+    """Audit one export with ``other`` and this checkout in turns; print each run."""
+    sides = (("this checkout", ROOT), (str(other), other.resolve()))
+    with tempfile.TemporaryDirectory(dir="/tmp") as directory:
+        export = Path(directory) / "result.json"
+        generate(export, total)
+        first_report: bytes | None = None
+        identical = True
+        for turn in range(rounds):
+            for side in (0, 1) if turn % 2 == 0 else (1, 0):
+                name, checkout = sides[side]
+                report = Path(directory) / f"report-{side}.json"
+                load = Path("/proc/loadavg").read_text().split()[0]
+                seconds, _rss, pss, peaks = ours(export, report, workers, checkout)
+                audit_cpu = next((p.cpu for p in peaks.values() if p.name == "audit"), 0.0)
+                tree_cpu = sum(peak.cpu for peak in peaks.values())
+                print(
+                    f"{name}: {seconds:6.1f} s wall, CPU {audit_cpu:5.1f} s the audit process, "
+                    f"{tree_cpu:5.1f} s its tree (sampled), PSS peak {pss:4.0f} MB, "
+                    f"load {load}"
+                )
+                content = report.read_bytes()
+                first_report = first_report if first_report is not None else content
+                identical = identical and content == first_report
+        print(
+            f"{total:,} messages, --workers {workers or 'default'}, {rounds} rounds; reports "
+            + ("byte-identical" if identical else "DIFFER")
+        )
 
 
 if __name__ == "__main__":
@@ -183,5 +248,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--workers", type=int, default=None, help="audit --workers (default: its own)"
     )
+    parser.add_argument(
+        "--against", type=Path, default=None, help="another checkout to run in turns with this one"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each side (--against)")
     arguments = parser.parse_args()
-    main(arguments.messages, arguments.workers)
+    if arguments.against is not None:
+        paired(arguments.messages, arguments.workers, arguments.against, arguments.rounds)
+    else:
+        main(arguments.messages, arguments.workers)

@@ -30,6 +30,25 @@ _SPLIT_FROM = 16
 # A group reference would point elsewhere once the alternatives are compiled apart.
 _REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
+# The ranking alternative (``chase`` and ``measure``: three units or more with a figure each)
+# tries twenty unit lengths at every position of a text, about 50 µs a message, while no
+# literal tells it apart: any comma lets it through. Each of its repeated units ends in a
+# figure, maybe a unit word, and a separator, so a match holds, in order, two runs of
+# "digit, then only digits, dots, spaces, %, / or unit words, then a separator" and a digit
+# after them. Each run found from where the last one ended stops at its first separator, so it
+# ends no later than the match's own run does: the runs are found in order whenever the
+# ranking matches, and a text without them is not searched.
+_RANKING = (
+    r"([^\d,，、;；:：\n]{1,20}?\s*[:：]?\s*\d+(\.\d+)?\s*(%|/\d+|人|户|份|个|次|条|笔|分)?"
+    r"\s*[,，、;；]\s*){2,}[^\d,，、;；:：\n]{1,20}?\s*[:：]?\s*\d"
+)
+_FIGURE_THEN_SEPARATOR = r"\d[\d.\s%/人户份个次条笔分]*[,，、;；]"
+_GUARDS: dict[str, tuple[str, ...]] = {
+    _RANKING: (_FIGURE_THEN_SEPARATOR, _FIGURE_THEN_SEPARATOR, r"\d"),
+}
+"""Costly alternatives (by their exact source) and what a text holds, in order, whenever they
+match: cheap regexes each searched from where the one before ended."""
+
 CueName = Literal[
     "chase",
     "complete",
@@ -65,7 +84,7 @@ class Searcher(Protocol):
 class Alternatives:
     """The regex ``(?:a)|(?:b)|…`` searched one alternative at a time; the same match."""
 
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Searcher, ...]
 
     def search(self, text: str) -> re.Match[str] | None:
         """The match the joined regex finds: the leftmost, the first alternative on ties."""
@@ -78,11 +97,35 @@ class Alternatives:
 
 
 @dataclass(frozen=True, slots=True)
+class Guarded:
+    """An alternative searched only in texts that hold its ``steps`` in order (each found
+    from where the one before ended): a necessary condition, so the same match."""
+
+    pattern: re.Pattern[str]
+    steps: tuple[re.Pattern[str], ...]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``pattern.search(text)``, or None at once when a step is missing."""
+        at = 0
+        for step in self.steps:
+            found = step.search(text, at)
+            if found is None:
+                return None
+            at = found.end()
+        return self.pattern.search(text)
+
+
+# Sets of literal bits whose alternatives a split cue keeps at hand: a few hundred occur in
+# practice; hostile texts could make more, so the memo is bounded.
+_MAX_CHOSEN = 4096
+
+
+@dataclass(frozen=True, slots=True)
 class _Filtered:
     """One cue's alternatives with the literals each cannot match without."""
 
     searcher: Searcher
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Searcher, ...]
     """The alternatives compiled apart (a split cue), else empty."""
     mask: int
     """Every literal bit some alternative needs."""
@@ -90,6 +133,24 @@ class _Filtered:
     """The alternatives (indices) each literal bit lets through."""
     always: tuple[int, ...]
     """The alternatives that need no literal: searched whatever was seen."""
+    chosen: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """The alternatives to search, in order, per set of literal bits already met (bounded)."""
+
+    def _chosen(self, hit: int) -> tuple[int, ...]:
+        chosen = self.chosen.get(hit)
+        if chosen is None:
+            indices = set(self.always)
+            by_bit = self.by_bit
+            rest = hit
+            while rest:
+                low = rest & -rest
+                indices.update(by_bit[low])
+                rest ^= low
+            if len(self.chosen) >= _MAX_CHOSEN:
+                self.chosen.clear()
+            # in the alternatives' order: on equal starts the first alternative wins
+            chosen = self.chosen[hit] = tuple(sorted(indices))
+        return chosen
 
     def search(self, text: str, seen: int) -> re.Match[str] | None:
         """The match of the joined regex, trying only alternatives whose literals were seen."""
@@ -98,20 +159,16 @@ class _Filtered:
             return None
         if not self.patterns:
             return self.searcher.search(text)
-        chosen = set(self.always)
-        by_bit = self.by_bit
-        while hit:
-            low = hit & -hit
-            chosen.update(by_bit[low])
-            hit ^= low
         best: re.Match[str] | None = None
         patterns = self.patterns
-        # in the alternatives' order: on equal starts the first alternative wins
-        for index in sorted(chosen):
+        for index in self._chosen(hit):
             found = patterns[index].search(text)
             if found is not None and (best is None or found.start() < best.start()):
                 best = found
         return best
+
+
+_KindFilter = tuple[Label, "_Filtered | None", re.Pattern[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +197,10 @@ class Cues:
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)
     _filtered: dict[str, _Filtered] = field(default_factory=dict, compare=False, repr=False)
+    _kind_filters: dict[str, tuple[_KindFilter, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per table ("nouns", "verbs"): each kind with its prefilter (None: searched plainly)."""
 
     def named_nouns(self, text: str) -> frozenset[Label]:
         """The demand kinds ``text`` names by a noun ("照片", "forms")."""
@@ -193,23 +254,23 @@ class CueText:
             seen = self._seen = scan.seen(self.text) if scan is not None else 0
         return seen
 
-    def _search(self, key: str, plain: Searcher) -> re.Match[str] | None:
-        filtered = self._cues._filtered.get(key)
-        if filtered is None:
-            return plain.search(self.text)
-        return filtered.search(self.text, self._literals_seen())
-
     def search(self, name: CueName) -> re.Match[str] | None:
         """The match of cue ``name`` in the text, as ``getattr(cues, name).search(text)``."""
         found = self._found.get(name, _NOT_SEARCHED)
         if found is _NOT_SEARCHED:
-            # _search inlined: a message asks for several cues, most of them not there
             filtered = self._cues._filtered.get(name)
             if filtered is None:
                 found = getattr(self._cues, name).search(self.text)
             else:
                 seen = self._seen
-                found = filtered.search(self.text, self._literals_seen() if seen is None else seen)
+                if seen is None:
+                    seen = self._literals_seen()
+                # a message asks for several cues, most of them not there: none of their
+                # literals seen, no call
+                if seen & filtered.mask or filtered.always:
+                    found = filtered.search(self.text, seen)
+                else:
+                    found = None
             self._found[name] = found
         return found  # type: ignore[return-value]
 
@@ -217,26 +278,33 @@ class CueText:
         """Whether cue ``name`` matches the text."""
         return self.search(name) is not None
 
-    def _kinds(
-        self, key: str, table: tuple[tuple[Label, re.Pattern[str]], ...]
-    ) -> frozenset[Label]:
+    def _kinds(self, key: str) -> frozenset[Label]:
         found = self._found.get(key, _NOT_SEARCHED)
         if found is _NOT_SEARCHED:
-            found = self._found[key] = frozenset(
-                label
-                for label, pattern in table
-                # a label without a key has no prefilter: searched plainly, the same match
-                if self._search(_KIND_KEYS.get((key, label), ""), pattern) is not None
-            )
+            text = self.text
+            seen = self._literals_seen()
+            named: list[Label] = []
+            for label, filtered, pattern in self._cues._kind_filters[key]:
+                if filtered is None:
+                    # a label without a prefilter: searched plainly, the same match
+                    match = pattern.search(text)
+                elif seen & filtered.mask or filtered.always:
+                    match = filtered.search(text, seen)
+                else:
+                    # none of its literals is there (most kinds, most messages): no call
+                    continue
+                if match is not None:
+                    named.append(label)
+            found = self._found[key] = frozenset(named)
         return found  # type: ignore[return-value]
 
     def named_nouns(self) -> frozenset[Label]:
         """:meth:`Cues.named_nouns` of the text."""
-        return self._kinds("nouns", self._cues.kind_nouns)
+        return self._kinds("nouns")
 
     def named_verbs(self) -> frozenset[Label]:
         """:meth:`Cues.named_verbs` of the text."""
-        return self._kinds("verbs", self._cues.kind_verbs)
+        return self._kinds("verbs")
 
     def named_kinds(self) -> frozenset[Label]:
         """:meth:`Cues.named_kinds` of the text."""
@@ -248,14 +316,25 @@ def _join(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _split(patterns: list[str]) -> bool:
-    return len(patterns) >= _SPLIT_FROM and not any(_REFERENCE.search(p) for p in patterns)
+    many = len(patterns) >= _SPLIT_FROM or any(p in _GUARDS for p in patterns)
+    return many and not any(_REFERENCE.search(p) for p in patterns)
+
+
+def _alternative(pattern: str) -> Searcher:
+    """One alternative compiled apart, behind its guard when it has one."""
+    compiled = re.compile(pattern, _FLAGS)
+    steps = _GUARDS.get(pattern)
+    if steps is None:
+        return compiled
+    return Guarded(compiled, tuple(re.compile(step, _FLAGS) for step in steps))
 
 
 def _cue(patterns: list[str]) -> Searcher:
-    """One cue: its alternatives joined, or apart when there are many (same matches)."""
+    """One cue: its alternatives joined, or apart when there are many or one is guarded (same
+    matches)."""
     if not _split(patterns):
         return _join(patterns)
-    return Alternatives(tuple(re.compile(p, _FLAGS) for p in patterns))
+    return Alternatives(tuple(_alternative(p) for p in patterns))
 
 
 def _filtered(searcher: Searcher, patterns: list[str], needs: list[int]) -> _Filtered:
@@ -271,7 +350,7 @@ def _filtered(searcher: Searcher, patterns: list[str], needs: list[int]) -> _Fil
         mask |= need
     return _Filtered(
         searcher,
-        tuple(re.compile(p, _FLAGS) for p in patterns) if _split(patterns) else (),
+        tuple(_alternative(p) for p in patterns) if _split(patterns) else (),
         mask,
         {bit: tuple(indices) for bit, indices in by_bit.items()},
         tuple(index for index, need in enumerate(needs) if not need),
@@ -318,10 +397,17 @@ def cues_from(data: dict[str, dict[str, object]]) -> Cues:
             sources[f"{key}:{label.value}"] = (pattern, kind[label.value][key])
     prefilters = _prefilters(sources)
     scan, filtered = prefilters if prefilters is not None else (None, {})
+    kind_filters = {
+        key: tuple(
+            (label, filtered.get(_KIND_KEYS[key, label]), pattern) for label, pattern in table
+        )
+        for key, table in (("nouns", kind_nouns), ("verbs", kind_verbs))
+    }
     return Cues(
         **searchers,
         kind_nouns=kind_nouns,
         kind_verbs=kind_verbs,
         _scan=scan,
         _filtered=filtered,
+        _kind_filters=kind_filters,
     )

@@ -17,7 +17,13 @@ from bot.core.context.answers import as_answer, open_demand_of_others
 from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, CueText, shipped_cues
 from bot.core.context.emergency import emergency_order, exemption
-from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
+from bot.core.context.model import (
+    ContextMessage,
+    ConversationState,
+    Demand,
+    InContext,
+    in_context,
+)
 from bot.core.context.own_words import data_chain, habit, urgent_order
 from bot.core.context.verdict import WEAK
 from bot.core.labels import Label
@@ -148,7 +154,7 @@ def decide(
     """
     cues = cues or shipped_cues()
     text = (message.text if folded is None else folded).strip()
-    base = InContext(
+    base = in_context(
         labels=own.labels,
         exempt=own.exempt,
         hits=own.hits,

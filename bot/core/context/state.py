@@ -16,6 +16,8 @@ from bot.core.context.model import (
     InContext,
     Seen,
     SenderHistory,
+    StateIndex,
+    indexed_state,
 )
 from bot.core.labels import Label
 
@@ -50,7 +52,8 @@ def advance(
     burden apps the message demands something in (its names only, at most ``MAX_DEMAND_APPS``),
     kept with the demand so a later reply or follow-up naming no app can chase them.
     """
-    if message.message_id in state.handled:
+    index = state.index()
+    if message.message_id in (state.handled if index is None else index.ids):
         return state
     demands = state.demands
     seen = state.seen
@@ -80,10 +83,36 @@ def advance(
             history = SenderHistory(history.asks + 1, history.answers)
         elif decided.answers is not None:
             history = SenderHistory(history.asks, history.answers + 1)
-        others = _without(senders, message.sender_key)
-        senders = (*others[-(MAX_SENDERS - 1) :], (message.sender_key, history))
+        sender = (message.sender_key, history)
+        if index is None:
+            others = _without(senders, message.sender_key)
+            senders = (*others[-(MAX_SENDERS - 1) :], sender)
+        else:
+            senders = _moved_last(index.entries, sender)
     handled = (*state.handled[-(MAX_HANDLED - 1) :], message.message_id)
-    return ConversationState(demands=demands, seen=seen, senders=senders, handled=handled)
+    if index is not None:
+        _hand_on(index, state.handled, handled)
+    return indexed_state(demands, seen, senders, handled, index)
+
+
+def _moved_last(
+    entries: dict[str, tuple[str, SenderHistory]], sender: tuple[str, SenderHistory]
+) -> tuple[tuple[str, SenderHistory], ...]:
+    """``entries`` (in place) and the senders they hold with ``sender`` the most recent and
+    the oldest dropped beyond ``MAX_SENDERS``: what ``_without`` and a slice make of the tuple."""
+    entries.pop(sender[0], None)
+    while len(entries) > MAX_SENDERS - 1:
+        del entries[next(iter(entries))]
+    entries[sender[0]] = sender
+    return tuple(entries.values())
+
+
+def _hand_on(index: StateIndex, before: tuple[int, ...], handled: tuple[int, ...]) -> None:
+    """Bring ``index`` up to ``handled`` (one id added, the oldest dropped) for the state
+    made next; the state it served no longer uses it (its ``handled`` is another tuple)."""
+    index.ids.difference_update(before[: len(before) - len(handled) + 1])
+    index.ids.add(handled[-1])
+    index.handled = handled
 
 
 def _app_names(names: Iterable[object]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.classifier.model import Hit
-from bot.core.context.model import InContext
+from bot.core.context.model import InContext, in_context
 from bot.core.labels import Label
 
 SPECIFIC = frozenset({Label.PROOF_DEMAND, Label.REPORT_DEMAND, Label.APP_DEMAND, Label.ACK_DEMAND})
@@ -30,7 +30,7 @@ def revise(
     exempt: bool | None = None,
 ) -> InContext:
     """``base`` with new labels and evidence; a message without labels is never exempt."""
-    return InContext(
+    return in_context(
         labels=labels,
         exempt=(base.exempt if exempt is None else exempt) and bool(labels),
         hits=hits,

@@ -125,3 +125,16 @@ def test_a_cue_text_searches_once() -> None:
     assert first is not None
     assert reading.search("chase") is first
     assert reading.named_kinds() == {Label.PROOF_DEMAND}
+
+
+def test_a_full_memo_of_chosen_alternatives_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the memo of alternatives per literal set is bounded: past the bound it is cleared, and
+    # every search still finds the joined match
+    monkeypatch.setattr(cue_module, "_MAX_CHOSEN", 1)
+    cues = cues_from(_DATA)
+    texts = ["还差3个村的照片没交", "今天下班前补齐", "明天之前交表格", "still missing 3 photos"]
+    for text in texts * 2:
+        reading = cues.read(text)
+        for name, joined in _JOINED.items():
+            assert _span(reading.search(name)) == _span(joined.search(text)), (name, text)  # type: ignore[arg-type]
+    assert all(len(filtered.chosen) <= 1 for filtered in cues._filtered.values())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 
 from bot.core.classifier import default_classifier
+from bot.core.classifier.model import Hit
 from bot.core.context import Attachment, ContextMessage, Conversation, InContext
+from bot.core.context.model import in_context
 from bot.core.labels import Label
 from tests.support.builders import SHANGHAI
 
@@ -298,3 +301,27 @@ def test_a_push_of_an_app_campaign_is_an_app_demand_but_a_count_to_report_is_not
     assert decided[1].labels == {T, APP}
     counted = run(campaign, Line("boss", "各村把本周新增注册户数周五前报上来。", minutes=1440))
     assert {T, R} <= counted[1].labels
+
+
+def test_in_context_makes_what_the_dataclass_makes() -> None:
+    # every field a distinct value, so a field left out or set in another's slot shows
+    fields = {
+        "labels": frozenset({Label.TASK_PUSH}),
+        "exempt": True,
+        "hits": (Hit(Label.TASK_PUSH, "rule", "match", 1, 2),),
+        "role": "asker",
+        "chases": 3,
+        "answers": 4,
+        "reason": "chase",
+        "acknowledgement": True,
+        "report_subject": "subject",
+        "notes": ("note",),
+    }
+    assert [field.name for field in dataclasses.fields(InContext)] == list(fields)
+    made = in_context(**fields)  # type: ignore[arg-type]
+    expected = InContext(**fields)  # type: ignore[arg-type]
+    assert made == expected
+    assert [getattr(made, name) for name in fields] == list(fields.values())
+    assert in_context(frozenset(), False, (), "member") == InContext(
+        frozenset(), False, (), "member"
+    )
