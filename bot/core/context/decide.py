@@ -10,13 +10,14 @@ only while directing the response to a present danger.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.classifier.model import Classification
 from bot.core.context.answers import as_answer, open_demand_of_others
 from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, CueText, shipped_cues
-from bot.core.context.emergency import emergency_order, exemption
+from bot.core.context.emergency import emergency_order, exemption, follows_alarm
 from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext
 from bot.core.context.own_words import data_chain, habit, urgent_order
 from bot.core.context.verdict import WEAK
@@ -164,5 +165,9 @@ def decide(
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
     if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
-        decided = emergency_order(decided, reading)
-    return exemption(urgent_order(decided, text), message, state)
+        alarmed = decided.role != "member" and follows_alarm(message, state)
+        decided = emergency_order(decided, reading, alarmed)
+    decided = exemption(urgent_order(decided, text), message, state)
+    if reading.search("danger") and not reading.search("past"):
+        decided = replace(decided, alarm=True)
+    return decided

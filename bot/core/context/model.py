@@ -58,6 +58,9 @@ class Seen:
     sender_key: str | None
     sent_at: datetime
     answers: int | None = None
+    alarm: bool = False
+    """The message raised a present danger ("坝脚渗水", "gas smell in the lobby"): orders
+    shortly after it direct the response (see ``bot.core.context.emergency``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +122,5 @@ class InContext:
     acknowledgement: bool = False
     report_subject: str | None = None
     notes: tuple[str, ...] = field(default=())
+    alarm: bool = False
+    """The message speaks of a present danger (remembered with it; see :class:`Seen`)."""
