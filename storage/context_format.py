@@ -4,7 +4,7 @@ Version 2 (written now) is a JSON array ``[2, demands, seen, senders, handled]``
 are arrays in a fixed order:
 
   demand  ``[id, "<label codes>", sender|null, at, subject|null, exempt 0/1(, ["app", ...])]``
-  seen    ``[id, sender|null, at, answers|null]``
+  seen    ``[id, sender|null, at, answers|null(, 1 when it raised an alarm)]``
   sender  ``["<sender key>", asks, answers]``
   handled ``id``
 
@@ -56,7 +56,8 @@ def encode_demand(demand: Demand) -> str:
 def encode_seen(seen: Seen) -> str:
     """The stored fragment of one remembered message that was not a demand."""
     answers = "null" if seen.answers is None else str(seen.answers)
-    return f"[{seen.message_id},{_text(seen.sender_key)},{_at(seen.sent_at)},{answers}]"
+    alarm = ",1" if seen.alarm else ""  # left out when false: older workers read four fields
+    return f"[{seen.message_id},{_text(seen.sender_key)},{_at(seen.sent_at)},{answers}{alarm}]"
 
 
 def encode_sender(entry: tuple[str, SenderHistory]) -> str:
@@ -126,6 +127,7 @@ def _from_sections(demands: Any, seen: Any, senders: Any, handled: Any) -> Conve
                 sender_key=_optional(s[1]),
                 sent_at=_time(s[2]),
                 answers=None if s[3] is None else _id(s[3]),
+                alarm=len(s) > 4 and s[4] == 1,
             )
             for s in seen
         ),

@@ -10,13 +10,19 @@ only while directing the response to a present danger.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.classifier.model import Classification
 from bot.core.context.answers import as_answer, open_demand_of_others
 from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, CueText, shipped_cues
-from bot.core.context.emergency import emergency_order, exemption
+from bot.core.context.emergency import (
+    answers_demands,
+    emergency_order,
+    exemption,
+    follows_alarm,
+)
 from bot.core.context.model import (
     ContextMessage,
     ConversationState,
@@ -169,6 +175,16 @@ def decide(
     decided = habit(_in_conversation(message, own, base, state, reading), reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
-    if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
-        decided = emergency_order(decided, reading)
-    return exemption(urgent_order(decided, text), message, state)
+    if (
+        decided.reason == "own"
+        and decided.labels <= WEAK
+        and not answers_demands(decided, message, state)
+        and not reading.search("own_part")
+    ):
+        # an unknown sender's order after an alarm is more often a member's own news
+        alarmed = decided.role != "member" and follows_alarm(message, state)
+        decided = emergency_order(decided, reading, alarmed)
+    decided = exemption(urgent_order(decided, text), message, state)
+    if reading.search("danger") and not reading.search("past"):
+        decided = replace(decided, alarm=True)
+    return decided

@@ -14,6 +14,33 @@ from bot.core.labels import Label
 _NOTIFY = frozenset({"报告", "report", "report back"})
 # Orders that follow an exempt order this closely direct the same response.
 EMERGENCY_FOLLOW_UP = timedelta(hours=6)
+# An asker's order this soon after a present danger was raised directs the response to it.
+ALARM_FOLLOW_UP = timedelta(hours=1)
+
+
+def answers_demands(decided: InContext, message: ContextMessage, state: ConversationState) -> bool:
+    """Whether the sender is a member known to answer demands: their alarm ("紧急！楼道里全是
+    烟") raises the danger, it does not direct the response. (A sender with no history yet is
+    read as a member too, and may well be the one giving orders.)"""
+    return decided.role == "member" and state.history(message.sender_key).answers > 0
+
+
+def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
+    """Whether a present danger was raised within ``ALARM_FOLLOW_UP`` before ``message``: by a
+    message speaking of it (a member's "坝脚渗水了", an asker's warning) or an exempt order."""
+    for seen in reversed(state.seen):
+        age = message.sent_at - seen.sent_at
+        if age > ALARM_FOLLOW_UP:
+            break
+        if seen.alarm and age >= timedelta(0):
+            return True
+    for demand in reversed(state.demands):
+        age = message.sent_at - demand.sent_at
+        if age > ALARM_FOLLOW_UP:
+            break
+        if demand.exempt and age >= timedelta(0):
+            return True
+    return False
 
 
 def follows_own_emergency(message: ContextMessage, state: ConversationState) -> bool:
@@ -28,10 +55,15 @@ def follows_own_emergency(message: ContextMessage, state: ConversationState) -> 
     return False
 
 
-def emergency_order(decided: InContext, reading: CueText) -> InContext:
-    """An order to respond to a present danger ("路面塌陷…马上去拉警戒") that the words alone
-    did not read as a demand: work, urgent and exempt."""
-    if not (reading.search("immediacy") and reading.search("danger")) or reading.search("past"):
+def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False) -> InContext:
+    """An order to respond to a present danger ("路面塌陷…马上去拉警戒"; "Call EMS now" just
+    after an alarm, ``alarmed``) that the words alone did not read as a demand: work, urgent
+    and exempt."""
+    if (
+        not reading.search("immediacy")
+        or not (alarmed or reading.search("danger"))
+        or reading.search("past")
+    ):
         return decided
     labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
     match = reading.search("immediacy")
@@ -70,7 +102,8 @@ def exemption(decided: InContext, message: ContextMessage, state: ConversationSt
 
     Paperwork, photos or app use asked for in the same breath are the burden itself, so they
     are never exempt; an asker's further orders (only work, maybe urgent) shortly after their
-    own exempt order belong to the same response.
+    own exempt order belong to the same response, and so do an asker's orders shortly after an
+    alarm.
     """
     if not decided.labels:
         return decided
@@ -78,6 +111,6 @@ def exemption(decided: InContext, message: ContextMessage, state: ConversationSt
         return _with_exemption(decided, exempt=False)
     if decided.exempt or decided.role == "member":
         return decided
-    if follows_own_emergency(message, state):
+    if follows_own_emergency(message, state) or follows_alarm(message, state):
         return _with_exemption(decided, exempt=True)
     return decided

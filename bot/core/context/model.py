@@ -59,6 +59,9 @@ class Seen:
     sender_key: str | None
     sent_at: datetime
     answers: int | None = None
+    alarm: bool = False
+    """The message raised a present danger ("坝脚渗水", "gas smell in the lobby"): orders
+    shortly after it direct the response (see ``bot.core.context.emergency``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ class InContext:
     acknowledgement: bool = False
     report_subject: str | None = None
     notes: tuple[str, ...] = field(default=())
+    alarm: bool = False
+    """The message speaks of a present danger (remembered with it; see :class:`Seen`)."""
 
 
 # The slot of each field of InContext, set directly by ``in_context``.
@@ -180,6 +185,7 @@ _IN_CONTEXT_SLOTS: tuple[Any, ...] = tuple(
         "acknowledgement",
         "report_subject",
         "notes",
+        "alarm",
     )
 )
 (
@@ -193,6 +199,7 @@ _IN_CONTEXT_SLOTS: tuple[Any, ...] = tuple(
     _acknowledgement,
     _report_subject,
     _notes,
+    _alarm,
 ) = _IN_CONTEXT_SLOTS
 _new = object.__new__
 
@@ -208,6 +215,7 @@ def in_context(
     acknowledgement: bool = False,
     report_subject: str | None = None,
     notes: tuple[str, ...] = (),
+    alarm: bool = False,
 ) -> InContext:
     """``InContext(...)`` with the same fields: the same value, made in a third of the time.
 
@@ -226,6 +234,7 @@ def in_context(
     _acknowledgement(made, acknowledgement)
     _report_subject(made, report_subject)
     _notes(made, notes)
+    _alarm(made, alarm)
     return made
 
 

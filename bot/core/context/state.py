@@ -74,7 +74,9 @@ def advance(
         demands = (*demands, demand)
     else:
         answered = decided.answers if decided.answers is not None else decided.chases
-        entry = Seen(message.message_id, message.sender_key, message.sent_at, answered)
+        entry = Seen(
+            message.message_id, message.sender_key, message.sent_at, answered, decided.alarm
+        )
         seen = (*seen[-(MAX_SEEN - 1) :], entry)
     senders = state.senders
     if message.sender_key is not None and not message.forwarded:
