@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.context import ConversationState, Demand, Seen, SenderHistory, state_from_dict
+from bot.core.context.state import app_names
 from bot.core.labels import LABEL_TABLE
 
 VERSION = 2
@@ -117,7 +118,7 @@ def _from_sections(demands: Any, seen: Any, senders: Any, handled: Any) -> Conve
                 sent_at=_time(d[3]),
                 subject=_optional(d[4]),
                 exempt=bool(d[5]),
-                apps=tuple(_str(name) for name in d[6]) if len(d) > 6 else (),
+                apps=app_names(map(_str, d[6])) if len(d) > 6 else (),
             )
             for d in demands
         ),

@@ -20,7 +20,8 @@ from bot.core.context import (
     SenderHistory,
     advance,
 )
-from bot.core.labels import Label
+from bot.core.context.state import MAX_APP_NAME, MAX_DEMAND_APPS
+from bot.core.labels import LABEL_TABLE, Label
 from storage import keys
 from storage.cluster import RedisClient
 from storage.conversations import DecodedStates, decode_state, encode_state
@@ -85,6 +86,24 @@ def test_an_alarm_is_remembered_and_older_workers_read_the_state() -> None:
     assert decode_state(stored.replace(b",1]", b"]")) == ConversationState(
         seen=(Seen(3, "k1", AT), Seen(4, "k2", AT))
     )
+
+
+LABEL_CODE = next(spec.code for spec in LABEL_TABLE if spec.label is Label.APP_DEMAND).encode()
+
+
+def test_a_stored_state_keeps_only_a_few_short_app_names_per_demand() -> None:
+    # written by no worker of ours (they keep MAX_DEMAND_APPS names of MAX_APP_NAME at most):
+    # a damaged or planted state must not make every later step carry megabytes of names
+    names = ["钉钉", "x" * (MAX_APP_NAME + 1), *(f"app{n}" for n in range(10_000))]
+    stored = (
+        b'[2,[[1,"'
+        + LABEL_CODE
+        + b'",null,0,null,0,'
+        + json.dumps(names).encode()
+        + b"]],[],[],[]]"
+    )
+    (demand,) = decode_state(stored).demands
+    assert demand.apps == ("钉钉", *(f"app{n}" for n in range(MAX_DEMAND_APPS - 1)))
 
 
 def test_a_state_written_in_the_previous_form_is_still_read() -> None:

@@ -65,7 +65,7 @@ def advance(
             sent_at=message.sent_at,
             subject=subject_key(decided.report_subject),
             exempt=decided.exempt,
-            apps=_app_names(apps),
+            apps=app_names(apps),
         )
         cutoff = message.sent_at - DEMAND_MEMORY
         # C-level: cutoff <= d.sent_at for every demand (the same test as d.sent_at >= cutoff)
@@ -117,8 +117,9 @@ def _hand_on(index: StateIndex, before: tuple[int, ...], handled: tuple[int, ...
     index.handled = handled
 
 
-def _app_names(names: Iterable[object]) -> tuple[str, ...]:
-    """At most ``MAX_DEMAND_APPS`` distinct app names, each at most ``MAX_APP_NAME`` long."""
+def app_names(names: Iterable[object]) -> tuple[str, ...]:
+    """At most ``MAX_DEMAND_APPS`` distinct app names, each at most ``MAX_APP_NAME`` long (the
+    rest dropped): what a demand keeps, and what a stored state is trusted to hold."""
     kept: list[str] = []
     for name in names:
         if isinstance(name, str) and 0 < len(name) <= MAX_APP_NAME and name not in kept:
@@ -157,7 +158,7 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
                     sent_at=datetime.fromtimestamp(float(d["at"]), tz=UTC),
                     subject=_optional_str(d.get("subject")),
                     exempt=bool(d.get("exempt", False)),
-                    apps=_app_names(d["apps"] if isinstance(d.get("apps"), list) else ()),
+                    apps=app_names(d["apps"] if isinstance(d.get("apps"), list) else ()),
                 )
                 for d in data.get("demands", [])
             ),
