@@ -22,7 +22,6 @@ from bot.core.classifier.masks import CategoryBits, RuleMasks, present
 from bot.core.classifier.model import Classification, Hit
 from bot.core.classifier.normalise import normalise
 from bot.core.classifier.rules import Condition, Rule, RuleSet
-from bot.core.classifier.scanner import Scanner, Spans
 from bot.core.classifier.subject import report_subject
 from bot.core.labels import Label
 
@@ -289,17 +288,6 @@ class Engine:
         guard_bits = _guard_bits(rules, needed)
         self._automaton = self._build_automaton(rules, guard_bits)
         self._patterns = self._build_patterns(rules, guard_bits, needed)
-        self._scanner = Scanner(
-            rules.phrases,
-            [
-                (category, pattern, _mask(guard, guard_bits), _mask(need, guard_bits))
-                for (category, pattern, guard), need in zip(rules.patterns, needed, strict=True)
-            ],
-            guard_bits,
-            rules.engine.get("shadow", _NO_CATEGORIES),
-            _SHADOWED_LENGTH,
-        )
-        self._token_kinds: dict[bytes, tuple[frozenset[str], _Kind]] = {}
         self._pattern_runs: dict[int, tuple[tuple[re.Pattern[str], frozenset[str]], ...]] = {}
         self._short_cache: dict[str, Classification] = {}
         self._kinds: dict[frozenset[str], _Kind] = {}
@@ -439,10 +427,7 @@ class Engine:
                 if learned is not None and not self._reference
                 else [None] * len(chunk)
             )
-            spans = None if self._reference else self._scanner.scan(norms)
-            for index, (text, norm, gram_totals) in enumerate(
-                zip(chunk, norms, grams, strict=True)
-            ):
+            for text, norm, gram_totals in zip(chunk, norms, grams, strict=True):
                 # an export repeats its short replies (收到, 1, 好的) as often as the live bot sees
                 # them: the same cache as classify
                 short = len(text) <= _SHORT_TEXT
@@ -450,8 +435,7 @@ class Engine:
                 if cached is not None:
                     result = cached
                 else:
-                    tokens = None if spans is None else self._tokens_of(spans, index)
-                    result = self._classify(text, learned, norm, gram_totals, tokens)[0]
+                    result = self._classify(text, learned, norm, gram_totals)[0]
                     if short:
                         self._remember(text, result)
                 folded = norm if len(text) <= MAX_ANALYSED_CHARS else self.normalise(text)
@@ -464,17 +448,15 @@ class Engine:
         learned: LearnedModel | None,
         norm: str | None = None,
         gram_totals: Sequence[int] | None = None,
-        tokens: list[_Token] | None = None,
     ) -> tuple[Classification, frozenset[str]]:
-        """Classify ``text``; ``norm`` (the folded first ``MAX_ANALYSED_CHARS`` characters),
-        ``gram_totals`` (its n-gram sums) and ``tokens`` when a batch already made them."""
+        """Classify ``text``; ``norm`` (the folded first ``MAX_ANALYSED_CHARS`` characters)
+        and ``gram_totals`` (its n-gram sums) when a batch already made them."""
         truncated = len(text) > MAX_ANALYSED_CHARS
         if truncated:
             text = text[:MAX_ANALYSED_CHARS]
         if norm is None:
             norm = normalise(text, self._table)
-        if tokens is None:
-            tokens = self._scan(norm)
+        tokens = self._scan(norm)
         quiet_signals: frozenset[str] | None = None
         totals: list[int] | None = None
         if not any(token.kind.labels for token in tokens):
@@ -586,26 +568,7 @@ class Engine:
         return frozenset(signals)
 
     def _scan(self, norm: str) -> list[_Token]:
-        if self._reference:
-            return self._tokens(self._spans(norm))
-        return self._tokens_of(self._scanner.scan([norm]), 0)
-
-    def _tokens_of(self, spans: Spans, index: int) -> list[_Token]:
-        """The tokens of text ``index`` of a batch the scanner tokenised."""
-        tokens: list[_Token] = []
-        kinds = self._token_kinds
-        begin, end, keys = spans.begin, spans.end, spans.keys
-        for position in range(spans.starts[index], spans.starts[index + 1]):
-            key = keys[position]
-            found = kinds.get(key)
-            if found is None:
-                categories = self._scanner.categories(key)
-                kind = self._kinds.get(categories)
-                if kind is None:
-                    kind = self._kinds[categories] = self._kind(categories)
-                found = kinds[key] = (categories, kind)
-            tokens.append(_Token(begin[position], end[position], found[0], found[1]))
-        return tokens
+        return self._tokens(self._spans(norm))
 
     def _spans(self, norm: str) -> list[tuple[int, int, frozenset[str]]]:
         """Every phrase and pattern match as (start, -end, categories), sorted."""
