@@ -16,7 +16,7 @@ from operator import itemgetter
 
 import ahocorasick
 
-from bot.core.classifier import kernels
+from bot.core.classifier.kernels import rules as rule_kernel
 from bot.core.classifier.learned import LearnedModel
 from bot.core.classifier.literals import required_literals
 from bot.core.classifier.model import Classification, Hit
@@ -139,7 +139,7 @@ class _Message:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
-    """The fast engine's rules pass over a batch (see :func:`kernels.analyse`), as lists."""
+    """The fast engine's rules pass over a batch (``kernels.rules.analyse``), as lists."""
 
     keys: list[bytes]
     """Each token's categories as a bit row in bytes."""
@@ -244,6 +244,34 @@ def _token_signals(
     signals = {prefix + category for category in categories}
     if prefix != "cat:":
         signals.update(prefix + label.value for label in labels)
+    return frozenset(signals)
+
+
+def _analysed_signals(
+    kinds: list[_Kind],
+    token_flags: list[int],
+    hits: list[Hit],
+    *,
+    blocked: bool,
+    acknowledgement: bool,
+    exempt: bool,
+) -> frozenset[str]:
+    """:meth:`Engine._signals` from the fast engine's token flags (see ``kernels.rules``)."""
+    signals = {f"rule:{hit.rule}" for hit in hits}
+    signals.update([_LABEL_SIGNALS[hit.label] for hit in hits])
+    for kind, flags in zip(kinds, token_flags, strict=True):
+        if flags & rule_kernel.TOKEN_NEGATED:
+            signals |= kind.negated_signals
+        elif flags & rule_kernel.TOKEN_BLOCKED:
+            signals |= kind.blocked_signals
+        else:
+            signals |= kind.present_signals
+    if blocked:
+        signals.add("speaker:first_person")
+    if acknowledgement:
+        signals.add("acknowledgement")
+    if hits and exempt:
+        signals.add("exempt")
     return frozenset(signals)
 
 
@@ -567,7 +595,7 @@ class Engine:
         scanner = self._scanner
         spans = scanner.scan(norms)
         self._classes.cover(spans.points)
-        tokens, categories, texts, hits = kernels.analyse(
+        tokens, categories, texts, hits = rule_kernel.analyse(
             spans.points,
             spans.starts,
             self._classes.table,
@@ -614,21 +642,15 @@ class Engine:
         first, first_hit, flags, found = batch.texts[index]
         last, last_hit = batch.texts[index + 1][:2]
         kinds = [self._kind_of(key) for key in batch.keys[first:last]]
-        acknowledged = bool(flags & kernels.TEXT_ACKNOWLEDGED)
+        acknowledged = bool(flags & rule_kernel.TEXT_ACKNOWLEDGED)
         quiet_signals: frozenset[str] | None = None
         totals: list[int] | None = None
-        if not flags & kernels.TEXT_LABELLED:
+        if not flags & rule_kernel.TEXT_LABELLED:
             # no token can fire a rule (as in _classify)
-            quiet: set[str] = set()
-            for kind in kinds:
-                quiet |= kind.present_signals
-            if acknowledged:
-                quiet.add("acknowledgement")
-            quiet_signals = frozenset(quiet)
-            if learned is None or acknowledged or not learned.quiet_messages:
-                return _quiet(acknowledged, truncated=truncated), quiet_signals
-            totals = self._scores(learned, norm, quiet_signals, gram_totals)
-            if not learned.may_add(totals):
+            quiet_signals, totals = self._quiet_analysed(
+                norm, learned, gram_totals, kinds, acknowledged=acknowledged
+            )
+            if totals is None:
                 return _quiet(acknowledged, truncated=truncated), quiet_signals
         hit_rules = self._tables.hit_rules
         hits: list[Hit] = []
@@ -638,25 +660,18 @@ class Engine:
             labels.add(label)
             hits.append(Hit(label, rule_id, text[start:end], start, end))
         exemption = None if found < 0 else self._tables.exemption_ids[found]
-        if quiet_signals is not None:
-            signals = quiet_signals
-        else:
-            collected = {f"rule:{hit.rule}" for hit in hits}
-            collected.update([_LABEL_SIGNALS[hit.label] for hit in hits])
-            for kind, token_flags in zip(kinds, batch.token_flags[first:last], strict=True):
-                if token_flags & kernels.TOKEN_NEGATED:
-                    collected |= kind.negated_signals
-                elif token_flags & kernels.TOKEN_BLOCKED:
-                    collected |= kind.blocked_signals
-                else:
-                    collected |= kind.present_signals
-            if flags & kernels.TEXT_BLOCKED:
-                collected.add("speaker:first_person")
-            if acknowledged:
-                collected.add("acknowledgement")
-            if hits and exemption is not None:
-                collected.add("exempt")
-            signals = frozenset(collected)
+        signals = (
+            quiet_signals
+            if quiet_signals is not None
+            else _analysed_signals(
+                kinds,
+                batch.token_flags[first:last],
+                hits,
+                blocked=bool(flags & rule_kernel.TEXT_BLOCKED),
+                acknowledgement=acknowledged,
+                exempt=exemption is not None,
+            )
+        )
         if learned is not None and not acknowledged:
             if totals is None:
                 totals = self._scores(learned, norm, signals, gram_totals)
@@ -677,6 +692,28 @@ class Engine:
             truncated=truncated,
         )
         return result, signals
+
+    def _quiet_analysed(
+        self,
+        norm: str,
+        learned: LearnedModel | None,
+        gram_totals: Sequence[int] | None,
+        kinds: list[_Kind],
+        *,
+        acknowledged: bool,
+    ) -> tuple[frozenset[str], list[int] | None]:
+        """The signals of a text no rule can fire on, and its scores when the learned step
+        may add a label to it (None: the text stays quiet)."""
+        quiet: set[str] = set()
+        for kind in kinds:
+            quiet |= kind.present_signals
+        if acknowledged:
+            quiet.add("acknowledgement")
+        signals = frozenset(quiet)
+        if learned is None or acknowledged or not learned.quiet_messages:
+            return signals, None
+        totals = self._scores(learned, norm, signals, gram_totals)
+        return signals, totals if learned.may_add(totals) else None
 
     def _spans(self, norm: str) -> list[tuple[int, int, frozenset[str]]]:
         """Every phrase and pattern match as (start, -end, categories), sorted."""

@@ -3,8 +3,8 @@
 Building a set of n-gram strings and probing a dict with each costs a few hundred nanoseconds per
 n-gram in Python. Here every character the model knows gets a small id (1 upwards; 0 for any other
 character) and an n-gram becomes the integer of its ids, ``ID_BITS`` bits each, first character
-highest. :func:`~bot.core.classifier.kernels.gram_totals` walks the 1- to 4-grams of every text
-of a batch, looks each key up in an open-addressing table of the model's keys (Fibonacci
+highest. :func:`~bot.core.classifier.kernels.grams.gram_totals` walks the 1- to 4-grams of every
+text of a batch, looks each key up in an open-addressing table of the model's keys (Fibonacci
 hashing, linear probing) and sums the rows found, each distinct row once, exactly in int64 fixed
 point. An n-gram with a character the model does not know matches no model n-gram (every
 character of a model n-gram has an id of at least 1), so the walk stops there.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.classifier import kernels
+from bot.core.classifier.kernels.grams import gram_totals
 from bot.core.classifier.lanes import to_fixed
 
 ID_BITS = 15
@@ -103,7 +103,7 @@ class GramIndex:
 
     def totals_many(self, framed: Sequence[str]) -> list[list[int]]:
         """:meth:`totals` of every text of ``framed`` (same results), in one compiled pass
-        (:func:`~bot.core.classifier.kernels.gram_totals`)."""
+        (:func:`~bot.core.classifier.kernels.grams.gram_totals`)."""
         if not framed:
             return []
         points = np.frombuffer(
@@ -111,7 +111,7 @@ class GramIndex:
         )
         starts = np.zeros(len(framed) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, framed), dtype=np.int64, count=len(framed)), out=starts[1:])
-        totals = kernels.gram_totals(
+        totals = gram_totals(
             points,
             starts,
             self.ids,

@@ -1,4 +1,4 @@
-"""A rule set as the flat tables :func:`~bot.core.classifier.kernels.analyse` reads.
+"""A rule set as the flat tables :func:`~bot.core.classifier.kernels.rules.analyse` reads.
 
 Categories are bit rows (see :class:`~bot.core.classifier.scanner.Scanner`); every distinct row a
 rule, exemption or acknowledgement names is kept once in a pool, row 0 being the empty one (an
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.classifier import kernels
-from bot.core.classifier.rules import Condition, RuleSet
+from bot.core.classifier.kernels import rules as rule_kernel
+from bot.core.classifier.rules import Condition, Rule, RuleSet
 from bot.core.labels import Label
 
 _Ints = npt.NDArray[np.int64]
@@ -52,7 +52,7 @@ class RuleTables:
     exemption_ids: tuple[str, ...]
 
     def arrays(self) -> tuple[object, ...]:
-        """The tables in the order :func:`~bot.core.classifier.kernels.analyse` takes them."""
+        """The tables in the order ``kernels.rules.analyse`` takes them."""
         return (
             self.pool,
             self.engine_rows,
@@ -65,103 +65,114 @@ class RuleTables:
         )
 
 
-def build_tables(rules: RuleSet, row_of: Callable[[Iterable[str]], _Bits]) -> RuleTables:
-    """The tables of ``rules``; ``row_of`` gives the bit row of a set of category names."""
-    width = len(row_of(()))
-    pool_rows: list[bytes] = [bytes(8 * width)]
-    index_of = {pool_rows[0]: 0}
+class _Pool:
+    """Distinct category rows (row 0 the empty one) and the conjunctions of unless_* lists."""
 
-    def row(names: Iterable[str]) -> int:
-        key = row_of(names).tobytes()
-        found = index_of.get(key)
+    def __init__(self, row_of: Callable[[Iterable[str]], _Bits]) -> None:
+        self._row_of = row_of
+        self.width = len(row_of(()))
+        self.rows: list[bytes] = [bytes(8 * self.width)]
+        self._index = {self.rows[0]: 0}
+        self.conjunctions: list[tuple[int, int]] = []
+        self.parts: list[int] = []
+
+    def row(self, names: Iterable[str]) -> int:
+        """The index of the row of ``names``."""
+        key = self._row_of(names).tobytes()
+        found = self._index.get(key)
         if found is None:
-            found = index_of[key] = len(pool_rows)
-            pool_rows.append(key)
+            found = self._index[key] = len(self.rows)
+            self.rows.append(key)
         return found
 
-    conjunctions: list[tuple[int, int]] = []
-    parts: list[int] = []
-
-    def condition_list(conditions: tuple[Condition, ...]) -> tuple[int, int, int]:
+    def conditions(self, conditions: tuple[Condition, ...]) -> tuple[int, int, int]:
         """(row of the single conditions, first conjunction, count) of an unless_* list."""
         singles: set[str] = set()
-        first = len(conjunctions)
+        first = len(self.conjunctions)
         for condition in conditions:
             if len(condition) == 1:
                 singles |= condition[0]
             else:
-                conjunctions.append((len(parts), len(condition)))
-                parts.extend(row(part) for part in condition)
-        return row(singles), first, len(conjunctions) - first
+                self.conjunctions.append((len(self.parts), len(condition)))
+                self.parts.extend(self.row(part) for part in condition)
+        return self.row(singles), first, len(self.conjunctions) - first
 
-    labels = tuple(Label)
-    bit = {label: index for index, label in enumerate(labels)}
-
-    def label_mask(found: Iterable[Label]) -> int:
-        mask = 0
-        for label in found:
-            mask |= 1 << bit[label]
-        return mask
-
-    table: list[list[int]] = []
-    for rule in rules.rules:
-        columns = [0] * kernels.RULE_COLUMNS
-        columns[kernels.R_LABEL] = bit[rule.label]
-        columns[kernels.R_REQUIRES] = label_mask(rule.requires_labels)
-        columns[kernels.R_NEGATABLE] = int(rule.negatable)
-        columns[kernels.R_SPEAKER] = int(rule.speaker_check)
-        columns[kernels.R_TRIGGER] = row(rule.trigger)
-        (
-            columns[kernels.R_CLAUSE],
-            columns[kernels.R_CLAUSE_ALL],
-            columns[kernels.R_CLAUSE_ALLS],
-        ) = condition_list(rule.unless_clause)
-        (
-            columns[kernels.R_SENTENCE],
-            columns[kernels.R_SENTENCE_ALL],
-            columns[kernels.R_SENTENCE_ALLS],
-        ) = condition_list(rule.unless_sentence)
-        (
-            columns[kernels.R_MESSAGE],
-            columns[kernels.R_MESSAGE_ALL],
-            columns[kernels.R_MESSAGE_ALLS],
-        ) = condition_list(rule.unless_message)
-        columns[kernels.R_EXCEPT] = row(rule.except_)
-        columns[kernels.R_ADJACENT] = int(
-            bool(rule.unless_next or rule.unless_prev or rule.unless_earlier)
+    def array(self) -> _Bits:
+        """The rows as one array."""
+        return np.frombuffer(b"".join(self.rows), dtype=np.uint64).reshape(
+            len(self.rows), self.width
         )
-        columns[kernels.R_NEXT] = row(rule.unless_next)
-        columns[kernels.R_PREV] = row(rule.unless_prev)
-        columns[kernels.R_EARLIER] = row(rule.unless_earlier)
-        columns[kernels.R_CONTEXT] = row(rule.need_context)
-        columns[kernels.R_NEED] = row(rule.need)
-        columns[kernels.R_SCOPE] = _SCOPES.get(rule.need_scope, 2)
-        columns[kernels.R_NEED_MESSAGE] = row(rule.need_message)
-        columns[kernels.R_INITIAL] = int(rule.initial)
-        columns[kernels.R_LATE] = int(bool(rule.requires_labels))
-        table.append(columns)
+
+
+_LABELS = tuple(Label)
+_LABEL_BIT = {label: index for index, label in enumerate(_LABELS)}
+
+
+def _label_mask(labels: Iterable[Label]) -> int:
+    mask = 0
+    for label in labels:
+        mask |= 1 << _LABEL_BIT[label]
+    return mask
+
+
+def _rule_columns(rule: Rule, pool: _Pool) -> list[int]:
+    """One row of the rule table (columns ``R_*`` of ``kernels.rules``)."""
+    kernel = rule_kernel
+    columns = [0] * kernel.RULE_COLUMNS
+    columns[kernel.R_LABEL] = _LABEL_BIT[rule.label]
+    columns[kernel.R_REQUIRES] = _label_mask(rule.requires_labels)
+    columns[kernel.R_NEGATABLE] = int(rule.negatable)
+    columns[kernel.R_SPEAKER] = int(rule.speaker_check)
+    columns[kernel.R_TRIGGER] = pool.row(rule.trigger)
+    for first, conditions in (
+        (kernel.R_CLAUSE, rule.unless_clause),
+        (kernel.R_SENTENCE, rule.unless_sentence),
+        (kernel.R_MESSAGE, rule.unless_message),
+    ):
+        columns[first : first + 3] = pool.conditions(conditions)
+    columns[kernel.R_EXCEPT] = pool.row(rule.except_)
+    columns[kernel.R_ADJACENT] = int(
+        bool(rule.unless_next or rule.unless_prev or rule.unless_earlier)
+    )
+    columns[kernel.R_NEXT] = pool.row(rule.unless_next)
+    columns[kernel.R_PREV] = pool.row(rule.unless_prev)
+    columns[kernel.R_EARLIER] = pool.row(rule.unless_earlier)
+    columns[kernel.R_CONTEXT] = pool.row(rule.need_context)
+    columns[kernel.R_NEED] = pool.row(rule.need)
+    columns[kernel.R_SCOPE] = _SCOPES.get(rule.need_scope, 2)
+    columns[kernel.R_NEED_MESSAGE] = pool.row(rule.need_message)
+    columns[kernel.R_INITIAL] = int(rule.initial)
+    columns[kernel.R_LATE] = int(bool(rule.requires_labels))
+    return columns
+
+
+def build_tables(rules: RuleSet, row_of: Callable[[Iterable[str]], _Bits]) -> RuleTables:
+    """The tables of ``rules``; ``row_of`` gives the bit row of a set of category names."""
+    pool = _Pool(row_of)
+    table = [_rule_columns(rule, pool) for rule in rules.rules]
     exemptions = [
-        [row(exemption.trigger), *condition_list(exemption.unless_sentence)]
+        [pool.row(exemption.trigger), *pool.conditions(exemption.unless_sentence)]
         for exemption in rules.exemptions
     ]
     acknowledgements = [
-        [row(rule.starts_with), rule.max_chars, row(rule.unless)] for rule in rules.acknowledgements
+        [pool.row(rule.starts_with), rule.max_chars, pool.row(rule.unless)]
+        for rule in rules.acknowledgements
     ]
     engine_rows = np.array(
         [row_of(rules.engine.get(name, ())) for name in _ENGINE_SETS], dtype=np.uint64
-    ).reshape(len(_ENGINE_SETS), width)
+    ).reshape(len(_ENGINE_SETS), pool.width)
     return RuleTables(
-        pool=np.frombuffer(b"".join(pool_rows), dtype=np.uint64).reshape(len(pool_rows), width),
+        pool=pool.array(),
         engine_rows=engine_rows,
-        rules=_table(table, kernels.RULE_COLUMNS),
-        conjunctions=_table([list(pair) for pair in conjunctions], 2),
-        parts=np.array(parts, dtype=np.int64),
+        rules=_table(table, rule_kernel.RULE_COLUMNS),
+        conjunctions=_table([list(pair) for pair in pool.conjunctions], 2),
+        parts=np.array(pool.parts, dtype=np.int64),
         implications=_table(
-            [[label_mask(item.if_any), bit[item.add]] for item in rules.implications], 2
+            [[_label_mask(item.if_any), _LABEL_BIT[item.add]] for item in rules.implications], 2
         ),
         exemptions=_table(exemptions, 4),
         acknowledgements=_table(acknowledgements, 3),
-        labels=labels,
+        labels=_LABELS,
         hit_rules=(
             *((rule.label, rule.id) for rule in rules.rules),
             *((item.add, item.id) for item in rules.implications),
@@ -175,7 +186,7 @@ def _table(rows: Sequence[Sequence[int]], columns: int) -> _Ints:
 
 
 class CharClasses:
-    """The character classes of :mod:`~bot.core.classifier.kernels` by code point, filled in
+    """The character classes of :mod:`~bot.core.classifier.kernels.rules` by code point, filled in
     as new characters turn up (asking ``re`` itself, so the classes match the engine's regexes).
     """
 
@@ -197,22 +208,22 @@ class CharClasses:
 
     def cover(self, points: npt.NDArray[np.uint32]) -> None:
         """Make sure every code point of ``points`` has its classes."""
-        missing = points[(self.table[points] & kernels.KNOWN) == 0]
+        missing = points[(self.table[points] & rule_kernel.KNOWN) == 0]
         if not len(missing):
             return
         for point in np.unique(missing).tolist():
             char = chr(point)
-            found = kernels.KNOWN
+            found = rule_kernel.KNOWN
             if char in self._sentence:
-                found |= kernels.SENTENCE_MARK
+                found |= rule_kernel.SENTENCE_MARK
             if _SPACE.match(char):
-                found |= kernels.SPACE
+                found |= rule_kernel.SPACE
             if char in self._clause:
-                found |= kernels.CLAUSE_MARK
+                found |= rule_kernel.CLAUSE_MARK
             if self._content.match(char):
-                found |= kernels.CONTENT
+                found |= rule_kernel.CONTENT
             if char in self._separators:
-                found |= kernels.LIST_SEPARATOR
+                found |= rule_kernel.LIST_SEPARATOR
             self.table[point] = found
 
 

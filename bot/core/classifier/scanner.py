@@ -1,12 +1,12 @@
-"""The fast engine's phrase scan: a whole batch of texts to tokens in two compiled passes.
+"""The fast engine's phrase scan: every phrase and pattern match of a batch of texts.
 
 The reference engine iterates pyahocorasick's matches in Python and picks tokens span by span
 (``Engine._spans``, ``Engine._tokens``). Here the same Aho-Corasick automaton is held as flat
 arrays (a state's edges in one hash table keyed by state and character id, failure links, and
 for each state the phrase it ends and the next shorter phrase that ends there), so that
-:func:`~bot.core.classifier.kernels.scan_phrases` finds every phrase of every text of a batch
-in one call. The regex patterns then run in Python (only those whose guard literals the scan
-saw), and :func:`~bot.core.classifier.kernels.analyse` turns all spans into tokens.
+:func:`~bot.core.classifier.kernels.phrases.scan_phrases` finds every phrase of every text of
+a batch in one call. The regex patterns then run in Python (only those whose guard literals the
+scan saw), and :func:`~bot.core.classifier.kernels.rules.analyse` turns all spans into tokens.
 Categories travel as bit rows (one bit per category, 64 to a word).
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.classifier import kernels
+from bot.core.classifier.kernels.phrases import scan_phrases
 
 _Ints = npt.NDArray[np.int64]
 _Bits = npt.NDArray[np.uint64]
@@ -45,6 +45,45 @@ class Spans:
     """The category bit row of each pattern match."""
 
 
+def _trie(
+    words: Sequence[str], char_id: Mapping[str, int]
+) -> tuple[list[dict[int, int]], list[int]]:
+    """The trie of ``words``: each state's children by character id, and the word each state
+    ends (-1: none)."""
+    children: list[dict[int, int]] = [{}]
+    word_at = [-1]
+    for number, word in enumerate(words):
+        state = 0
+        for char in word:
+            following = children[state].get(char_id[char])
+            if following is None:
+                following = len(children)
+                children[state][char_id[char]] = following
+                children.append({})
+                word_at.append(-1)
+            state = following
+        word_at[state] = number
+    return children, word_at
+
+
+def _links(children: list[dict[int, int]], word_at: list[int]) -> tuple[list[int], list[int]]:
+    """Each state's failure link (the longest proper suffix that is a state) and output link
+    (the longest proper suffix that ends a word; -1: none)."""
+    fail = [0] * len(children)
+    word_link = [-1] * len(children)
+    queue = list(children[0].values())
+    for state in queue:  # breadth first: a state's failure is settled before its children
+        for char, child in children[state].items():
+            back = fail[state]
+            while back and char not in children[back]:
+                back = fail[back]
+            target = children[back].get(char, 0)
+            fail[child] = target
+            word_link[child] = target if word_at[target] >= 0 else word_link[target]
+            queue.append(child)
+    return fail, word_link
+
+
 def _chain(state: int, word_at: list[int], word_link: list[int]) -> int:
     """How many phrases end where the scan reaches ``state``."""
     count = 1 if word_at[state] >= 0 else 0
@@ -60,7 +99,7 @@ class Scanner:
 
     def __init__(
         self,
-        phrases: Mapping[str, Sequence[str]],
+        phrases: Mapping[str, Iterable[str]],
         patterns: Sequence[tuple[str, re.Pattern[str], int, int]],
         guard_bits: Mapping[str, int],
         shadow: frozenset[str],
@@ -94,7 +133,7 @@ class Scanner:
                 row[index >> 6] |= np.uint64(1 << (index & 63))
         return row
 
-    def _build(self, phrases: Mapping[str, Sequence[str]], guard_bits: Mapping[str, int]) -> None:
+    def _build(self, phrases: Mapping[str, Iterable[str]], guard_bits: Mapping[str, int]) -> None:
         by_phrase: dict[str, set[str]] = {}
         for category, members in phrases.items():
             for phrase in members:
@@ -107,35 +146,11 @@ class Scanner:
         char_ids = np.zeros(top + 2, dtype=np.int64)  # the last entry: every other character
         for char, index in char_id.items():
             char_ids[ord(char)] = index
-        # the trie: children[state][char id] = state
-        children: list[dict[int, int]] = [{}]
-        word_at = [-1]
-        for number, word in enumerate(words):
-            state = 0
-            for char in word:
-                following = children[state].get(char_id[char])
-                if following is None:
-                    following = len(children)
-                    children[state][char_id[char]] = following
-                    children.append({})
-                    word_at.append(-1)
-                state = following
-            word_at[state] = number
-        fail = [0] * len(children)
-        word_link = [-1] * len(children)
-        queue = list(children[0].values())
-        for state in queue:  # breadth first: a state's failure is settled before its children
-            for char, child in children[state].items():
-                back = fail[state]
-                while back and char not in children[back]:
-                    back = fail[back]
-                target = children[back].get(char, 0) if state else 0
-                fail[child] = target if target != child else 0
-                word_link[child] = target if word_at[target] >= 0 else word_link[target]
-                queue.append(child)
+        children, word_at = _trie(words, char_id)
+        fail, word_link = _links(children, word_at)
         root_next = np.zeros(alphabet + 1, dtype=np.int64)
-        for char, child in children[0].items():
-            root_next[char] = child
+        for first_id, child in children[0].items():
+            root_next[first_id] = child
         edges = [
             (state * alphabet + char, child)
             for state in range(1, len(children))
@@ -197,7 +212,7 @@ class Scanner:
         )
         starts = np.zeros(len(norms) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, norms), dtype=np.int64, count=len(norms)), out=starts[1:])
-        phrases, guards = kernels.scan_phrases(points, starts, *self._automaton)
+        phrases, guards = scan_phrases(points, starts, *self._automaton)
         found: list[tuple[int, int, int]] = []
         rows: list[_Bits] = []
         for text, parts in enumerate(guards.tolist()):
