@@ -59,7 +59,7 @@ def gram_totals(
     return totals
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _row_of(key: int, slot_keys: Any, slot_rows: Any, shift: Any) -> int:  # pragma: no cover
     """The weight row of n-gram ``key`` (-1: not in the model): its hash chain's slot."""
     mask = len(slot_keys) - 1
@@ -73,7 +73,7 @@ def _row_of(key: int, slot_keys: Any, slot_rows: Any, shift: Any) -> int:  # pra
         slot = (slot + 1) & mask
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _first_time(row: int, taken: Any) -> int:  # pragma: no cover - compiled
     """The slot ``row`` now takes in the set ``taken``, or -1 if it was there already."""
     mask = len(taken) - 1

@@ -98,7 +98,7 @@ def scan_phrases(
     return spans[:count], guards
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _empty(categories: Any, row: int) -> bool:  # pragma: no cover - compiled
     """Whether row ``row`` has no category (a guard literal's)."""
     found = 0
@@ -197,7 +197,7 @@ def _by_start(members: Any, begin_at: Any, end_at: Any) -> Any:  # pragma: no co
     return members
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _within(categories: Any, row: int, shadow: Any) -> bool:  # pragma: no cover - compiled
     """Whether every category of row ``row`` is a shadowing one."""
     outside = 0

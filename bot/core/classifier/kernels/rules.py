@@ -72,7 +72,7 @@ _NEGATES, _QUOTES, _SPEAKS = 1, 2, 4
 _STOP, _DASH, _SPACE_CHAR, _COLON, _COMMA, _QUOTE = 46, 45, 32, 58, 44, 34
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _meets(rows: Any, row: int, others: Any, other: int) -> bool:  # pragma: no cover - compiled
     """Whether two category rows share a category (indices, not views: no reference counts)."""
     shared = 0
@@ -81,7 +81,7 @@ def _meets(rows: Any, row: int, others: Any, other: int) -> bool:  # pragma: no 
     return shared != 0
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _present(
     pool: Any,
     single: int,
@@ -107,7 +107,7 @@ def _present(
     return False
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _or_into(target: Any, row: int, source: Any, other: int) -> None:  # pragma: no cover
     for part in range(target.shape[1]):
         target[row, part] |= source[other, part]
@@ -402,7 +402,7 @@ def _mark_boundaries(
         opens[position] |= CLAUSE_OPENS
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _full_stop(
     points: Any, base: int, size: int, classes: Any, position: int
 ) -> bool:  # pragma: no cover - compiled
@@ -847,7 +847,7 @@ def _quoted(
     return cursor, size
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _fires(
     rule: int,
     index: int,
@@ -924,7 +924,7 @@ def _fires(
     )
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _blocked(
     rule: int,
     index: int,
