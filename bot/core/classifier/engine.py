@@ -4,6 +4,12 @@ The engine knows nothing about any language. It tags the normalised text with le
 categories, splits it into sentences and clauses, works out which tokens are negated, which
 clauses speak in the first person and which tokens open their clause, then asks each rule
 whether its trigger fires. All vocabulary lives in the rule files.
+
+Two implementations give the same results: the fast engine scans, analyses and fires the rules
+for a whole batch of texts in compiled kernels (:mod:`bot.core.classifier.kernels`, fed by
+:mod:`~bot.core.classifier.scanner` and :mod:`~bot.core.classifier.rule_tables`); the reference
+engine (``reference=True``) does it one text at a time with plain sets, and the tests and
+``bench/classify.py`` compare the two.
 """
 
 from __future__ import annotations
