@@ -69,19 +69,13 @@ def load_classifier(extra_rule_files: Sequence[Path] = ()) -> Classifier:
     """Build a classifier from the shipped rules plus ``extra_rule_files`` (same format).
 
     Raises :class:`RuleFileError` naming the file, the rule and the problem when a file is
-    missing, is not valid TOML, or defines something the engine cannot use. The compiled
-    kernels are ready when it returns (the first process on a machine compiles them, about
-    20 s of CPU; later ones read them from numba's cache).
+    missing, is not valid TOML, or defines something the engine cannot use.
     """
     table = translation_table()
     rules = load_rule_files(
         [*SHIPPED_RULE_FILES, *extra_rule_files], lambda phrase: normalise(phrase, table)
     )
-    classifier = Classifier(Engine(rules, table, shipped_model()))
-    # The fast engine's kernels are compiled (or read from numba's cache) on their first call:
-    # make it now, while the bot or the audit starts, not on the first message it handles.
-    classifier.classify_many([""])
-    return classifier
+    return Classifier(Engine(rules, table, shipped_model()))
 
 
 @lru_cache(maxsize=1)

@@ -4,12 +4,6 @@ The engine knows nothing about any language. It tags the normalised text with le
 categories, splits it into sentences and clauses, works out which tokens are negated, which
 clauses speak in the first person and which tokens open their clause, then asks each rule
 whether its trigger fires. All vocabulary lives in the rule files.
-
-Two implementations give the same results: the fast engine scans, analyses and fires the rules
-for a whole batch of texts in compiled kernels (:mod:`bot.core.classifier.kernels`, fed by
-:mod:`~bot.core.classifier.scanner` and :mod:`~bot.core.classifier.rule_tables`); the reference
-engine (``reference=True``) does it one text at a time with plain sets, and the tests and
-``bench/classify.py`` compare the two.
 """
 
 from __future__ import annotations
@@ -22,21 +16,17 @@ from operator import itemgetter
 
 import ahocorasick
 
-from bot.core.classifier.kernels import rules as rule_kernel
 from bot.core.classifier.learned import LearnedModel
 from bot.core.classifier.literals import required_literals
+from bot.core.classifier.masks import CategoryBits, RuleMasks, present
 from bot.core.classifier.model import Classification, Hit
 from bot.core.classifier.normalise import normalise
-from bot.core.classifier.rule_tables import CharClasses, build_tables
 from bot.core.classifier.rules import Condition, Rule, RuleSet
-from bot.core.classifier.scanner import Scanner
 from bot.core.classifier.subject import report_subject
 from bot.core.labels import Label
 
-_SENTENCE_MARKS = "。！？!?；;\n"
-_CLAUSE_MARKS = "，,：:—–"
-_SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]+|\\.(?=\\s|$)")
-_CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]+|\\s-\\s")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[，,：:—–]+|\s-\s")
 _CONTENT = re.compile(r"[^\W_]")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ASCII_WORD = _LETTERS | {"0"}
@@ -57,6 +47,9 @@ marked ``truncated``. Telegram caps a message at 4,096 characters (a caption at 
 message is never cut; the cap bounds the time an oversized or hostile text can take."""
 # "表、视频": the next item of a list is not what the previous one is done to.
 _LIST_SEPARATORS = frozenset("、,和及与&")
+# _Kind.flags: a message runs the negation, quote and speaker steps only when some token of it
+# can change their outcome (without one, nothing is negated, quoted or the speaker's own).
+_NEGATES, _QUOTES, _SPEAKS = 1, 2, 4
 # At most this many distinct sets of pattern guards are remembered with the patterns they let run.
 _PATTERN_RUNS_SIZE = 4096
 _LABEL_SIGNALS = {label: f"label:{label.value}" for label in Label}
@@ -83,8 +76,14 @@ class _Kind:
     """… when it is negated (``negated:…``, its labels included)."""
     blocked_signals: frozenset[str]
     """… when its clause is the speaker's own (``blocked:…``, its labels included)."""
+    bits: int
+    """The categories as a mask (:class:`CategoryBits`), for the fast engine."""
+    early_masks: tuple[RuleMasks, ...]
+    late_masks: tuple[RuleMasks, ...]
     shadows: bool
     """Whether every category is a shadowing one (the token hides short overlapping ones)."""
+    flags: int
+    """Which analysis steps such a token needs: ``_NEGATES``, ``_QUOTES``, ``_SPEAKS``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +142,20 @@ class _Message:
     live_message: set[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Batch:
-    """The fast engine's rules pass over a batch (``kernels.rules.analyse``), as lists."""
+@dataclass(slots=True)
+class _Masks:
+    """What the fast engine's rules look at for one message: categories as bit masks."""
 
-    keys: list[bytes]
-    """Each token's categories as a bit row in bytes."""
-    token_flags: list[int]
-    texts: list[list[int]]
-    """Per text: first token, first hit, flags, exemption (-1: none); a last row ends both."""
-    hits: list[list[int]]
-    """Per hit: code (see ``RuleTables.hit_rules``), start, end."""
+    text: str
+    tokens: list[_Token]
+    clause_bits: list[int]
+    sentence_bits: list[int]
+    message_bits: int
+    clause_tokens: list[list[_Token]]
+    blocked_clauses: set[int]
+    live_clause: list[int]
+    live_sentence: list[int]
+    live_message: int
 
 
 def _present(conditions: tuple[Condition, ...], categories: set[str]) -> bool:
@@ -253,34 +255,6 @@ def _token_signals(
     return frozenset(signals)
 
 
-def _analysed_signals(
-    kinds: list[_Kind],
-    token_flags: list[int],
-    hits: list[Hit],
-    *,
-    blocked: bool,
-    acknowledgement: bool,
-    exempt: bool,
-) -> frozenset[str]:
-    """:meth:`Engine._signals` from the fast engine's token flags (see ``kernels.rules``)."""
-    signals = {f"rule:{hit.rule}" for hit in hits}
-    signals.update([_LABEL_SIGNALS[hit.label] for hit in hits])
-    for kind, flags in zip(kinds, token_flags, strict=True):
-        if flags & rule_kernel.TOKEN_NEGATED:
-            signals |= kind.negated_signals
-        elif flags & rule_kernel.TOKEN_BLOCKED:
-            signals |= kind.blocked_signals
-        else:
-            signals |= kind.present_signals
-    if blocked:
-        signals.add("speaker:first_person")
-    if acknowledgement:
-        signals.add("acknowledgement")
-    if hits and exempt:
-        signals.add("exempt")
-    return frozenset(signals)
-
-
 def _quiet_signals(tokens: list[_Token], *, acknowledgement: bool) -> frozenset[str]:
     """The signals of a message no rule can fire on (no clause analysis was done)."""
     signals: set[str] = set()
@@ -314,19 +288,6 @@ class Engine:
         guard_bits = _guard_bits(rules, needed)
         self._automaton = self._build_automaton(rules, guard_bits)
         self._patterns = self._build_patterns(rules, guard_bits, needed)
-        self._scanner = Scanner(
-            rules.phrases,
-            [
-                (category, pattern, _mask(guard, guard_bits), _mask(need, guard_bits))
-                for (category, pattern, guard), need in zip(rules.patterns, needed, strict=True)
-            ],
-            guard_bits,
-            rules.engine.get("shadow", _NO_CATEGORIES),
-            _SHADOWED_LENGTH,
-        )
-        self._token_kinds: dict[bytes, _Kind] = {}
-        self._tables = build_tables(rules, self._scanner.row)
-        self._classes = CharClasses(_SENTENCE_MARKS, _CLAUSE_MARKS, _LIST_SEPARATORS, _CONTENT)
         self._pattern_runs: dict[int, tuple[tuple[re.Pattern[str], frozenset[str]], ...]] = {}
         self._short_cache: dict[str, Classification] = {}
         self._kinds: dict[frozenset[str], _Kind] = {}
@@ -342,6 +303,20 @@ class Engine:
         self._reply_lead = engine.get("reply_lead", _NO_CATEGORIES)
         self._shadow = engine.get("shadow", _NO_CATEGORIES)
         self._quote_intro = engine.get("quote_intro", _NO_CATEGORIES)
+        self._bits = CategoryBits(rules.phrases.keys())
+        self._rule_masks = {rule.id: RuleMasks.of(rule, self._bits) for rule in rules.rules}
+        self._exemption_masks = tuple(
+            (
+                exemption.id,
+                self._bits.of(exemption.trigger),
+                *self._bits.conditions(exemption.unless_sentence),
+            )
+            for exemption in rules.exemptions
+        )
+        self._ack_masks = tuple(
+            (self._bits.of(rule.starts_with), rule.max_chars, self._bits.of(rule.unless))
+            for rule in rules.acknowledgements
+        )
         self._by_category: dict[str, list[Rule]] = {}
         self._late_by_category: dict[str, list[Rule]] = {}
         self._labels_of: dict[str, frozenset[Label]] = {}
@@ -452,10 +427,7 @@ class Engine:
                 if learned is not None and not self._reference
                 else [None] * len(chunk)
             )
-            batch = None if self._reference else self._analyse_batch(norms)
-            for index, (text, norm, gram_totals) in enumerate(
-                zip(chunk, norms, grams, strict=True)
-            ):
+            for text, norm, gram_totals in zip(chunk, norms, grams, strict=True):
                 # an export repeats its short replies (收到, 1, 好的) as often as the live bot sees
                 # them: the same cache as classify
                 short = len(text) <= _SHORT_TEXT
@@ -463,9 +435,7 @@ class Engine:
                 if cached is not None:
                     result = cached
                 else:
-                    result = self._classify(
-                        text, learned, norm, gram_totals, None if batch is None else (batch, index)
-                    )[0]
+                    result = self._classify(text, learned, norm, gram_totals)[0]
                     if short:
                         self._remember(text, result)
                 folded = norm if len(text) <= MAX_ANALYSED_CHARS else self.normalise(text)
@@ -478,21 +448,14 @@ class Engine:
         learned: LearnedModel | None,
         norm: str | None = None,
         gram_totals: Sequence[int] | None = None,
-        analysed: tuple[_Batch, int] | None = None,
     ) -> tuple[Classification, frozenset[str]]:
-        """Classify ``text``; ``norm`` (the folded first ``MAX_ANALYSED_CHARS`` characters),
-        ``gram_totals`` (its n-gram sums) and ``analysed`` (the fast engine's rules pass over
-        a batch, and the text's place in it) when a batch already made them."""
+        """Classify ``text``; ``norm`` (the folded first ``MAX_ANALYSED_CHARS`` characters)
+        and ``gram_totals`` (its n-gram sums) when a batch already made them."""
         truncated = len(text) > MAX_ANALYSED_CHARS
         if truncated:
             text = text[:MAX_ANALYSED_CHARS]
         if norm is None:
             norm = normalise(text, self._table)
-        if not self._reference:
-            batch, index = analysed or (self._analyse_batch([norm]), 0)
-            return self._classify_analysed(
-                text, norm, learned, gram_totals, batch, index, truncated=truncated
-            )
         tokens = self._scan(norm)
         quiet_signals: frozenset[str] | None = None
         totals: list[int] | None = None
@@ -545,16 +508,25 @@ class Engine:
 
     def _apply_rules(
         self, text: str, norm: str, tokens: list[_Token], labels: set[Label], hits: list[Hit]
-    ) -> tuple[_Message, bool]:
+    ) -> tuple[_Message | _Masks, bool]:
         """Analyse the clauses and fire the rules into ``labels`` and ``hits``; return the
-        analysis and whether the message is a member's acknowledgement (reference engine)."""
-        message = self._analyse(norm, tokens)
-        self._fire(message, labels, hits, text, late=False)
+        analysis and whether the message is a member's acknowledgement."""
+        message: _Message | _Masks
+        if self._reference:
+            message = self._analyse(norm, tokens)
+            self._fire(message, labels, hits, text, late=False)
+            self._imply(labels, hits)
+            if self._late_by_category:
+                self._fire(message, labels, hits, text, late=True)
+                self._imply(labels, hits)
+            return message, not labels and self._is_acknowledgement(norm, message)
+        message = self._analyse_masks(norm, tokens)
+        self._fire_masks(message, labels, hits, text, late=False)
         self._imply(labels, hits)
         if self._late_by_category:
-            self._fire(message, labels, hits, text, late=True)
+            self._fire_masks(message, labels, hits, text, late=True)
             self._imply(labels, hits)
-        return message, not labels and self._is_acknowledgement(norm, message)
+        return message, not labels and self._acknowledged_masks(norm, message)
 
     def _scores(
         self,
@@ -567,12 +539,14 @@ class Engine:
             return learned.reference_scores(norm, signals)
         return learned.fixed_scores(norm, signals, gram_totals)
 
-    def _exempt(self, message: _Message) -> str | None:
+    def _exempt(self, message: _Message | _Masks) -> str | None:
+        if isinstance(message, _Masks):
+            return self._exemption_masks_of(message)
         return self._exemption(message)
 
     @staticmethod
     def _signals(
-        message: _Message, hits: list[Hit], *, acknowledgement: bool, exempt: bool
+        message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool, exempt: bool
     ) -> frozenset[str]:
         """The learned step's signals; ``exempt``: whether the message is exempt (given hits)."""
         signals = {f"rule:{hit.rule}" for hit in hits}
@@ -595,131 +569,6 @@ class Engine:
 
     def _scan(self, norm: str) -> list[_Token]:
         return self._tokens(self._spans(norm))
-
-    def _analyse_batch(self, norms: Sequence[str]) -> _Batch:
-        """The fast engine's scan, clause analysis and rules for every text of ``norms``."""
-        scanner = self._scanner
-        spans = scanner.scan(norms)
-        self._classes.cover(spans.points)
-        tokens, categories, texts, hits = rule_kernel.analyse(
-            spans.points,
-            spans.starts,
-            self._classes.table,
-            spans.phrases,
-            scanner.word_categories,
-            spans.patterns,
-            spans.pattern_categories,
-            scanner.shadow,
-            _SHADOWED_LENGTH,
-            *self._tables.arrays(),
-        )
-        raw = categories.tobytes()
-        width = categories.shape[1] * 8
-        return _Batch(
-            [raw[offset : offset + width] for offset in range(0, len(raw), width)],
-            tokens[:, 2].tolist(),
-            texts.tolist(),
-            hits.tolist(),
-        )
-
-    def _kind_of(self, key: bytes) -> _Kind:
-        """The kind of a token whose categories are the bit row ``key``."""
-        kind = self._token_kinds.get(key)
-        if kind is None:
-            categories = self._scanner.categories(key)
-            kind = self._kinds.get(categories)
-            if kind is None:
-                kind = self._kinds[categories] = self._kind(categories)
-            self._token_kinds[key] = kind
-        return kind
-
-    def _classify_analysed(
-        self,
-        text: str,
-        norm: str,
-        learned: LearnedModel | None,
-        gram_totals: Sequence[int] | None,
-        batch: _Batch,
-        index: int,
-        *,
-        truncated: bool,
-    ) -> tuple[Classification, frozenset[str]]:
-        """:meth:`_classify` of the fast engine, from the rules pass over a batch."""
-        first, first_hit, flags, found = batch.texts[index]
-        last, last_hit = batch.texts[index + 1][:2]
-        kinds = [self._kind_of(key) for key in batch.keys[first:last]]
-        acknowledged = bool(flags & rule_kernel.TEXT_ACKNOWLEDGED)
-        quiet_signals: frozenset[str] | None = None
-        totals: list[int] | None = None
-        if not flags & rule_kernel.TEXT_LABELLED:
-            # no token can fire a rule (as in _classify)
-            quiet_signals, totals = self._quiet_analysed(
-                norm, learned, gram_totals, kinds, acknowledged=acknowledged
-            )
-            if totals is None:
-                return _quiet(acknowledged, truncated=truncated), quiet_signals
-        hit_rules = self._tables.hit_rules
-        hits: list[Hit] = []
-        labels: set[Label] = set()
-        for code, start, end in batch.hits[first_hit:last_hit]:
-            label, rule_id = hit_rules[code]
-            labels.add(label)
-            hits.append(Hit(label, rule_id, text[start:end], start, end))
-        exemption = None if found < 0 else self._tables.exemption_ids[found]
-        signals = (
-            quiet_signals
-            if quiet_signals is not None
-            else _analysed_signals(
-                kinds,
-                batch.token_flags[first:last],
-                hits,
-                blocked=bool(flags & rule_kernel.TEXT_BLOCKED),
-                acknowledgement=acknowledged,
-                exempt=exemption is not None,
-            )
-        )
-        if learned is not None and not acknowledged:
-            if totals is None:
-                totals = self._scores(learned, norm, signals, gram_totals)
-            learned.refine(text, norm, totals, labels, hits)
-            self._imply(labels, hits)
-        exempt_rule = exemption if labels else None
-        subject = None
-        if Label.REPORT_DEMAND in labels:
-            spans = [(h.start, h.end) for h in hits if h.label is Label.REPORT_DEMAND]
-            subject = report_subject(text, norm, spans)
-        result = Classification(
-            labels=frozenset(labels),
-            exempt=exempt_rule is not None,
-            hits=tuple(hits),
-            exempt_rule=exempt_rule,
-            acknowledgement=acknowledged and not labels,
-            report_subject=subject,
-            truncated=truncated,
-        )
-        return result, signals
-
-    def _quiet_analysed(
-        self,
-        norm: str,
-        learned: LearnedModel | None,
-        gram_totals: Sequence[int] | None,
-        kinds: list[_Kind],
-        *,
-        acknowledged: bool,
-    ) -> tuple[frozenset[str], list[int] | None]:
-        """The signals of a text no rule can fire on, and its scores when the learned step
-        may add a label to it (None: the text stays quiet)."""
-        quiet: set[str] = set()
-        for kind in kinds:
-            quiet |= kind.present_signals
-        if acknowledged:
-            quiet.add("acknowledgement")
-        signals = frozenset(quiet)
-        if learned is None or acknowledged or not learned.quiet_messages:
-            return signals, None
-        totals = self._scores(learned, norm, signals, gram_totals)
-        return signals, totals if learned.may_add(totals) else None
 
     def _spans(self, norm: str) -> list[tuple[int, int, frozenset[str]]]:
         """Every phrase and pattern match as (start, -end, categories), sorted."""
@@ -818,7 +667,15 @@ class Engine:
             present_signals=_token_signals("cat:", categories, labels),
             negated_signals=_token_signals("negated:", categories, labels),
             blocked_signals=_token_signals("blocked:", categories, labels),
+            bits=self._bits.of(categories),
+            early_masks=tuple(self._rule_masks[rule.id] for rule in early),
+            late_masks=tuple(self._rule_masks[rule.id] for rule in late),
             shadows=categories <= self._shadow,
+            flags=(
+                (_NEGATES if negator or purpose else 0)
+                | (_QUOTES if quote_intro else 0)
+                | (_SPEAKS if first_person or reply_lead or reset else 0)
+            ),
         )
 
     def _analyse(self, norm: str, tokens: list[_Token]) -> _Message:
@@ -1077,3 +934,188 @@ class Engine:
             ):
                 return True
         return False
+
+    # The fast engine: the same analysis with categories as bit masks (see masks.py).
+
+    def _analyse_masks(self, norm: str, tokens: list[_Token]) -> _Masks:
+        """:meth:`_analyse` with the categories as masks: the same clauses, negation and
+        speakers, each token's categories ORed into its clause, sentence and message."""
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        clause_set = set(sentence_starts)
+        clause_set.update(m.end() for m in _CLAUSE_END.finditer(norm))
+        clause_set.update(t.start for t in tokens if t.kind.breaks)
+        clause_starts = sorted(clause_set)
+        clause_sentence = [bisect_right(sentence_starts, s) - 1 for s in clause_starts]
+        clause_bits = [0] * len(clause_starts)
+        sentence_bits = [0] * len(sentence_starts)
+        clause_tokens: list[list[_Token]] = [[] for _ in clause_starts]
+        message_bits = 0
+        current, cursor, content = -1, 0, False
+        flags = 0
+        for token in tokens:
+            clause = bisect_right(clause_starts, token.start) - 1
+            sentence = clause_sentence[clause]
+            token.clause = clause
+            token.sentence = sentence
+            if clause != current:
+                current, cursor, content = clause, clause_starts[clause], False
+            if not content and cursor < token.start and _CONTENT.search(norm, cursor, token.start):
+                content = True
+            token.initial = not content
+            kind = token.kind
+            if not kind.skippable:
+                content = True
+            cursor = max(cursor, token.end)
+            bits = kind.bits
+            clause_bits[clause] |= bits
+            sentence_bits[sentence] |= bits
+            message_bits |= bits
+            clause_tokens[clause].append(token)
+            flags |= kind.flags
+        if flags & _NEGATES:
+            for members in clause_tokens:
+                if any(t.kind.flags & _NEGATES for t in members):
+                    self._mark_negation(members)
+        if flags & _QUOTES:
+            _mark_quotes(norm, tokens)
+        blocked = (
+            self._speaker_blocks(clause_tokens, clause_sentence) if flags & _SPEAKS else set()
+        )
+        live_clause, live_sentence, live_message = clause_bits, sentence_bits, message_bits
+        # only the negation and quote steps mark tokens negated
+        if flags & (_NEGATES | _QUOTES) and any(token.negated for token in tokens):
+            live_clause = [0] * len(clause_starts)
+            live_sentence = [0] * len(sentence_starts)
+            live_message = 0
+            for token in tokens:
+                if not token.negated:
+                    bits = token.kind.bits
+                    live_clause[token.clause] |= bits
+                    live_sentence[token.sentence] |= bits
+                    live_message |= bits
+        return _Masks(
+            norm,
+            tokens,
+            clause_bits,
+            sentence_bits,
+            message_bits,
+            clause_tokens,
+            blocked,
+            live_clause,
+            live_sentence,
+            live_message,
+        )
+
+    def _fire_masks(
+        self, message: _Masks, labels: set[Label], hits: list[Hit], text: str, *, late: bool
+    ) -> None:
+        for token in message.tokens:
+            kind = token.kind
+            for masks in kind.late_masks if late else kind.early_masks:
+                if masks.requires_labels and masks.requires_labels.isdisjoint(labels):
+                    continue
+                if _fires_masks(masks, token, message):
+                    labels.add(masks.label)
+                    hits.append(
+                        Hit(
+                            masks.label,
+                            masks.rule.id,
+                            text[token.start : token.end],
+                            token.start,
+                            token.end,
+                        )
+                    )
+
+    def _exemption_masks_of(self, message: _Masks) -> str | None:
+        for exemption_id, trigger, single, conjunctions in self._exemption_masks:
+            for token in message.tokens:
+                if token.negated or not token.kind.bits & trigger:
+                    continue
+                if present(single, conjunctions, message.sentence_bits[token.sentence]):
+                    continue
+                return exemption_id
+        return None
+
+    def _acknowledged_masks(self, norm: str, message: _Masks) -> bool:
+        if not message.tokens or message.tokens[0].sentence != 0:
+            return False
+        first = message.tokens[0]
+        if _CONTENT.search(norm, 0, first.start):
+            return False
+        length = len(norm) - norm.count(" ")
+        for starts_with, max_chars, unless in self._ack_masks:
+            if (
+                starts_with & first.kind.bits
+                and length <= max_chars
+                and not unless & message.message_bits
+            ):
+                return True
+        return False
+
+
+def _fires_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._fires` on masks: not blocked, in context, its needs met."""
+    if _blocked_masks(masks, token, message):
+        return False
+    live_sentence = message.live_sentence[token.sentence]
+    if masks.need_context and not masks.need_context & live_sentence:
+        return False
+    if not (masks.need or masks.need_message or masks.initial):
+        return True
+    if masks.initial and token.initial:
+        return True
+    if masks.need:
+        scope = masks.need_scope
+        if scope == "clause":
+            live = message.live_clause[token.clause]
+        elif scope == "sentence":
+            live = live_sentence
+        else:
+            live = message.live_message
+        if masks.need & live:
+            return True
+    return bool(masks.need_message & message.live_message)
+
+
+def _blocked_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._blocked` on masks."""
+    if (masks.negatable and token.negated) or (
+        masks.speaker_check and token.clause in message.blocked_clauses
+    ):
+        return True
+    sentence = message.sentence_bits[token.sentence]
+    clause = message.clause_bits[token.clause]
+    if (
+        masks.clause_single & clause
+        or (masks.clause_all and present(0, masks.clause_all, clause))
+        or (
+            not masks.except_ & sentence
+            and (
+                masks.sentence_single & sentence
+                or (masks.sentence_all and present(0, masks.sentence_all, sentence))
+            )
+        )
+        or masks.message_single & message.message_bits
+        or (masks.message_all and present(0, masks.message_all, message.message_bits))
+    ):
+        return True
+    return masks.adjacent and _adjacent_masks(masks, token, message)
+
+
+def _adjacent_masks(masks: RuleMasks, token: _Token, message: _Masks) -> bool:
+    """:meth:`Engine._adjacent_block` on masks."""
+    for other in message.clause_tokens[token.clause]:
+        if other is token:
+            continue
+        bits = other.kind.bits
+        if (
+            masks.unless_next & bits
+            and token.end <= other.start <= token.end + 1
+            and message.text[token.end : other.start] not in _LIST_SEPARATORS
+        ):
+            return True
+        if masks.unless_earlier & bits and other.end <= token.start:
+            return True
+        if masks.unless_prev & bits and token.start - 2 <= other.end <= token.start:
+            return True
+    return False

@@ -1,13 +1,18 @@
-"""The learned step's character n-gram weights as integer keys in a hash table: one compiled pass.
+"""The learned step's character n-gram weights as integer keys in a hash table: one numpy pass.
 
 Building a set of n-gram strings and probing a dict with each costs a few hundred nanoseconds per
 n-gram in Python. Here every character the model knows gets a small id (1 upwards; 0 for any other
 character) and an n-gram becomes the integer of its ids, ``ID_BITS`` bits each, first character
-highest. :func:`~bot.core.classifier.kernels.grams.gram_totals` walks the 1- to 4-grams of every
-text of a batch, looks each key up in an open-addressing table of the model's keys (Fibonacci
-hashing, linear probing) and sums the rows found, each distinct row once, exactly in int64 fixed
-point. An n-gram with a character the model does not know matches no model n-gram (every
-character of a model n-gram has an id of at least 1), so the walk stops there.
+highest. The keys of all 1- to 4-grams of a message come out of a few array shifts and are looked
+up in an open-addressing table of the model's keys (linear probing, every probe round one
+vectorised step over the keys still unresolved), and the distinct rows found are summed exactly in
+int64 fixed point. A hash table needs no sorted needles: sorting them for a binary search was
+most of the time of a pass.
+
+Why unknown characters need no masking: a key whose top slots are 0 equals the key of the same
+n-gram without those leading characters, which is a shorter n-gram ending at the same place, so it
+is in the message anyway (and duplicates count once); a key with a 0 in any other slot matches no
+model n-gram, since every character of a model n-gram has an id of at least 1.
 """
 
 from __future__ import annotations
@@ -18,14 +23,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.classifier.kernels.grams import gram_totals
 from bot.core.classifier.lanes import to_fixed
 
 ID_BITS = 15
 """Bits per character id: four of them fit an int64 key, for up to 32,767 distinct characters."""
 MAX_GRAM = 4
+MAX_BATCH_CHARS = 1 << 22
+"""The most characters :meth:`GramIndex.totals_many` sums in one pass: the running int64 sum
+of a pass then stays below 2**22 * 4 n-grams * 10**10 (the largest weight) < 2**63."""
+
 _Ints = npt.NDArray[np.int64]
 _Rows = npt.NDArray[np.int32]
+_ADD = np.add.reduce
 # Fibonacci hashing: the top bits of key * 2**64 / golden ratio (wrapping uint64 product).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY = -1
@@ -38,6 +47,8 @@ class GramIndex:
 
     ids: _Ints
     """Character id by code point (index clipped to the last entry, which is 0; NUL is 0)."""
+    keys: _Ints
+    """The model's n-gram keys, ascending, with a sentinel -1 at the end (one text's lookup)."""
     slot_keys: _Ints
     """The open-addressing table: the key in each slot, ``_EMPTY`` where there is none."""
     slot_rows: _Rows
@@ -91,38 +102,92 @@ class GramIndex:
             table_rows[slot] = row
         return cls(
             ids,
+            np.append(keys, np.int64(_EMPTY)),
             np.array(table, dtype=np.int64),
             np.array(table_rows, dtype=np.int32),
             shift,
             weights,
         )
 
+    def _rows(self, needles: _Ints) -> tuple[_Ints, _Rows]:
+        """(positions in ``needles``, rows of :attr:`weights`) of the needles in the model."""
+        slot_keys = self.slot_keys
+        mask = len(slot_keys) - 1
+        slots = _home(needles, self.shift)
+        pending = np.arange(len(needles), dtype=np.int64)
+        found_at: list[_Ints] = []
+        found_rows: list[_Rows] = []
+        while len(pending):
+            held = slot_keys.take(slots)
+            match = held == needles
+            if match.any():
+                found_at.append(pending[match])
+                found_rows.append(self.slot_rows.take(slots[match]))
+            # neither this key nor an empty slot: the key may sit further along its chain
+            going = ~match & (held != _EMPTY)
+            pending, slots, needles = pending[going], (slots[going] + 1) & mask, needles[going]
+        if not found_at:
+            return pending, np.zeros(0, dtype=np.int32)
+        return np.concatenate(found_at), np.concatenate(found_rows)
+
     def totals(self, framed: str) -> list[int]:
         """The per-label sum of the weights of the distinct n-grams of ``framed``."""
-        return self.totals_many([framed])[0]
+        # three trailing NULs (id 0) give every position a full window of four ids
+        points = np.frombuffer((framed + "\0\0\0").encode("utf-32-le"), dtype=np.uint32)
+        ids = self.ids.take(points, mode="clip")  # beyond the table: the last entry, 0
+        two = (ids[:-1] << ID_BITS) | ids[1:]
+        four = (two[:-2] << (2 * ID_BITS)) | two[2:]
+        # the 3-gram at each position is its 4-gram without the last id; trailing 0 slots
+        # (from the padding) match nothing
+        found = np.concatenate((ids, two, four >> ID_BITS, four))
+        # One text has a few hundred keys: a binary search over sorted needles costs fewer numpy
+        # calls than the probe rounds of the hash table (which pay off for a batch).
+        found.sort()
+        where = self.keys[:-1].searchsorted(found)
+        keep = self.keys.take(where) == found
+        keep[1:] &= found[1:] != found[:-1]  # a repeated n-gram counts once
+        total: list[int] = _ADD(self.weights.take(where[keep], axis=0), axis=0).tolist()
+        return total
 
     def totals_many(self, framed: Sequence[str]) -> list[list[int]]:
-        """:meth:`totals` of every text of ``framed`` (same results), in one compiled pass
-        (:func:`~bot.core.classifier.kernels.grams.gram_totals`)."""
+        """:meth:`totals` of every text of ``framed`` (same results), in one numpy pass.
+
+        Per message, a dozen numpy calls cost more than the work on its keys; here the calls
+        are paid once for the whole batch. The texts are joined with three NULs between them,
+        so no window of four ids reaches from one text into the next.
+        """
         if not framed:
             return []
-        points = np.frombuffer(
-            "".join(framed).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        if len(framed) > 1 and sum(map(len, framed)) + 3 * len(framed) > MAX_BATCH_CHARS:
+            half = len(framed) // 2
+            return self.totals_many(framed[:half]) + self.totals_many(framed[half:])
+        lanes = self.weights.shape[1]
+        points = np.frombuffer("\0\0\0".join((*framed, "")).encode("utf-32-le"), dtype=np.uint32)
+        ids = self.ids.take(points, mode="clip")
+        sizes = np.fromiter(map(len, framed), dtype=np.int64, count=len(framed))
+        owner = np.arange(len(framed), dtype=np.int64).repeat(sizes + 3)
+        two = (ids[:-1] << ID_BITS) | ids[1:]
+        four = (two[:-2] << (2 * ID_BITS)) | two[2:]
+        windows = len(four)
+        # A window opening on an unknown character (a NUL between texts included) is the key
+        # of the shorter n-gram that starts one later, which is counted there: leave it out.
+        opens = ids[:windows] != 0
+        found = np.concatenate(
+            (ids[:windows][opens], two[:windows][opens], (four >> ID_BITS)[opens], four[opens])
         )
-        starts = np.zeros(len(framed) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, framed), dtype=np.int64, count=len(framed)), out=starts[1:])
-        totals = gram_totals(
-            points,
-            starts,
-            self.ids,
-            self.slot_keys,
-            self.slot_rows,
-            self.shift,
-            self.weights,
-            ID_BITS,
-            MAX_GRAM,
-        )
-        result: list[list[int]] = totals.tolist()
+        whose = np.tile(owner[:windows][opens], MAX_GRAM)
+        at, found_rows = self._rows(found)
+        rows = len(self.weights)
+        pairs = whose.take(at) * rows + found_rows
+        pairs.sort()
+        distinct = np.ones(len(pairs), dtype=bool)
+        np.not_equal(pairs[1:], pairs[:-1], out=distinct[1:])  # a repeated n-gram counts once
+        pairs = pairs[distinct]
+        message = pairs // rows
+        running = np.zeros((len(pairs) + 1, lanes), dtype=np.int64)
+        np.cumsum(self.weights.take(pairs - message * rows, axis=0), axis=0, out=running[1:])
+        bounds = message.searchsorted(np.arange(len(framed) + 1, dtype=np.int64))
+        result: list[list[int]] = (running[bounds[1:]] - running[bounds[:-1]]).tolist()
         return result
 
 

@@ -1,5 +1,4 @@
-"""The fast engine (compiled batch kernels, :mod:`bot.core.classifier.kernels`) decides exactly
-as the reference engine (plain Python sets), one text at a time and in batches."""
+"""The fast engine's rules on category bit masks decide exactly as the reference engine's sets."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core.classifier import SHIPPED_RULE_FILES
 from bot.core.classifier.engine import Engine
+from bot.core.classifier.masks import CategoryBits, present
 from bot.core.classifier.normalise import normalise, translation_table
 from bot.core.classifier.rules import load_rule_files
 
@@ -62,28 +62,12 @@ def test_the_corpus_decides_alike() -> None:
         _assert_same(text)
 
 
-_TEXTS = st.one_of(
-    st.text(max_size=60),
-    st.lists(st.tuples(st.integers(min_value=0, max_value=10**6), _GLUE), max_size=6).map(
-        lambda pieces: "".join(
-            _phrases()[index % len(_phrases())] + glue for index, glue in pieces
-        )
-    ),
-)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(_TEXTS, max_size=8))
-def test_batches_decide_as_the_reference_one_at_a_time(texts: list[str]) -> None:
-    fast, reference = _engines()
-    assert [result for result, _folded in fast.classify_many(texts)] == [
-        reference.classify(text) for text in texts
-    ]
-
-
-def test_lone_surrogates_decide_alike() -> None:
-    # hostile JSON can carry lone surrogates; the kernels read code points, not UTF-8
-    text = "\ud800请大家今天下午5点前把周报发到群里，谢谢\udfff"
-    _assert_same(text * 3)
-    fast, reference = _engines()
-    assert fast.classify_many([text, text[1:]])[0][0] == reference.classify(text)
+def test_conditions_as_masks() -> None:
+    bits = CategoryBits(["a", "b", "c"])
+    single, conjunctions = bits.conditions(
+        ((frozenset({"a"}),), (frozenset({"b"}), frozenset({"c"})))
+    )
+    assert present(single, conjunctions, bits.of(["a"]))
+    assert present(single, conjunctions, bits.of(["b", "c"]))
+    assert not present(single, conjunctions, bits.of(["b"]))
+    assert not present(single, conjunctions, 0)
