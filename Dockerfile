@@ -26,8 +26,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/fingertip/bin:$PATH \
-    FINGERTIP_DATA_DIR=/data \
-    NUMBA_CACHE_DIR=/home/fingertip/.cache/numba
+    FINGERTIP_DATA_DIR=/data
 # The CJK font renders Chinese labels in the digest charts.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-cjk \
@@ -39,14 +38,10 @@ RUN useradd --system --create-home --uid 10001 fingertip \
     && chmod 0700 /data
 USER 10001
 WORKDIR /home/fingertip
-# The classifier's kernels are compiled once (about 20 s of CPU) into numba's cache, outside the
-# read-only virtualenv. Compiled here, a container on a host with the same CPU starts at once;
-# on another CPU the first start compiles again into the same (writable) directory.
-RUN python -c "from bot.core.classifier import load_classifier; load_classifier()"
 VOLUME ["/data"]
 EXPOSE 8080
 # /healthz answers on the --metrics-port listener (and on the webhook listener in webhook mode).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status != 200)"]
 ENTRYPOINT ["fingertip"]
 CMD ["run", "--metrics-port", "8080", "--listen", "0.0.0.0"]

@@ -133,7 +133,9 @@ class GramIndex:
     def totals(self, framed: str) -> list[int]:
         """The per-label sum of the weights of the distinct n-grams of ``framed``."""
         # three trailing NULs (id 0) give every position a full window of four ids
-        points = np.frombuffer((framed + "\0\0\0").encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer(
+            (framed + "\0\0\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        )
         ids = self.ids.take(points, mode="clip")  # beyond the table: the last entry, 0
         two = (ids[:-1] << ID_BITS) | ids[1:]
         four = (two[:-2] << (2 * ID_BITS)) | two[2:]
@@ -162,7 +164,9 @@ class GramIndex:
             half = len(framed) // 2
             return self.totals_many(framed[:half]) + self.totals_many(framed[half:])
         lanes = self.weights.shape[1]
-        points = np.frombuffer("\0\0\0".join((*framed, "")).encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer(
+            "\0\0\0".join((*framed, "")).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        )
         ids = self.ids.take(points, mode="clip")
         sizes = np.fromiter(map(len, framed), dtype=np.int64, count=len(framed))
         owner = np.arange(len(framed), dtype=np.int64).repeat(sizes + 3)

@@ -131,3 +131,18 @@ def test_fast_engine_equals_the_reference_engine() -> None:
     reference = Engine(rules, table, shipped_model(), reference=True)
     for text in _texts()[1::7]:
         assert fast.classify(text) == reference.classify(text)
+
+
+def test_lone_surrogates_are_classified_like_any_other_unknown_character() -> None:
+    # JSON may carry a lone surrogate ("\ud800" in a Bot API update); the n-gram pass of texts
+    # long enough for numpy raised on it, one at a time and in batches
+    fast = rules_engine(shipped_model())
+    table = translation_table()
+    rules = load_rule_files(SHIPPED_RULE_FILES, lambda phrase: normalise(phrase, table))
+    reference = Engine(rules, table, shipped_model(), reference=True)
+    base = "请各社区今天下午五点前把走访台账和照片发到群里"
+    texts = [base[:cut] + "\ud800" + base[cut:] for cut in range(0, len(base), 5)]
+    texts += ["\udfff" * 30, "短\ud83d"]
+    expected = [reference.classify(text) for text in texts]
+    assert [fast.classify(text) for text in texts] == expected
+    assert [result for result, _folded in fast.classify_many(texts)] == expected
