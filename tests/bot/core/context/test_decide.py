@@ -326,3 +326,14 @@ def test_in_context_makes_what_the_dataclass_makes() -> None:
     assert in_context(frozenset(), False, (), "member") == InContext(
         frozenset(), False, (), "member"
     )
+
+
+def test_a_chase_of_missing_check_ins_inherits_the_app_demand() -> None:
+    # "签到记录" is the app's own record of the check-in, not a form to hand in
+    decided = run(
+        Line("boss", "请各班主任今天在“家校通”上完成签到"),
+        Line("boss", "三班、五班还没有签到记录", minutes=600),
+    )
+    assert APP in decided[0].labels
+    assert decided[1].labels == {T, APP}
+    assert decided[1].chases == 1
