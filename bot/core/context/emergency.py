@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.core.classifier.model import Hit
 from bot.core.context.cues import CueText
-from bot.core.context.model import ContextMessage, ConversationState, InContext
+from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext, Seen
 from bot.core.context.verdict import PAPERWORK, context_hit, revise
 from bot.core.labels import Label
 
@@ -16,6 +18,7 @@ _NOTIFY = frozenset({"报告", "report", "report back"})
 EMERGENCY_FOLLOW_UP = timedelta(hours=6)
 # An asker's order this soon after a present danger was raised directs the response to it.
 ALARM_FOLLOW_UP = timedelta(hours=1)
+_Dated = TypeVar("_Dated", Seen, Demand)
 
 
 def answers_demands(decided: InContext, message: ContextMessage, state: ConversationState) -> bool:
@@ -25,22 +28,23 @@ def answers_demands(decided: InContext, message: ContextMessage, state: Conversa
     return decided.role == "member" and state.history(message.sender_key).answers > 0
 
 
+def _lately(entries: Sequence[_Dated], sent_at: datetime, window: timedelta) -> Iterator[_Dated]:
+    """The entries (oldest first) sent within ``window`` before ``sent_at``, newest first."""
+    for entry in reversed(entries):
+        age = sent_at - entry.sent_at
+        if age > window:
+            return
+        if age >= timedelta(0):
+            yield entry
+
+
 def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
     """Whether a present danger was raised within ``ALARM_FOLLOW_UP`` before ``message``: by a
     message speaking of it (a member's "坝脚渗水了", an asker's warning) or an exempt order."""
-    for seen in reversed(state.seen):
-        age = message.sent_at - seen.sent_at
-        if age > ALARM_FOLLOW_UP:
-            break
-        if seen.alarm and age >= timedelta(0):
-            return True
-    for demand in reversed(state.demands):
-        age = message.sent_at - demand.sent_at
-        if age > ALARM_FOLLOW_UP:
-            break
-        if demand.exempt and age >= timedelta(0):
-            return True
-    return False
+    at = message.sent_at
+    return any(seen.alarm for seen in _lately(state.seen, at, ALARM_FOLLOW_UP)) or any(
+        demand.exempt for demand in _lately(state.demands, at, ALARM_FOLLOW_UP)
+    )
 
 
 def follows_own_emergency(message: ContextMessage, state: ConversationState) -> bool:
