@@ -614,10 +614,19 @@ class RedisStore:
         if pending:
             await self.compact()
 
-    async def rewrites_settled(self) -> None:
-        """Wait until a rewrite started by ``compact`` has finished (shutdown, tests)."""
-        if self._rewriter is not None:
-            await asyncio.shield(self._rewriter)
+    async def rewrites_settled(self, within: float | None = None) -> None:
+        """Wait until a rewrite started by ``compact`` has finished (shutdown, tests). With
+        ``within``, wait at most that many seconds, then stop the rewrite's task (the server
+        finishes or drops the rewrite itself; ``resume_compaction`` asks for it again)."""
+        rewriter = self._rewriter
+        if rewriter is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(rewriter), within)
+        except TimeoutError:
+            rewriter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rewriter
 
     async def _rewrite_until_current(self) -> None:
         try:
@@ -746,14 +755,7 @@ class RedisStore:
         the server (it finishes or drops it; the data is safe either way) and asked for again
         by the next store to open (``resume_compaction``)."""
         await self._coalescer.settle()
-        rewriter = self._rewriter
-        if rewriter is not None and not rewriter.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(rewriter), CLOSE_REWRITE_SECONDS)
-            except TimeoutError:
-                rewriter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await rewriter
+        await self.rewrites_settled(within=CLOSE_REWRITE_SECONDS)
         await self._redis.aclose()
         for callback in self._on_close:
             callback()
