@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.core.flags import WeekSalts
+from bot.core.flags import FlagEntry, WeekSalts
 from bot.core.labels import Label
 from storage import keys
 from storage.embedded import start_embedded
@@ -90,6 +90,21 @@ def _aof_bytes(data_dir: Path) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(directory.iterdir()))
 
 
+async def _start_slow_rewrite(client: Redis, seconds_a_key: float) -> None:
+    """Start a rewrite of eight keys that takes ``seconds_a_key`` per key."""
+    for n in range(8):
+        await client.set(f"{{fingertip-test}}:filler:{n}", n)
+    await client.config_set("rdb-key-save-delay", int(seconds_a_key * 1_000_000))
+    await client.bgrewriteaof()
+    await client.config_set("rdb-key-save-delay", 0)  # the running one keeps its pace
+
+
+def _flag_entry() -> FlagEntry:
+    return WeekSalts().entry(
+        -100123, _current_week(), Label.TASK_PUSH, 1, "周末加班", keep_weeks=4
+    )
+
+
 async def test_a_rewrite_already_running_does_not_leave_a_flag_in_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -102,16 +117,10 @@ async def test_a_rewrite_already_running_does_not_leave_a_flag_in_the_file(
     client = Redis.from_url(server.url)
     try:
         store = RedisStore(client)
-        for n in range(8):
-            await client.set(f"{{fingertip-test}}:filler:{n}", n)
         # 0.1 s a key: a rewrite of about 0.8 s, longer than the store's (shortened) wait and
         # shorter than the refusals it tolerates
-        await client.config_set("rdb-key-save-delay", 100_000)
-        await client.bgrewriteaof()
-        await client.config_set("rdb-key-save-delay", 0)  # the running one keeps its pace
-        entry = WeekSalts().entry(
-            -100123, _current_week(), Label.TASK_PUSH, 1, "周末加班", keep_weeks=4
-        )
+        await _start_slow_rewrite(client, seconds_a_key=0.1)
+        entry = _flag_entry()
         assert (await store.record_flag(entry)).counted
         await store.rewrites_settled()
         written = await _files(tmp_path, client)
@@ -133,16 +142,10 @@ async def test_a_stop_during_a_long_rewrite_leaves_it_to_the_next_start(
     server = start_embedded(tmp_path)
     watcher = Redis.from_url(server.url)
     try:
-        for n in range(8):
-            await watcher.set(f"{{fingertip-test}}:filler:{n}", n)
         # 0.2 s a key: a rewrite of about 1.6 s, running when the flag comes in
-        await watcher.config_set("rdb-key-save-delay", 200_000)
-        await watcher.bgrewriteaof()
-        await watcher.config_set("rdb-key-save-delay", 0)
+        await _start_slow_rewrite(watcher, seconds_a_key=0.2)
         store = RedisStore(Redis.from_url(server.url))
-        entry = WeekSalts().entry(
-            -100123, _current_week(), Label.TASK_PUSH, 1, "周末加班", keep_weeks=4
-        )
+        entry = _flag_entry()
         assert (await store.record_flag(entry)).counted
         await store.close()
         # closed while the rewrite that cannot hold the flag still runs; the request is kept
