@@ -5,7 +5,6 @@ and a part sent then would be sent again by whoever resumes the digest."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from telegram import Chat, User
 
@@ -20,10 +19,8 @@ from tests.e2e.test_digest_delivery import (
     subscribed_leader,
     texts,
 )
-from tests.support.playground import SHANGHAI
+from tests.support.playground import DIGEST_DUE, WEEK
 
-DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
-WEEK = "2025-W46"
 LEASE_SECONDS = 1.7
 """Longer than one 429 pause of a second (each part renews the lease), shorter than two: the lease
 taken at the start for the recipient served second runs out while the first is served."""
@@ -56,7 +53,7 @@ async def test_a_recipient_whose_lease_ran_out_meanwhile_gets_every_part_once(
     # waits both out, and meanwhile the lease it took for the recipient served next expires.
     ground.sandbox.fail_next("sendMessage", status=429, retry_after=1)
     ground.sandbox.fail_next("sendPhoto", status=429, retry_after=1)
-    ground.clock.set(DUE)
+    ground.clock.set(DIGEST_DUE)
     app = ground.application
     [weekly] = app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")
     await weekly.run(app)
@@ -93,7 +90,7 @@ async def test_weekly_jobs_firing_together_send_every_digest_once(
     shorten_leases(ground, SHORT_LEASE, charts=False)
     groups = groups_with_a_demand(ground, MANY_GROUPS)
     await ground.drain()
-    ground.clock.set(DUE)
+    ground.clock.set(DIGEST_DUE)
     app = ground.application
     # Every group's weekly job fires at the same local time, as on a Monday morning.
     weekly = [app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{g.id}")[0] for g in groups]

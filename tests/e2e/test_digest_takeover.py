@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from bot.demo.playground import Playground
 from handlers.digest_delivery import JOB_PREFIX, SWEEP_JOB
 from tests.e2e.test_digest_delivery import photos, post_week, subscribe, subscribed_leader, texts
-from tests.support.playground import SHANGHAI
-
-DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
-WEEK = "2025-W46"
+from tests.support.playground import DIGEST_DUE, WEEK
 
 
 async def test_a_digest_half_sent_by_a_dead_worker_is_finished_once(
@@ -28,7 +24,7 @@ async def test_a_digest_half_sent_by_a_dead_worker_is_finished_once(
     assert await store.record_digest_parts(group.id, WEEK, leader.id, dead, 1, 0.3)
     before = (len(texts(playground, leader)), photos(playground, leader))
 
-    playground.clock.set(DUE)
+    playground.clock.set(DIGEST_DUE)
     app = playground.application
     [weekly] = app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")
     await weekly.run(app)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.demo.playground import Playground
 from bot.demo.sandbox import RateLimit
 from handlers.digest_delivery import catch_up
@@ -15,10 +13,8 @@ from tests.e2e.test_digest_delivery import (
     subscribed_leader,
     texts,
 )
-from tests.support.playground import SHANGHAI
+from tests.support.playground import DIGEST_DUE, WEEK
 
-DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
-WEEK = "2025-W46"
 MANY_GROUPS = 100
 
 
@@ -34,7 +30,7 @@ async def test_a_digest_survives_bad_gateways_and_a_429_and_arrives_once(
     sandbox.fail_next("sendMessage", status=502, times=2)
     sandbox.fail_next("sendMessage", status=429, retry_after=1)
     sandbox.fail_next("sendPhoto", status=500)
-    playground.clock.set(DUE)
+    playground.clock.set(DIGEST_DUE)
     assert await catch_up(playground.application.bot, playground.services) == 1
     assert len(texts(playground, leader)) == before + 1
     failed = [call.error_code for call in sandbox.calls() if not call.ok]
@@ -56,7 +52,7 @@ async def test_digests_to_many_groups_keep_the_per_chat_rate_and_all_arrive_once
     sandbox.set_rate_limit(RateLimit(messages=3))
     sandbox.fail_next("sendMessage", status=502, times=3)
     sandbox.fail_next("sendMessage", status=429, retry_after=1)
-    playground.clock.set(DUE)
+    playground.clock.set(DIGEST_DUE)
     refused_before = sum(1 for call in sandbox.calls() if call.error_code == 429)
     assert await catch_up(playground.application.bot, playground.services) == MANY_GROUPS
     digests = [digests_of_week(playground, g, WEEK) for g in groups]

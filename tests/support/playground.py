@@ -18,6 +18,10 @@ from storage.redis_store import RedisStore
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2025, 11, 10, 8, 0, tzinfo=SHANGHAI)
 """Monday of ISO week 2025-W46, an ordinary working week, 08:00 in Shanghai."""
+WEEK = "2025-W46"
+"""The test week."""
+DIGEST_DUE = datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI)
+"""Monday after the test week, 09:00 in Shanghai: its weekly digest is due."""
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
