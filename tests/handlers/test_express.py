@@ -1,0 +1,254 @@
+"""The express path reads a plain group text message as PTB's path would, and takes nothing else.
+
+For every update it takes, PTB's dispatch over the real handler table must end in the counting
+handler and nothing else, and the message must be read into the same ``IncomingMessage``, reply,
+attachment and forward as ``handlers.group_messages`` reads PTB's ``Message``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from telegram import Bot, Update
+
+from handlers import express
+from handlers.express import ExpressCounting, express_message
+from handlers.group_messages import attachment, incoming, starts_with_command
+from handlers.registry import COUNT_GROUP, count_group_message, registrations
+
+BOT = Bot("123456:EXPRESS-token")
+SENT = 1_758_657_600  # 2025-09-23 20:00 UTC
+
+
+def message(**fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": 5,
+        "date": SENT,
+        "chat": {"id": -1001, "type": "supergroup", "title": "Ward 1"},
+        "from": {"id": 7, "is_bot": False, "first_name": "Boss"},
+        "text": "请各网格今晚10点前把入户照片发群里",
+    }
+    body.update(fields)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def update(edited: bool = False, **fields: Any) -> dict[str, Any]:
+    return {"update_id": 11, "edited_message" if edited else "message": message(**fields)}
+
+
+REPLIED = {
+    "message_id": 4,
+    "date": SENT - 60,
+    "chat": {"id": -1001, "type": "supergroup", "title": "Ward 1"},
+    "text": "请报送",
+}
+TAKEN = [
+    update(),
+    update(edited=True, edit_date=SENT + 30),
+    update(text="收到", chat={"id": -5, "type": "group", "title": "Ward 5"}),
+    update(sender_chat={"id": -1001, "type": "supergroup", "title": "Ward 1"}),
+    update(**{"from": None}),  # no sender at all
+    update(reply_to_message=REPLIED, text="还差西岭、南岭"),
+    update(forward_origin={"type": "hidden_user", "date": SENT - 99, "sender_user_name": "A"}),
+    update(
+        text="请看 /settings",
+        entities=[{"type": "bot_command", "offset": 3, "length": 9}],
+    ),
+    update(entities=[{"type": "bold", "offset": 0, "length": 2}]),
+    update(
+        message_thread_id=3,
+        is_topic_message=True,
+        link_preview_options={"is_disabled": True},
+        has_protected_content=True,
+        author_signature="Boss",
+    ),
+    # how PTB's own ``to_dict`` (and the bench's sandbox) writes a text message
+    update(
+        channel_chat_created=False,
+        delete_chat_photo=False,
+        group_chat_created=False,
+        supergroup_chat_created=False,
+    ),
+]
+DECLINED = [
+    update(chat={"id": 7, "type": "private", "first_name": "Boss"}),
+    update(chat={"id": -100, "type": "channel", "title": "News"}),
+    update(text="/settings", entities=[{"type": "bot_command", "offset": 0, "length": 9}]),
+    update(text="/flag", entities=[{"type": "bot_command", "offset": 0, "length": 5}]),
+    update(text="/flag"),
+    update(text=None, caption="现场照片", photo=[{"file_id": "f", "file_unique_id": "u"}]),
+    update(text=None, photo=[{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]),
+    update(document={"file_id": "f", "file_unique_id": "u", "file_name": "台账.xlsx"}),
+    update(caption="also a caption"),
+    update(text=""),
+    update(some_future_field=1),
+    update(date=0),
+    update(date=float(SENT)),
+    update(message_id=True),
+    update(edit_date="soon"),
+    update(**{"from": {"id": "7"}}),
+    update(sender_chat=[1]),
+    update(reply_to_message={"text": "no id"}),
+    update(forward_origin="someone"),
+    update(entities={"type": "bold"}),
+    update(entities=["bold"]),
+    {"update_id": 11},
+    {"update_id": 11, "message": message(), "edited_message": message()},
+    {"update_id": "11", "message": message()},
+    {"update_id": 11, "channel_post": message()},
+    {"update_id": 11, "message": "text"},
+]
+
+
+def ptb_reading(data: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What PTB's path does with ``data``: the counting handler's reading of the message when
+    the dispatch ends there, else None."""
+    parsed = Update.de_json(copy.deepcopy(data), BOT)
+    entries = sorted(registrations(), key=lambda entry: entry.group)
+    first = next((entry for entry in entries if entry.handler.check_update(parsed)), None)
+    if first is None or first.handler.callback is not count_group_message:  # type: ignore[attr-defined]
+        return None
+    assert first.group == COUNT_GROUP
+    found = parsed.effective_message
+    assert found is not None
+    if starts_with_command(found):  # the dispatch goes on to the command handlers
+        return None
+    replied = found.reply_to_message
+    return (
+        incoming(found),
+        replied.message_id if replied else None,
+        attachment(found),
+        found.forward_origin is not None,
+    )
+
+
+def express_reading(data: dict[str, Any]) -> tuple[Any, ...] | None:
+    taken = express_message(data)
+    if taken is None:
+        return None
+    assert taken.chat_id == taken.incoming.group_id
+    return (taken.incoming, taken.reply_to, None, taken.forwarded)
+
+
+@pytest.mark.parametrize("data", TAKEN)
+def test_what_it_takes_is_read_as_ptbs_path_reads_it(data: dict[str, Any]) -> None:
+    before = copy.deepcopy(data)
+    reading = express_reading(data)
+    assert reading is not None
+    assert reading == ptb_reading(data)
+    assert data == before  # the update is not changed on the way
+
+
+@pytest.mark.parametrize("data", DECLINED)
+def test_anything_else_goes_to_ptb(data: dict[str, Any]) -> None:
+    assert express_message(data) is None
+
+
+def test_dates_take_the_zone_ptb_gives_them() -> None:
+    zone = timezone(timedelta(hours=8))
+    taken = express_message(update(edited=True, edit_date=SENT + 30), zone)
+    assert taken is not None
+    assert taken.incoming.sent_at == datetime(2025, 9, 24, 4, 0, tzinfo=zone)
+    assert taken.incoming.sent_at.tzinfo is zone
+    assert taken.incoming.edited_at == datetime(2025, 9, 23, 20, 0, 30, tzinfo=UTC)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+users = st.fixed_dictionaries(
+    {"id": st.integers(-(2**40), 2**40), "is_bot": st.booleans(), "first_name": st.just("A")}
+)
+chats = st.fixed_dictionaries(
+    {
+        "id": st.integers(-(2**45), 2**40),
+        "type": st.sampled_from(["group", "supergroup", "private", "channel"]),
+    }
+)
+entities = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["bot_command", "bold", "url"]),
+        "offset": st.integers(0, 3),
+        "length": st.integers(1, 4),
+    }
+)
+messages = st.fixed_dictionaries(
+    {"message_id": st.integers(1, 2**31), "date": st.integers(1, 2**32), "chat": chats},
+    optional={
+        "text": st.text(max_size=6) | st.sampled_from(["/flag", "/settings x", "收到"]),
+        "from": users,
+        "sender_chat": chats,
+        "edit_date": st.integers(1, 2**32),
+        "entities": st.lists(entities, max_size=2),
+        "reply_to_message": st.fixed_dictionaries(
+            {"message_id": st.integers(1, 99), "date": st.integers(1, 99), "chat": chats}
+        ),
+        "caption": st.text(max_size=4),
+        "is_topic_message": st.booleans(),
+        "delete_chat_photo": st.booleans(),
+        "new_chat_title": st.text(min_size=1, max_size=4),
+        "photo": st.just([{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]),
+        "document": st.just({"file_id": "f", "file_unique_id": "u", "file_name": "a.xlsx"}),
+        "odd": json_values,
+    },
+)
+updates = st.builds(
+    lambda kind, body: {"update_id": 3, kind: body},
+    st.sampled_from(["message", "edited_message", "channel_post"]),
+    messages,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(updates)
+def test_whenever_it_takes_an_update_ptbs_path_reads_the_same(data: dict[str, Any]) -> None:
+    reading = express_reading(data)
+    if reading is not None:
+        assert reading == ptb_reading(data)
+
+
+def test_a_bench_update_is_taken() -> None:
+    # the shape ``bench/webhook.py`` posts (its sandbox writes updates with PTB's ``to_dict``)
+    data = json.loads(json.dumps(Update.de_json(update(), BOT).to_dict()))  # type: ignore[union-attr]
+    assert express_reading(data) == ptb_reading(data)
+    assert express_reading(data) is not None
+
+
+async def test_a_failure_goes_to_the_error_handlers_with_ptbs_update(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failure = RuntimeError("store on fire")
+
+    async def fails(*_: object, **__: object) -> None:
+        raise failure
+
+    reported: list[tuple[object, BaseException]] = []
+
+    async def process_error(update: object, error: BaseException) -> bool:
+        reported.append((update, error))
+        return False
+
+    monkeypatch.setattr(express, "handle_group_message", fails)
+    application = SimpleNamespace(
+        bot=SimpleNamespace(defaults=None),
+        bot_data=SimpleNamespace(services=object()),
+        process_error=process_error,
+    )
+    counting = ExpressCounting(application)  # type: ignore[arg-type]
+    data = update()
+    taken = counting.read(data)
+    assert taken is not None
+    await counting.count(taken, data)
+    ((reported_update, error),) = reported
+    assert error is failure
+    assert isinstance(reported_update, Update)
+    assert reported_update.update_id == 11
