@@ -1,18 +1,21 @@
-"""The express path: a plain group text message counted straight from the webhook's JSON.
+"""The express path: an ordinary group message counted straight from the webhook's JSON.
 
-Nearly every update a busy bot receives is an ordinary text message in a group. For those,
-python-telegram-bot's dispatch ends in ``count_group_message`` and nothing else (no handler
-before it takes such a message, and it stops the dispatch: ``handlers/registry.py``), yet
-``Update.de_json`` builds some 200 attributes of a dozen objects to get there, about a quarter
-of what handling the update costs. ``express_message`` reads the few fields counting needs from
-the decoded JSON and ``ExpressCounting`` counts it with the same ``handle_group_message`` that
-the PTB handler calls; the result is the same as the PTB path's (``tests/handlers/
-test_express.py`` compares both for every kind of update it takes and declines).
+Nearly every update a busy bot receives is an ordinary message in a group: text, or a photo,
+video or file with or without a caption. For those, python-telegram-bot's dispatch ends in
+``count_group_message`` and nothing else (no handler before it takes such a message, and it
+stops the dispatch: ``handlers/registry.py``), yet ``Update.de_json`` builds some 200 attributes
+of a dozen objects to get there, about a third of what handling the update cost.
+``express_message`` reads the few fields counting needs from the decoded JSON and
+``ExpressCounting`` counts the message with the same ``handle_group_message`` that the PTB
+handler calls; the reading is the PTB path's (``tests/handlers/test_express.py`` compares both,
+handler table included, on every kind of update it takes).
 
 It declines (None: the update goes through PTB as before) anything else: other update kinds,
-private chats, messages without text (media, service messages), texts that open with ``/``
-(commands, ``/flag``), fields it does not know (a field a later Bot API adds is read by PTB
-until it is listed here), and any value of an unexpected type.
+private chats and channels, service messages, texts that open with ``/`` (commands, ``/flag``),
+media other than those listed, fields it does not know (a field a later Bot API adds is read by
+PTB until it is listed here), and any value counting reads that has an unexpected type. What it
+does not read it does not check: a nested object PTB could not parse (the webhook would ignore
+that update) is counted here, which only a hand-made request bearing the secret could cause.
 """
 
 from __future__ import annotations
@@ -24,13 +27,34 @@ from typing import Any, TypeGuard
 
 from telegram import Update
 
+from bot.core.context import Attachment
 from bot.core.observation import IncomingMessage
 from handlers.context import App
 from handlers.group_messages import handle_group_message
 
-_KINDS = ("message", "edited_message")
 _GROUP_TYPES = frozenset({"group", "supergroup"})
-TEXT_MESSAGE_FIELDS = frozenset(
+MEDIA = {
+    "photo": Attachment.PHOTO,
+    "video": Attachment.VIDEO,
+    "video_note": Attachment.VIDEO,
+    "animation": Attachment.VIDEO,
+    "document": Attachment.FILE,
+    "voice": Attachment.OTHER,
+    "audio": Attachment.OTHER,
+    "sticker": Attachment.OTHER,
+}
+"""The media the express path takes, with the kind ``group_messages.attachment`` gives them
+(in its order: a photo first, then video kinds, then a file)."""
+_MEDIA_KEYS = frozenset(MEDIA)
+_ANIMATION = frozenset({"animation", "document"})  # Telegram sends a GIF as both
+_SERVICE_FLAGS = (
+    "channel_chat_created",
+    "delete_chat_photo",
+    "group_chat_created",
+    "supergroup_chat_created",
+)
+"""Service flags PTB's ``to_dict`` writes as false on every message: taken only when false."""
+MESSAGE_FIELDS = frozenset(
     {
         # read here
         "message_id",
@@ -40,10 +64,17 @@ TEXT_MESSAGE_FIELDS = frozenset(
         "from",
         "sender_chat",
         "text",
+        "caption",
         "entities",
         "reply_to_message",
         "forward_origin",
-        # ignored by counting, whatever their value, when the message has text
+        *_MEDIA_KEYS,
+        *_SERVICE_FLAGS,
+        # ignored by counting, whatever their value
+        "caption_entities",
+        "show_caption_above_media",
+        "has_media_spoiler",
+        "media_group_id",
         "message_thread_id",
         "is_topic_message",
         "is_automatic_forward",
@@ -59,29 +90,24 @@ TEXT_MESSAGE_FIELDS = frozenset(
         "reply_markup",
         "business_connection_id",
         "sender_business_bot",
-        # service flags (PTB's ``to_dict`` writes them as false): a message with text is never
-        # a service message, so counting ignores them too
-        "channel_chat_created",
-        "delete_chat_photo",
-        "group_chat_created",
-        "supergroup_chat_created",
     }
 )
-"""The Bot API fields of a text message the express path knows. Everything counting reads is
-among them; a ``document`` or ``caption`` (which change the text counted) is not."""
+"""The Bot API fields of a message the express path knows; any other sends it through PTB."""
 
 
 @dataclass(frozen=True, slots=True)
 class ExpressMessage:
-    """What counting needs of one plain group text message (see ``handle_group_message``)."""
+    """What counting needs of one ordinary group message (see ``handle_group_message``)."""
 
     chat_id: int
     incoming: IncomingMessage
     reply_to: int | None
+    attachment: Attachment | None
     forwarded: bool
 
 
 _MALFORMED = object()
+_CAPTIONED = frozenset({"caption", *_MEDIA_KEYS})
 
 
 def _integer(value: object) -> TypeGuard[int]:
@@ -89,18 +115,20 @@ def _integer(value: object) -> TypeGuard[int]:
 
 
 def express_message(update: Mapping[str, Any], zone: tzinfo = UTC) -> ExpressMessage | None:
-    """The plain group text message in a decoded update, or None for anything else.
+    """The ordinary group message in a decoded update, or None for anything else.
 
     ``zone`` is the time zone PTB would give the dates (the bot's defaults; UTC without).
     """
-    message = _plain_text_message(update)
+    message = _group_message(update)
     if message is None:
         return None
+    content = _content(message)
     sender = _sender(message)
     replied, forward = message.get("reply_to_message"), message.get("forward_origin")
     reply_to = None if type(replied) is not dict else replied.get("message_id")
     if (
-        sender is _MALFORMED
+        content is None
+        or sender is _MALFORMED
         or (replied is not None and not _integer(reply_to))
         or (forward is not None and type(forward) is not dict)
     ):
@@ -110,40 +138,71 @@ def express_message(update: Mapping[str, Any], zone: tzinfo = UTC) -> ExpressMes
         group_id=chat_id,
         message_id=message["message_id"],
         sent_at=datetime.fromtimestamp(message["date"], tz=zone),
-        text=message["text"],
+        text=content[0],
         sender_id=None if sender is None else str(sender),
         is_command=False,  # a command opens with "/": declined
         edited_at=None if edited is None else datetime.fromtimestamp(edited, tz=zone),
     )
-    return ExpressMessage(chat_id, incoming, reply_to, forward is not None)
+    return ExpressMessage(chat_id, incoming, reply_to, content[1], forward is not None)
 
 
-def _plain_text_message(update: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The message of ``update`` if it is a group message with text that is no command, of
-    known fields, with the ids, dates and entities counting reads well formed."""
+def _group_message(update: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The message of ``update`` if it is a group message of known fields, no service message,
+    with the ids, dates and entities counting reads well formed and no command."""
     if len(update) != 2 or not _integer(update.get("update_id")):
         return None
     message = update.get("message")
     if message is None:
         message = update.get("edited_message")
-    if type(message) is not dict or not message.keys() <= TEXT_MESSAGE_FIELDS:
+    if type(message) is not dict or not message.keys() <= MESSAGE_FIELDS:
         return None
-    chat, text, date = message.get("chat"), message.get("text"), message.get("date")
+    chat, date = message.get("chat"), message.get("date")
     edited, entities = message.get("edit_date"), message.get("entities")
     well_formed = (
         type(chat) is dict
         and chat.get("type") in _GROUP_TYPES
         and _integer(chat.get("id"))
-        and type(text) is str
-        and text != ""
-        and text[0] != "/"  # commands (and /flag) go through PTB's handlers
         and _integer(message.get("message_id"))
         and _integer(date)
         and date > 0  # 0 stands for an inaccessible message
         and (edited is None or _integer(edited))
         and (entities is None or (type(entities) is list and _no_command(entities)))
+        and all(message.get(flag, False) is False for flag in _SERVICE_FLAGS)
     )
     return message if well_formed else None
+
+
+def _content(message: Mapping[str, Any]) -> tuple[str, Attachment | None] | None:
+    """The text counted and the attachment kind, as ``group_messages.incoming`` and
+    ``attachment`` read them, or None when the message is not one the express path takes."""
+    text = message.get("text")
+    if text is None:
+        return _media(message)
+    if type(text) is not str or text == "" or text[0] == "/":  # commands go through PTB
+        return None
+    # a text message carries nothing else (a caption or media on one: through PTB)
+    return (text, None) if message.keys().isdisjoint(_CAPTIONED) else None
+
+
+def _media(message: Mapping[str, Any]) -> tuple[str, Attachment] | None:
+    """``_content`` of a message without text: one of ``MEDIA``, with or without a caption."""
+    caption = message.get("caption", "")
+    media = message.keys() & _MEDIA_KEYS
+    if type(caption) is not str or not (len(media) == 1 or media == _ANIMATION):
+        return None
+    kind = next(MEDIA[key] for key in MEDIA if key in media)  # in attachment()'s order
+    photo = message.get("photo")
+    well_formed = (
+        type(photo) is list and bool(photo) and type(photo[0]) is dict
+        if kind is Attachment.PHOTO
+        else all(type(message[key]) is dict for key in media)
+    )
+    name = message["document"].get("file_name") if "document" in media else None
+    if not well_formed or (name is not None and type(name) is not str):
+        return None
+    if not name:
+        return caption, kind
+    return (f"{caption}\n{name}" if caption else name), kind
 
 
 def _no_command(entities: list[Any]) -> bool:
@@ -190,7 +249,7 @@ class ExpressCounting:
                 application.bot_data.services,
                 message.incoming,
                 reply_to=message.reply_to,
-                attachment=None,  # a text message carries nothing else
+                attachment=message.attachment,
                 forwarded=message.forwarded,
             )
         except Exception as error:  # as PTB: every handler error goes to the error handlers
