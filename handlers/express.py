@@ -32,7 +32,6 @@ from bot.core.observation import IncomingMessage
 from handlers.context import App
 from handlers.group_messages import handle_group_message
 
-_GROUP_TYPES = frozenset({"group", "supergroup"})
 MEDIA = {
     "photo": Attachment.PHOTO,
     "video": Attachment.VIDEO,
@@ -134,14 +133,19 @@ def express_message(update: Mapping[str, Any], zone: tzinfo = UTC) -> ExpressMes
     ):
         return None
     chat_id, edited = message["chat"]["id"], message.get("edit_date")
+    try:
+        sent_at = datetime.fromtimestamp(message["date"], tz=zone)
+        edited_at = None if edited is None else datetime.fromtimestamp(edited, tz=zone)
+    except (OverflowError, ValueError, OSError):  # no date: PTB's path ignores the update
+        return None
     incoming = IncomingMessage(
         group_id=chat_id,
         message_id=message["message_id"],
-        sent_at=datetime.fromtimestamp(message["date"], tz=zone),
+        sent_at=sent_at,
         text=content[0],
         sender_id=None if sender is None else str(sender),
         is_command=False,  # a command opens with "/": declined
-        edited_at=None if edited is None else datetime.fromtimestamp(edited, tz=zone),
+        edited_at=edited_at,
     )
     return ExpressMessage(chat_id, incoming, reply_to, content[1], forward is not None)
 
@@ -160,7 +164,7 @@ def _group_message(update: Mapping[str, Any]) -> dict[str, Any] | None:
     edited, entities = message.get("edit_date"), message.get("entities")
     well_formed = (
         type(chat) is dict
-        and chat.get("type") in _GROUP_TYPES
+        and (chat.get("type") == "group" or chat.get("type") == "supergroup")
         and _integer(chat.get("id"))
         and _integer(message.get("message_id"))
         and _integer(date)
@@ -197,8 +201,10 @@ def _media(message: Mapping[str, Any]) -> tuple[str, Attachment] | None:
         if kind is Attachment.PHOTO
         else all(type(message[key]) is dict for key in media)
     )
+    if not well_formed:
+        return None
     name = message["document"].get("file_name") if "document" in media else None
-    if not well_formed or (name is not None and type(name) is not str):
+    if name is not None and type(name) is not str:
         return None
     if not name:
         return caption, kind
