@@ -74,7 +74,7 @@ def webhook_app(
             log.warning("webhook request without the right secret token rejected")
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         data = read_body(await request.read())
-        handled = None if data is None or express is None else express(data)
+        handled = None if data is None or express is None else _express(express, data)
         if handled is not None:
             await handled
             return web.Response(body=_OK, content_type="application/json")
@@ -89,6 +89,20 @@ def webhook_app(
     app = ops_app(healthy, None)
     app.router.add_post(UPDATE_PATH, receive)
     return app
+
+
+def _express(express: Express, data: dict[str, Any]) -> Awaitable[object] | None:
+    """``express(data)``, or None (PTB's path) should it fail to read the update: a bug in
+    the shortcut must not cost an update (an error answer makes Telegram redeliver it)."""
+    try:
+        return express(data)
+    except Exception as error:
+        log.warning(
+            "webhook update %s: the express path failed (%s); handled by python-telegram-bot",
+            data.get("update_id"),
+            type(error).__name__,
+        )
+        return None
 
 
 def read_update(body: bytes, bot: Bot) -> Update | None:
