@@ -12,6 +12,7 @@ from bot.core.context import Attachment
 from bot.core.observation import IncomingMessage
 from bot.usecases.context import context_message
 from bot.usecases.counting import count_message
+from bot.usecases.services import Services
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -98,15 +99,29 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    found = context.services
-    seen = incoming(message)
-    in_context = context_message(
-        seen,
-        found.hasher,
+    await handle_group_message(
+        context.services,
+        incoming(message),
         reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
         attachment=attachment(message),
         forwarded=message.forward_origin is not None,
     )
-    await count_message(found, seen, in_context)
-    # Counts only: never the text, never the sender.
-    log.debug("group %s message handled", message.chat.id)
+
+
+async def handle_group_message(
+    services: Services,
+    seen: IncomingMessage,
+    *,
+    reply_to: int | None,
+    attachment: Attachment | None,
+    forwarded: bool,
+) -> None:
+    """``on_group_message`` once the message is read (by PTB, or by ``handlers.express``)."""
+    in_context = context_message(
+        seen, services.hasher, reply_to=reply_to, attachment=attachment, forwarded=forwarded
+    )
+    await count_message(services, seen, in_context)
+    # Counts only: never the text, never the sender. (Checked first: the call costs even
+    # when the level drops it, and it comes with every group message.)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("group %s message handled", seen.group_id)

@@ -7,7 +7,10 @@ here; the first handler of a group whose filters match handles the update.
 * group -1: counting every group message, before any command (so commands are counted too);
   a counted message that does not open with a command ends there: no handler of group 0 takes
   a group message but a command, and trying them all cost each message about as much as
-  storing its context (``tests/handlers/test_registry.py`` keeps this true);
+  storing its context (``tests/handlers/test_registry.py`` keeps this true). The webhook's
+  express path (``handlers/express.py``) counts such messages without this dispatch at all, so
+  a handler that should see them must be added there too (``tests/handlers/test_express.py``
+  fails otherwise);
 * group 0: commands, buttons and membership changes;
 """
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 from telegram import Update
+
+from handlers.express import ExpressCounting, ExpressMessage
 
 
 class ChatOrder:
@@ -97,3 +100,27 @@ def in_chat_order(
             return await handle(update)
 
     return ordered
+
+
+def express_in_chat_order(
+    counting: ExpressCounting, order: ChatOrder
+) -> Callable[[dict[str, Any]], Awaitable[None] | None]:
+    """``counting``'s express path for the webhook (``webhook_app``'s ``express``): a decoded
+    update it takes is counted in its chat's turn of ``order``, the turns the PTB-parsed
+    updates of ``in_chat_order(..., order)`` take too, so one chat's updates stay in order
+    whichever path each takes."""
+
+    def express(update: dict[str, Any]) -> Awaitable[None] | None:
+        message = counting.read(update)
+        if message is None:
+            return None
+        return _counted(counting, message, update, order)
+
+    return express
+
+
+async def _counted(
+    counting: ExpressCounting, message: ExpressMessage, update: dict[str, Any], order: ChatOrder
+) -> None:
+    async with order.turn(message.chat_id):
+        await counting.count(message, update)

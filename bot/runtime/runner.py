@@ -25,12 +25,13 @@ from bot.runtime.app import (
     telegram_token,
 )
 from bot.runtime.heap import settle_heap
-from bot.runtime.ordering import in_chat_order
+from bot.runtime.ordering import ChatOrder, express_in_chat_order, in_chat_order
 from bot.runtime.pages import pages_app, serve_pages
 from bot.runtime.webhook import UPDATE_PATH, ops_app, webhook_app
 from bot.runtime.workers import shared_webhook_secret
 from bot.usecases.pages import page_key
 from handlers.context import App
+from handlers.express import ExpressCounting
 from storage.factory import open_store
 
 log = logging.getLogger(__name__)
@@ -81,12 +82,15 @@ async def run_bot(
                     secret = shared_webhook_secret(token)
                     # Each update is handled (and stored) before its 200: a worker killed
                     # mid-request leaves the update unconfirmed, and Telegram redelivers it.
-                    # Requests run concurrently, but one chat's updates take turns.
+                    # Requests run concurrently, but one chat's updates take turns. Plain group
+                    # text messages are counted without PTB's objects (``handlers.express``).
+                    order = ChatOrder()
                     app = webhook_app(
                         application,
                         secret,
                         services.healthy,
-                        deliver=in_chat_order(application.process_update),
+                        deliver=in_chat_order(application.process_update, order),
+                        express=express_in_chat_order(ExpressCounting(application), order),
                     )
                     serve_pages(app, services, page_key(settings))
                     await _serve_webhook(

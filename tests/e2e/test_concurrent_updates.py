@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from telegram import Update
 
 from bot.core.labels import Label
 from bot.demo.playground import Playground
-from bot.runtime.ordering import in_chat_order
+from bot.runtime.ordering import ChatOrder, express_in_chat_order, in_chat_order
+from handlers.express import ExpressCounting
 from tests.support.playground import at
 
 GROUPS = 3
@@ -62,4 +64,53 @@ async def test_concurrent_and_redelivered_updates_keep_each_chats_order_and_coun
         state = await playground.store.conversation(group.id)
         assert [d.message_id for d in state.demands] == [demand.message_id, chase.message_id]
         assert state.history(state.demands[0].sender_key).asks == 2
+        assert len(state.handled) == 3
+
+
+async def test_express_and_ptb_paths_share_each_chats_turns_and_count_once(
+    playground: Playground,
+) -> None:
+    # As the webhook delivers them: a plain text message by the express path (from its JSON),
+    # anything else through PTB, both in the same chat turns. Each update twice, the copies by
+    # different paths, so a redelivery races the first delivery along the other path.
+    sandbox = playground.sandbox
+    boss = sandbox.add_user("主任")
+    clerk = sandbox.add_user("村文书")
+    groups = [
+        sandbox.create_group(f"镇村工作群 {n}", owner=boss, members=[clerk]) for n in range(GROUPS)
+    ]
+    for group in groups:
+        sandbox.add_bot_to_group(group, by=boss)
+    await playground.drain()
+    demands = [
+        sandbox.post(group, boss, "请各村周五前把秋季征兵登记表填好报镇武装部。", at=at(0, 9))
+        for group in groups
+    ]
+    for group in groups:
+        sandbox.post(group, clerk, "收到", at=at(0, 10))
+    chases = [
+        sandbox.post(group, boss, "还差西岭、南岭", reply_to=demand, at=at(2, 20))
+        for group, demand in zip(groups, demands, strict=True)
+    ]
+    updates = await pending_updates(playground)
+    assert len(updates) == 3 * GROUPS
+
+    order = ChatOrder()
+    by_ptb = in_chat_order(playground.application.process_update, order)
+    counting = ExpressCounting(playground.application)
+    by_express = express_in_chat_order(counting, order)
+    deliveries = []
+    for n, update in enumerate(updates + updates):
+        data = json.loads(json.dumps(update.to_dict()))
+        assert counting.read(data) is not None  # each is a plain group text message
+        express = by_express(data) if n % 2 else None
+        deliveries.append(express if express is not None else by_ptb(update))
+    await asyncio.wait_for(asyncio.gather(*deliveries), HANG_GUARD_SECONDS)
+
+    for group, demand, chase in zip(groups, demands, chases, strict=True):
+        week = await playground.store.week(group.id, "2025-W46")
+        assert week.messages == 3
+        assert week.counted_label(Label.REPORT_DEMAND) == 2
+        state = await playground.store.conversation(group.id)
+        assert [d.message_id for d in state.demands] == [demand.message_id, chase.message_id]
         assert len(state.handled) == 3
