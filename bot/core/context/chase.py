@@ -91,12 +91,14 @@ def as_chase(
     target: Demand,
     how: str,
     reading: CueText,
+    late: bool = False,
 ) -> InContext | None:
     """A chase of ``target`` or a reply completing it, or None when the message is neither.
 
     ``how`` says how the message reaches the demand: ``reply``, ``answer`` (it replies to an
     answer to the demand, so it completes only by a deadline or a destination; its other words
-    explain how to do the task) or ``follows``.
+    explain how to do the task) or ``follows``. ``late``: the asker replies to their own demand
+    hours or days after it (see :func:`late_reply`), which chases it whatever its words.
     """
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
@@ -106,7 +108,7 @@ def as_chase(
     if not _terse_follow_up(own, how, reading):
         return None
     chases = how != "answer" and (
-        reading.search("chase") is not None or _asks_after(reading, target, how)
+        late or reading.search("chase") is not None or _asks_after(reading, target, how)
     )
     completes = reading.search("complete") is not None
     if completes and not chases and how == "follows" and len(reading.text) > _COMPLETE_TERSE:
@@ -122,8 +124,18 @@ def as_chase(
     labels |= own.labels & {Label.URGENT_DEADLINE}
     if reading.search("urgent") and labels != {Label.ACK_DEMAND}:
         labels |= {Label.URGENT_DEADLINE}
+    elif (
+        how != "follows"
+        and labels != {Label.ACK_DEMAND}
+        and reading.search("deadline")
+        and not reading.search("later_day")
+    ):
+        # a reply setting the hour of the demand it completes, today or tomorrow, presses
+        labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
+    if late and chases and reading.search("chase") is None:
+        match = f"chase of message {target.message_id}: its sender's reply to it, hours later"
     # a label the chase inherits is explained by the chase, also when the learned step guessed it
     # from the terse words alone ("还差…" reads like a chase of something)
     guessed = {

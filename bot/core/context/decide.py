@@ -22,6 +22,7 @@ from bot.core.context.emergency import (
     emergency_order,
     exemption,
     follows_alarm,
+    standing_order,
 )
 from bot.core.context.model import (
     ContextMessage,
@@ -37,6 +38,9 @@ from bot.core.labels import Label
 # A chase without a reply follows its demand: the sender's own within weeks, anyone's sooner.
 FOLLOW_WINDOW = timedelta(hours=72)
 OWN_FOLLOW_WINDOW = timedelta(days=30)
+# An asker's reply to their own demand this long after it comes back to it: a chase, whatever
+# its words ("Ward 3 and 6?", "名单上还有两个村" days later); sooner, it explains the demand.
+LATE_REPLY = timedelta(hours=6)
 _NO_TIME = timedelta(0)
 
 
@@ -99,6 +103,16 @@ def _followed(
     return last_own or fitting_recent or last_recent
 
 
+def late_reply(message: ContextMessage, target: Demand, how: str) -> bool:
+    """Whether ``message`` replies to its sender's own demand ``LATE_REPLY`` or more after it."""
+    return (
+        how == "reply"
+        and target.sender_key is not None
+        and target.sender_key == message.sender_key
+        and message.sent_at - target.sent_at >= LATE_REPLY
+    )
+
+
 def _role(message: ContextMessage, state: ConversationState) -> str:
     """``asker``, ``member`` or ``unknown`` (an anonymous sender), from the group's traffic."""
     if message.sender_key is None:
@@ -137,7 +151,7 @@ def _in_conversation(
         return base
     target, how = _target(message, state, reading)
     if target is not None and base.role != "member":
-        chased = as_chase(base, own, target, how, reading)
+        chased = as_chase(base, own, target, how, reading, late_reply(message, target, how))
         if chased is not None:
             return chased
         return app_campaign(base, target, reading)
@@ -184,6 +198,8 @@ def decide(
         # an unknown sender's order after an alarm is more often a member's own news
         alarmed = decided.role != "member" and follows_alarm(message, state)
         decided = emergency_order(decided, reading, alarmed)
+    if decided.reason == "own":
+        decided = standing_order(decided, message, state, reading)
     decided = exemption(urgent_order(decided, text), message, state)
     if reading.search("danger") and not reading.search("past"):
         decided = replace(decided, alarm=True)

@@ -80,6 +80,31 @@ def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False)
     return revise(decided, labels, hits, "emergency_order", exempt=True)
 
 
+def standing_order(
+    decided: InContext, message: ContextMessage, state: ConversationState, reading: CueText
+) -> InContext:
+    """An asker's order during an emergency that their words alone did not read as a demand
+    ("留两个人在现场看着", "Keep the public back till the fire service arrive"): within
+    ``EMERGENCY_FOLLOW_UP`` of their own exempt order, or ``ALARM_FOLLOW_UP`` of an alarm, what
+    they tell the group to do ("directive" words) directs the response. A question, their own
+    part, a thanks or something past is no order; nor is a report ("电力恢复", "All clear")."""
+    if (
+        decided.labels
+        or decided.role != "asker"
+        or reading.search("question")
+        or reading.search("own_part")
+        or reading.search("past")
+        or reading.search("thanks")
+        or not reading.search("directive")
+        or not (follows_own_emergency(message, state) or follows_alarm(message, state))
+    ):
+        return decided
+    match = "order during the emergency raised just before"
+    hit = context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text)
+    labels = frozenset({Label.TASK_PUSH})
+    return revise(decided, labels, (hit,), "emergency_follow_up", exempt=True)
+
+
 def _is_paperwork(hit: Hit) -> bool:
     """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告).
 

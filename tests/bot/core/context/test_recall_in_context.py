@@ -1,0 +1,92 @@
+"""Labels decided in context whatever the message's own words: a late reply chasing its own
+demand, an order during an emergency, an hour set by a completing reply (conversations written
+for these tests)."""
+
+from __future__ import annotations
+
+from bot.core.labels import Label
+from tests.bot.core.context.test_decide import APP, Line, R, T, U, run
+
+P = Label.PROOF_DEMAND
+
+# the asker's app demand, then the group's other talk
+APP_DEMAND = Line("boss", "各位网格员：本周起巡查一律在“巡查宝”上打卡，每天上下午各一次。")
+FORM = Line("boss", "请各社区把本月独居老人走访表填好发我。")
+
+
+def test_an_askers_reply_to_their_own_demand_a_day_later_chases_it() -> None:
+    # no chase word at all: only the reply, a day after the demand, ties it to the app use
+    late = Line("boss", "东片那三个人上周一次也不见", reply_to=1, minutes=26 * 60)
+    decided = run(APP_DEMAND, Line("m1", "收到"), late)
+    assert decided[2].labels == {T, APP}
+    assert decided[2].chases == 1
+    assert any(
+        h.rule == "context.chase"
+        and h.match == "chase of message 1: its sender's reply to it, hours later"
+        for h in decided[2].hits
+    )
+
+
+def test_an_askers_quick_reply_to_their_own_demand_only_explains_it() -> None:
+    soon = Line("boss", "东片那三个人上周一次也不见", reply_to=1, minutes=30)
+    assert run(APP_DEMAND, Line("m1", "收到"), soon)[2].labels == frozenset()
+
+
+def test_a_late_reply_from_someone_else_or_dropping_the_demand_chases_nothing() -> None:
+    other = Line("m2", "东片那三个人上周一次也不见", reply_to=1, minutes=26 * 60)
+    assert run(APP_DEMAND, other)[1].labels == frozenset()
+    dropped = Line("boss", "Photos are no longer needed, thanks all.", reply_to=1, minutes=3000)
+    asked = Line("boss", "Each site lead please send a photo of the fire exits.")
+    assert run(asked, dropped)[1].labels == frozenset()
+
+
+# an asker's own emergency order, then a member's report of it
+FIRE = Line("boss", "东山林场起火了，护林队马上带灭火器上去扑救，附近村民立即撤离！")
+REPORT = Line("m1", "到了，明火已经扑灭，人都在这里", minutes=25)
+
+
+def test_an_askers_order_during_their_own_emergency_directs_the_response() -> None:
+    # no danger and no immediacy in its words: the emergency minutes before makes it an order
+    order = Line("boss", "留两个人在山上看着，天黑前别下来", minutes=10)
+    decided = run(FIRE, REPORT, order)
+    assert decided[0].exempt
+    assert decided[2].labels == {T}
+    assert decided[2].exempt
+    assert decided[2].reason == "emergency_follow_up"
+    assert any(h.rule == "context.emergency_follow_up" for h in decided[2].hits)
+
+
+def test_the_same_words_long_after_the_emergency_are_no_emergency_order() -> None:
+    order = Line("boss", "留两个人在山上看着，天黑前别下来", minutes=12 * 60)
+    assert not run(FIRE, REPORT, order)[2].exempt
+
+
+def test_thanks_a_report_or_a_question_during_an_emergency_orders_nothing() -> None:
+    for words in ("辛苦大家了，注意安全", "消防队已经到了", "山上还有人吗？"):
+        decided = run(FIRE, REPORT, Line("boss", words, minutes=10))
+        assert decided[2].labels == frozenset(), words
+        assert not decided[2].exempt, words
+
+
+def test_a_new_members_order_during_an_emergency_is_not_read_as_the_askers() -> None:
+    order = Line("m9", "留两个人在山上看着，天黑前别下来", minutes=10)
+    assert not run(FIRE, REPORT, order)[2].exempt
+
+
+def test_a_reply_setting_the_hour_of_a_form_it_completes_sets_an_urgent_deadline() -> None:
+    hour = Line("boss", "最迟明天下班前给我", reply_to=2, minutes=20)
+    decided = run(FORM, Line("m1", "表格能晚点交吗？", reply_to=1), hour)
+    assert decided[2].labels == {T, R, U}
+    assert decided[2].chases == 1
+
+
+def test_a_reply_setting_a_day_later_in_the_week_is_no_urgent_deadline() -> None:
+    later = Line("boss", "最迟下周一下班前给我", reply_to=2, minutes=20)
+    decided = run(FORM, Line("m1", "表格能晚点交吗？", reply_to=1), later)
+    assert decided[2].labels == {T, R}
+
+
+def test_a_photo_demand_completed_by_its_hour_stays_a_photo_demand() -> None:
+    photos = Line("boss", "请各楼栋长拍一下消防通道照片发群里。")
+    decided = run(photos, Line("boss", "下班前", reply_to=1, minutes=5))
+    assert decided[1].labels == {T, P, U}
