@@ -194,6 +194,9 @@ def decide(
         and decided.labels <= WEAK
         and not answers_demands(decided, message, state)
         and not reading.search("own_part")
+        # a sender with no history who tells no one to do anything ("紧急！楼道里全是烟",
+        # "Big crack in the hall ceiling, class in there now") raises an alarm, gives no order
+        and (decided.role != "member" or reading.search("directive"))
     ):
         # an unknown sender's order after an alarm is more often a member's own news
         alarmed = decided.role != "member" and follows_alarm(message, state)

@@ -24,7 +24,8 @@ _Dated = TypeVar("_Dated", Seen, Demand)
 def answers_demands(decided: InContext, message: ContextMessage, state: ConversationState) -> bool:
     """Whether the sender is a member known to answer demands: their alarm ("紧急！楼道里全是
     烟") raises the danger, it does not direct the response. (A sender with no history yet is
-    read as a member too, and may well be the one giving orders.)"""
+    read as a member too, and may well be the one giving orders: ``decide`` then asks their
+    words to tell someone to do something.)"""
     return decided.role == "member" and state.history(message.sender_key).answers > 0
 
 

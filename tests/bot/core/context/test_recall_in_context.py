@@ -90,3 +90,19 @@ def test_a_photo_demand_completed_by_its_hour_stays_a_photo_demand() -> None:
     photos = Line("boss", "请各楼栋长拍一下消防通道照片发群里。")
     decided = run(photos, Line("boss", "下班前", reply_to=1, minutes=5))
     assert decided[1].labels == {T, P, U}
+
+
+def test_an_alarm_from_a_sender_with_no_history_gives_no_order() -> None:
+    # the group has an asker; the newcomer raises the danger without telling anyone to act
+    alarm = Line("new", "紧急！3号楼地下车库有电动车起火，浓烟已经冒到一楼大堂了", minutes=60)
+    decided = run(FORM, alarm)
+    assert decided[1].labels == frozenset()
+    assert not decided[1].exempt
+    assert decided[1].alarm
+
+
+def test_an_order_from_a_sender_with_no_history_still_directs_the_response() -> None:
+    order = Line("new", "紧急！3号楼地下车库起火，请物业马上组织一楼住户撤离到广场", minutes=60)
+    decided = run(FORM, order)
+    assert decided[1].labels >= {T}
+    assert decided[1].exempt
