@@ -91,14 +91,15 @@ def as_chase(
     target: Demand,
     how: str,
     reading: CueText,
-    late: bool = False,
+    comes_back: str | None = None,
 ) -> InContext | None:
     """A chase of ``target`` or a reply completing it, or None when the message is neither.
 
     ``how`` says how the message reaches the demand: ``reply``, ``answer`` (it replies to an
     answer to the demand, so it completes only by a deadline or a destination; its other words
-    explain how to do the task) or ``follows``. ``late``: the asker replies to their own demand
-    hours or days after it (see :func:`late_reply`), which chases it whatever its words.
+    explain how to do the task) or ``follows``. ``comes_back`` says how the asker comes back to
+    their own demand whatever the words (see ``bot.core.context.decide.comes_back``): such a
+    message chases it.
     """
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
@@ -108,7 +109,9 @@ def as_chase(
     if not _terse_follow_up(own, how, reading):
         return None
     chases = how != "answer" and (
-        late or reading.search("chase") is not None or _asks_after(reading, target, how)
+        comes_back is not None
+        or reading.search("chase") is not None
+        or _asks_after(reading, target, how)
     )
     completes = reading.search("complete") is not None
     if completes and not chases and how == "follows" and len(reading.text) > _COMPLETE_TERSE:
@@ -134,8 +137,8 @@ def as_chase(
         labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
-    if late and chases and reading.search("chase") is None:
-        match = f"chase of message {target.message_id}: its sender's reply to it, hours later"
+    if comes_back is not None and chases and reading.search("chase") is None:
+        match = f"chase of message {target.message_id}: {comes_back}"
     # a label the chase inherits is explained by the chase, also when the learned step guessed it
     # from the terse words alone ("还差…" reads like a chase of something)
     guessed = {

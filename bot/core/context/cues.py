@@ -72,6 +72,7 @@ CueName = Literal[
     "directive",
     "deadline",
     "later_day",
+    "chatty",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -201,6 +202,7 @@ class Cues:
     directive: Searcher
     deadline: Searcher
     later_day: Searcher
+    chatty: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)

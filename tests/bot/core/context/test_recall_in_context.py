@@ -106,3 +106,31 @@ def test_an_order_from_a_sender_with_no_history_still_directs_the_response() -> 
     decided = run(FORM, order)
     assert decided[1].labels >= {T}
     assert decided[1].exempt
+
+
+ROSTER = Line("boss", "Team leads: please send me your team's holiday rota for December.")
+
+
+def test_an_askers_bare_question_after_their_own_demand_chases_it() -> None:
+    decided = run(
+        ROSTER,
+        Line("m1", "Rota for Dispatch attached"),
+        Line("boss", "Packing and Returns??", minutes=120),
+    )
+    assert decided[2].labels == {T, R}
+    assert decided[2].chases == 1
+    assert any(
+        h.match == "chase of message 1: its sender's bare question after it"
+        for h in decided[2].hits
+    )
+
+
+def test_a_question_asking_something_of_its_own_is_no_chase() -> None:
+    for words in ("Who has the van keys?", "Lunch at 1?", "Car park full again?", "车修好了？"):
+        decided = run(ROSTER, Line("m1", "Rota for Dispatch attached"), Line("boss", words))
+        assert R not in decided[2].labels, words
+
+
+def test_a_bare_question_from_someone_else_chases_nothing() -> None:
+    decided = run(ROSTER, Line("m1", "Packing and Returns??", minutes=120))
+    assert decided[1].labels == frozenset()
