@@ -14,6 +14,8 @@ _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
 _OWN_DEMAND = 40
 _SHORT_QUESTION = 25
+# A chase this short that names nothing owes its own report label to its verb alone.
+_BARE_VERB = 20
 
 
 def _asks_after(reading: CueText, target: Demand, how: str) -> bool:
@@ -30,14 +32,22 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
     """What a chase of ``target`` asks for.
 
     The kinds it names by a noun ("回执照片还差…" is a photo chase), else the target's kinds its
-    verbs name (a bare "没报" chases everything submitted, not the app use behind it), else all
-    the target's kinds. A chase of a bare acknowledgement stays one.
+    verbs name (a bare "没报" chases everything submitted, not the app use behind it, also when
+    the message's own words read it as a report demand), else all the target's kinds. A chase
+    of a bare acknowledgement stays one.
     """
     kinds = target.labels & SPECIFIC
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
-    nouns = reading.named_nouns() | (own & SPECIFIC)
+    named = reading.named_nouns()
     verbs = reading.named_verbs() & kinds
+    if not named and own & SPECIFIC == {Label.REPORT_DEMAND} and len(reading.text) <= _BARE_VERB:
+        # a short chase naming nothing ("还有3个中心没报") reads as a report demand on its own
+        # words only through its verb: it chases all that was submitted, photos too
+        verbs |= {Label.REPORT_DEMAND} & kinds
+        nouns: frozenset[Label] = named
+    else:
+        nouns = named | (own & SPECIFIC)
     if Label.PROOF_DEMAND in nouns:
         # "积分截图", "加好友截圖": the app names what the screenshot shows
         nouns -= {Label.APP_DEMAND}

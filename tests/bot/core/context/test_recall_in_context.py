@@ -134,3 +134,27 @@ def test_a_question_asking_something_of_its_own_is_no_chase() -> None:
 def test_a_bare_question_from_someone_else_chases_nothing() -> None:
     decided = run(ROSTER, Line("m1", "Packing and Returns??", minutes=120))
     assert decided[1].labels == frozenset()
+
+
+PHOTOS_AND_FORM = Line("boss", "请各村把秋收安全检查表填好，连同现场照片一起发我。")
+
+
+def test_a_short_chase_by_its_verb_alone_chases_the_photos_too() -> None:
+    # "没报" reads as a report demand on its own words; the chase names no kind, so it chases
+    # everything the demand asked to be submitted
+    decided = run(
+        PHOTOS_AND_FORM,
+        Line("m1", "东村的表和照片"),
+        Line("boss", "还有3个村没报", minutes=24 * 60),
+    )
+    assert decided[2].labels == {T, P, R}
+    assert decided[2].chases == 1
+
+
+def test_a_chase_naming_the_form_chases_only_the_form() -> None:
+    decided = run(
+        PHOTOS_AND_FORM,
+        Line("m1", "东村的表和照片"),
+        Line("boss", "检查表还有3个村没报", minutes=24 * 60),
+    )
+    assert decided[2].labels == {T, R}
