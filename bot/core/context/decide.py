@@ -218,7 +218,8 @@ def decide(
         # an unknown sender's order after an alarm is more often a member's own news
         alarmed = decided.role != "member" and follows_alarm(message, state)
         decided = emergency_order(decided, reading, alarmed)
-    if decided.reason == "own":
+    if decided.reason in ("own", "explains"):
+        # during an emergency an asker's answer to a question ("让村干部背下来") is an order too
         decided = standing_order(decided, message, state, reading)
     decided = exemption(urgent_order(decided, text), message, state)
     if reading.search("danger") and not reading.search("past"):

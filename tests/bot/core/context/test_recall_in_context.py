@@ -158,3 +158,14 @@ def test_a_chase_naming_the_form_chases_only_the_form() -> None:
         Line("boss", "检查表还有3个村没报", minutes=24 * 60),
     )
     assert decided[2].labels == {T, R}
+
+
+def test_an_askers_answer_to_a_question_about_their_emergency_order_directs_it_too() -> None:
+    question = Line("m1", "有两户老人走不动怎么办？", reply_to=1, minutes=5)
+    answer = Line("boss", "让村干部背下来，先送到村部", reply_to=2, minutes=3)
+    decided = run(FIRE, question, answer)
+    assert decided[2].labels == {T}
+    assert decided[2].exempt
+    # the same answer to a question about paperwork only explains it
+    form = run(FORM, Line("m1", "有两户老人不在家怎么办？", reply_to=1), answer)
+    assert form[2].labels == frozenset()
