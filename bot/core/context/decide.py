@@ -22,6 +22,7 @@ from bot.core.context.emergency import (
     emergency_order,
     exemption,
     follows_alarm,
+    replies_to_news,
     standing_order,
 )
 from bot.core.context.model import (
@@ -216,7 +217,9 @@ def decide(
         and (decided.role != "member" or reading.search("directive"))
     ):
         # an unknown sender's order after an alarm is more often a member's own news
-        alarmed = decided.role != "member" and follows_alarm(message, state)
+        alarmed = decided.role != "member" and (
+            follows_alarm(message, state) or replies_to_news(message, state, reading)
+        )
         decided = emergency_order(decided, reading, alarmed)
     if decided.reason in ("own", "explains"):
         # during an emergency an asker's answer to a question ("让村干部背下来") is an order too

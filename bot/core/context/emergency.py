@@ -48,6 +48,22 @@ def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
     )
 
 
+def replies_to_news(message: ContextMessage, state: ConversationState, reading: CueText) -> bool:
+    """Whether ``message`` tells someone to act (the ``directive`` cue) in reply, within
+    ``ALARM_FOLLOW_UP``, to another sender's message that answered no demand: news of an
+    incident ("Resident in 14 says her neighbour hasn't been seen for two days"), whose words
+    need not name a danger. With an immediacy, such an order directs the response to it."""
+    if message.reply_to is None or not reading.search("directive"):
+        return False
+    seen = state.seen_message(message.reply_to)
+    return (
+        seen is not None
+        and seen.sender_key != message.sender_key
+        and seen.answers is None
+        and timedelta(0) <= message.sent_at - seen.sent_at <= ALARM_FOLLOW_UP
+    )
+
+
 def follows_own_emergency(message: ContextMessage, state: ConversationState) -> bool:
     """Whether the sender gave an exempt order within ``EMERGENCY_FOLLOW_UP`` before
     ``message``: their further orders then direct the same response."""

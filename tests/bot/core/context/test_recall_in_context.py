@@ -4,6 +4,8 @@ for these tests)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.labels import Label
 from tests.bot.core.context.test_decide import APP, Line, R, T, U, run
 
@@ -169,3 +171,22 @@ def test_an_askers_answer_to_a_question_about_their_emergency_order_directs_it_t
     # the same answer to a question about paperwork only explains it
     form = run(FORM, Line("m1", "有两户老人不在家怎么办？", reply_to=1), answer)
     assert form[2].labels == frozenset()
+
+
+NEWS = Line("m1", "12栋的独居老人陈伯两天没出门了，敲门也没人应", minutes=60)
+
+
+def test_an_askers_immediate_order_replying_to_a_members_news_directs_the_response() -> None:
+    # the news names no danger the cues know; the order replying to it at once directs the
+    # response to it
+    order = Line("boss", "马上联系他儿子拿钥匙，开锁师傅也叫上", reply_to=2, minutes=5)
+    decided = run(FORM, NEWS, order)
+    assert decided[2].labels >= {T, U}
+    assert decided[2].exempt
+    # the same order with no news replied to is no emergency order
+    assert not run(FORM, NEWS, dataclasses.replace(order, reply_to=None))[2].exempt
+
+
+def test_a_reply_to_a_members_news_that_tells_no_one_to_act_directs_nothing() -> None:
+    decided = run(FORM, NEWS, Line("boss", "Forwarding it now", reply_to=2, minutes=5))
+    assert not decided[2].exempt
