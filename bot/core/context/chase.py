@@ -14,6 +14,8 @@ _REPLY_TERSE = 140
 _COMPLETE_TERSE = 40
 _OWN_DEMAND = 40
 _SHORT_QUESTION = 25
+# A chase this short that names nothing owes its own report label to its verb alone.
+_BARE_VERB = 20
 
 
 def _asks_after(reading: CueText, target: Demand, how: str) -> bool:
@@ -30,14 +32,22 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
     """What a chase of ``target`` asks for.
 
     The kinds it names by a noun ("回执照片还差…" is a photo chase), else the target's kinds its
-    verbs name (a bare "没报" chases everything submitted, not the app use behind it), else all
-    the target's kinds. A chase of a bare acknowledgement stays one.
+    verbs name (a bare "没报" chases everything submitted, not the app use behind it, also when
+    the message's own words read it as a report demand), else all the target's kinds. A chase
+    of a bare acknowledgement stays one.
     """
     kinds = target.labels & SPECIFIC
     if kinds == {Label.ACK_DEMAND} and Label.TASK_PUSH not in target.labels:
         return frozenset({Label.ACK_DEMAND})
-    nouns = reading.named_nouns() | (own & SPECIFIC)
+    named = reading.named_nouns()
     verbs = reading.named_verbs() & kinds
+    if not named and own & SPECIFIC == {Label.REPORT_DEMAND} and len(reading.text) <= _BARE_VERB:
+        # a short chase naming nothing ("还有3个中心没报") reads as a report demand on its own
+        # words only through its verb: it chases all that was submitted, photos too
+        verbs |= {Label.REPORT_DEMAND} & kinds
+        nouns: frozenset[Label] = named
+    else:
+        nouns = named | (own & SPECIFIC)
     if Label.PROOF_DEMAND in nouns:
         # "积分截图", "加好友截圖": the app names what the screenshot shows
         nouns -= {Label.APP_DEMAND}
@@ -91,12 +101,15 @@ def as_chase(
     target: Demand,
     how: str,
     reading: CueText,
+    comes_back: str | None = None,
 ) -> InContext | None:
     """A chase of ``target`` or a reply completing it, or None when the message is neither.
 
     ``how`` says how the message reaches the demand: ``reply``, ``answer`` (it replies to an
     answer to the demand, so it completes only by a deadline or a destination; its other words
-    explain how to do the task) or ``follows``.
+    explain how to do the task) or ``follows``. ``comes_back`` says how the asker comes back to
+    their own demand whatever the words (see ``bot.core.context.decide.comes_back``): such a
+    message chases it.
     """
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
@@ -106,7 +119,9 @@ def as_chase(
     if not _terse_follow_up(own, how, reading):
         return None
     chases = how != "answer" and (
-        reading.search("chase") is not None or _asks_after(reading, target, how)
+        comes_back is not None
+        or reading.search("chase") is not None
+        or _asks_after(reading, target, how)
     )
     completes = reading.search("complete") is not None
     if completes and not chases and how == "follows" and len(reading.text) > _COMPLETE_TERSE:
@@ -122,8 +137,18 @@ def as_chase(
     labels |= own.labels & {Label.URGENT_DEADLINE}
     if reading.search("urgent") and labels != {Label.ACK_DEMAND}:
         labels |= {Label.URGENT_DEADLINE}
+    elif (
+        how != "follows"
+        and labels != {Label.ACK_DEMAND}
+        and reading.search("deadline")
+        and not reading.search("later_day")
+    ):
+        # a reply setting the hour of the demand it completes, today or tomorrow, presses
+        labels |= {Label.URGENT_DEADLINE}
     rule = "context.chase" if chases else "context.completes"
     match = f"{'chase' if chases else 'reply completing'} of message {target.message_id}"
+    if comes_back is not None and chases and reading.search("chase") is None:
+        match = f"chase of message {target.message_id}: {comes_back}"
     # a label the chase inherits is explained by the chase, also when the learned step guessed it
     # from the terse words alone ("还差…" reads like a chase of something)
     guessed = {

@@ -68,6 +68,11 @@ CueName = Literal[
     "urgent",
     "remains",
     "measure",
+    "thanks",
+    "directive",
+    "deadline",
+    "later_day",
+    "chatty",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -193,6 +198,11 @@ class Cues:
     urgent: Searcher
     remains: Searcher
     measure: Searcher
+    thanks: Searcher
+    directive: Searcher
+    deadline: Searcher
+    later_day: Searcher
+    chatty: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)

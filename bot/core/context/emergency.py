@@ -24,7 +24,8 @@ _Dated = TypeVar("_Dated", Seen, Demand)
 def answers_demands(decided: InContext, message: ContextMessage, state: ConversationState) -> bool:
     """Whether the sender is a member known to answer demands: their alarm ("紧急！楼道里全是
     烟") raises the danger, it does not direct the response. (A sender with no history yet is
-    read as a member too, and may well be the one giving orders.)"""
+    read as a member too, and may well be the one giving orders: ``decide`` then asks their
+    words to tell someone to do something.)"""
     return decided.role == "member" and state.history(message.sender_key).answers > 0
 
 
@@ -44,6 +45,22 @@ def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
     at = message.sent_at
     return any(seen.alarm for seen in _lately(state.seen, at, ALARM_FOLLOW_UP)) or any(
         demand.exempt for demand in _lately(state.demands, at, ALARM_FOLLOW_UP)
+    )
+
+
+def replies_to_news(message: ContextMessage, state: ConversationState, reading: CueText) -> bool:
+    """Whether ``message`` tells someone to act (the ``directive`` cue) in reply, within
+    ``ALARM_FOLLOW_UP``, to another sender's message that answered no demand: news of an
+    incident ("Resident in 14 says her neighbour hasn't been seen for two days"), whose words
+    need not name a danger. With an immediacy, such an order directs the response to it."""
+    if message.reply_to is None or not reading.search("directive"):
+        return False
+    seen = state.seen_message(message.reply_to)
+    return (
+        seen is not None
+        and seen.sender_key != message.sender_key
+        and seen.answers is None
+        and timedelta(0) <= message.sent_at - seen.sent_at <= ALARM_FOLLOW_UP
     )
 
 
@@ -78,6 +95,31 @@ def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False)
         for label in sorted(labels - decided.labels)
     )
     return revise(decided, labels, hits, "emergency_order", exempt=True)
+
+
+def standing_order(
+    decided: InContext, message: ContextMessage, state: ConversationState, reading: CueText
+) -> InContext:
+    """An asker's order during an emergency that their words alone did not read as a demand
+    ("留两个人在现场看着", "Keep the public back till the fire service arrive"): within
+    ``EMERGENCY_FOLLOW_UP`` of their own exempt order, or ``ALARM_FOLLOW_UP`` of an alarm, what
+    they tell the group to do ("directive" words) directs the response. A question, their own
+    part, a thanks or something past is no order; nor is a report ("电力恢复", "All clear")."""
+    if (
+        decided.labels
+        or decided.role != "asker"
+        or reading.search("question")
+        or reading.search("own_part")
+        or reading.search("past")
+        or reading.search("thanks")
+        or not reading.search("directive")
+        or not (follows_own_emergency(message, state) or follows_alarm(message, state))
+    ):
+        return decided
+    match = "order during the emergency raised just before"
+    hit = context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text)
+    labels = frozenset({Label.TASK_PUSH})
+    return revise(decided, labels, (hit,), "emergency_follow_up", exempt=True)
 
 
 def _is_paperwork(hit: Hit) -> bool:
