@@ -3,10 +3,11 @@
 A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__`` (a global
 look-up, an attribute look-up and a call per field): for the 13-17 fields of the audit's
 per-message records that was 1.5-1.8 µs each, several times a message over exports of a
-million. ``maker(cls)`` returns a keyword-only function that gives an object equal to
-``cls(**fields)``, setting the fields at C speed instead (the slot descriptors of a
-``slots=True`` class, one ``__dict__`` otherwise). A field renamed or added without a default
-fails loudly at the call (a keyword missing or unknown), as ``cls(...)`` would.
+million. ``maker(cls)`` returns a function that gives an object equal to
+``cls(...)`` called with the same arguments (by keyword or in field order, as the dataclass's
+own), setting the fields at C speed instead (the slot descriptors of a ``slots=True`` class,
+one ``__dict__`` otherwise). A field renamed or added without a default fails loudly at the
+call (an argument missing or unknown), as ``cls(...)`` would.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ T = TypeVar("T")
 
 
 def maker(cls: type[T]) -> Callable[..., T]:
-    """A keyword-only constructor of the frozen dataclass ``cls`` (defaults as ``cls``'s);
+    """A constructor of the frozen dataclass ``cls`` (arguments and defaults as ``cls``'s);
     ``cls`` itself when it cannot be done faster (a ``__post_init__``, a default factory)."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if hasattr(cls, "__post_init__") or any(
@@ -43,7 +44,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
         scope["_set_dict"] = object.__setattr__
         items = ", ".join(f"{name!r}: {name}" for name in names)
         body = f"    _set_dict(made, '__dict__', {{{items}}})\n"
-    source = f"def make(*, {parameters}):\n    made = _new(_cls)\n{body}    return made\n"
+    source = f"def make({parameters}):\n    made = _new(_cls)\n{body}    return made\n"
     exec(source, scope)  # generated from the dataclass's own field names
     made: Callable[..., T] = scope["make"]
     return made

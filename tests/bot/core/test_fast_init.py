@@ -84,3 +84,8 @@ def test_a_missing_or_unknown_field_fails_as_the_dataclass_does(cls: type) -> No
 
 def test_a_default_factory_keeps_the_dataclass_itself() -> None:
     assert maker(_Factory) is _Factory
+
+
+def test_fields_may_be_given_in_order_as_to_the_dataclass() -> None:
+    assert maker(_Slotted)(1, "c") == _Slotted(1, "c")
+    assert maker(_Plain)(2) == _Plain(2)
