@@ -25,7 +25,9 @@ from bot.core.fast_init import maker
 from bot.sources.telegram_export import ExportedMessage, ExportError, MessageStream
 
 CHUNK = 512
-"""Messages sent at a time (the pipe holds about one; the reader waits while it is full)."""
+"""Messages sent at a time (about 60 kB pickled); the reader waits while the pipe is full."""
+PIPE_BYTES = 1 << 20
+"""What the pipe holds (Linux's most for a process without privileges): some 16 chunks."""
 _FIELDS = attrgetter(*(field.name for field in dataclasses.fields(ExportedMessage)))
 _MESSAGE = maker(ExportedMessage)
 
@@ -69,6 +71,7 @@ def read_ahead(
     stopped on the way out, whether or not everything was read.
     """
     receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    _widen(sending)
     reader = multiprocessing.get_context("fork").Process(
         target=_read, args=(stream, sending), name="fingertip-export-reader", daemon=True
     )
@@ -81,6 +84,17 @@ def read_ahead(
         if reader.is_alive():
             reader.terminate()
         reader.join()
+
+
+def _widen(pipe: Connection) -> None:
+    """Let the pipe hold some chunks (64 kB, Linux's default, holds one): on two shared CPUs
+    the reader is not always given one when the parent asks for the next chunk, and what it
+    read ahead meanwhile is then ready."""
+    # not on Linux (no fcntl, or no F_SETPIPE_SZ), or above pipe-max-size: the default then
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _received(
