@@ -5,15 +5,17 @@ messages repeated with fresh ids, one every 10 s), then measures in this one run
 - floor: stream the file with ijson and count messages per ISO week (no classification, no store);
 - ours: ``fingertip audit FILE --format json [--workers N]`` as a process: wall time, peak
   memory and the size of its JSON report. Memory is the largest max RSS of any one process
-  (the audit, a pool worker or the embedded Redis server, from ``getrusage``), and the largest
+  (the audit, its export reader, a pool worker or the embedded Redis server, from
+  ``getrusage``), and the largest
   sum of the RSS and of the PSS of the audit's whole process tree, sampled every 0.2 s from
   /proc, with each process's own peaks (RSS, PSS and USS, its private pages), so it shows what
   holds the memory; and the CPU time (user + system) of that whole tree, which other jobs on a
   shared machine disturb far less than the wall time.
 
 Each process's CPU time (user + system, from /proc at the last sample) is printed with its
-peaks: the audit's own is the parent's work (reading, context, observe, the store's calls), which
-keeps file order while the workers classify.
+peaks: the audit's own is the parent's work (context, observe, the store's calls), which keeps
+file order while the workers classify. With workers, the export is read in a process of its own
+(forked first: the lowest pid of the ``python`` children), which sends the parent its messages.
 
 Paired (``--against CHECKOUT``): the same export is audited by the other checkout (its ``bot``
 package, run from its directory) and by this one in turns, ``--rounds`` times each, the order

@@ -38,6 +38,7 @@ LABEL_CODES: Mapping[Label, str] = {spec.label: spec.code for spec in LABEL_TABL
 BAND_CODES: Mapping[Band, str] = {Band.WORK: "w", Band.AFTER_HOURS: "a", Band.QUIET: "q"}
 _LABELS_BY_CODE = {code: label for label, code in LABEL_CODES.items()}
 _BANDS_BY_CODE = {code: band for band, code in BAND_CODES.items()}
+_BAND_TOKENS = {code: f"b{code}" for code in BAND_CODES.values()}
 SENDER_MARK = "~"
 EVIDENCE_FIELD_SEPARATOR = "\t"
 
@@ -45,6 +46,10 @@ EVIDENCE_FIELD_SEPARATOR = "\t"
 def counter_tokens(observation: Observation) -> list[str]:
     """Return the counter fields ``observation`` increments by one each."""
     band = BAND_CODES[observation.band]
+    if not (observation.labels or observation.acknowledgement or observation.apps):
+        # Most messages of a chat: counted and banded, nothing else (what the rest below
+        # would make of them, without its steps).
+        return ["m", _BAND_TOKENS[band]]
     tokens = ["m", f"b{band}"]
     if observation.acknowledgement:
         tokens.append(f"a{band}")

@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import re
 import tempfile
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from bot.config.secrets import load_or_create_key
@@ -19,6 +20,7 @@ from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
 from bot.core.context import Conversation
 from bot.core.digest import WeekDigest
+from bot.core.fast_init import maker
 from bot.core.observation import (
     IncomingMessage,
     Observation,
@@ -29,8 +31,15 @@ from bot.core.observation import (
 from bot.core.rollup import RollupWeek
 from bot.core.thresholds import Thresholds
 from bot.core.worktime import WorkingTime
-from bot.sources.telegram_export import ChatSummary, ExportedMessage, list_chats, read_chat
-from bot.usecases.audit_pool import ClassifierPool, Read, classified, classifier_pool
+from bot.sources.telegram_export import (
+    ChatSummary,
+    ExportedMessage,
+    MessageStream,
+    list_chats,
+    read_chat,
+)
+from bot.usecases import audit_reader
+from bot.usecases.audit_pool import ClassifierPool, Read, classified_chunks, classifier_pool
 from bot.usecases.context import exported_context_message
 from bot.usecases.digests import DigestRequest, load_digest
 from bot.usecases.rollup import RollupMember, load_rollup
@@ -88,15 +97,20 @@ def to_incoming(group_id: int, message: ExportedMessage) -> IncomingMessage:
     if message.file_name and message.file_name not in text:
         # Attachment names ("走访台账.xlsx") say what is being asked for.
         text = f"{text}\n{message.file_name}" if text else message.file_name
-    return IncomingMessage(
+    return _incoming(
         group_id=group_id,
         message_id=message.id,
         sent_at=message.sent_at,
         text=text,
         sender_id=message.sender_id,
-        is_command=bool(_COMMAND.match(message.text)),
+        # most texts do not start with "/": the regex is asked of the few that do
+        is_command=message.text[:1] == "/" and _COMMAND.match(message.text) is not None,
         edited_at=message.edited_at,
     )
+
+
+_incoming = maker(IncomingMessage)
+"""``IncomingMessage(...)`` at half the cost: the audit makes one per message."""
 
 
 async def ingest_export(
@@ -121,26 +135,55 @@ async def ingest_export(
     batch: list[Observation] = []
     conversation = Conversation(classifier)
     trail = AppTrail()
-    async with _Ingester(store) as ingester:
-        async for message, incoming, read in _read_messages(chat, messages, classifier, pool):
-            decided = None
-            if read is not None and not incoming.is_command:
-                context = exported_context_message(incoming, message, hasher)
-                decided = conversation.decide_classified(context, *read)
-            chased = trail.chased(message.reply_to_message_id, message.sent_at)
-            observation = observe(
-                incoming, classifier, working_time, hasher, decided, apps=apps, chased=chased
-            )
-            trail.remember(message.id, message.sent_at, observation.apps)
-            if apps is not None and observation.apps:
-                apps = apps.learning(observation.apps)
-            batch.append(observation)
-            count += 1
-            if len(batch) >= BATCH:
-                await ingester.send(batch)
-                batch = []
-        await ingester.send(batch)
+    with _chunks_of(messages, pool) as chunks, contextlib.closing(chunks):
+        async with _Ingester(store) as ingester:
+            # A chunk at a time: the loop below is the audit's per-message work, kept free of
+            # awaits (an async generator's step per message cost more than some stages).
+            async for chunk in _read_chunks(chat, chunks, classifier, pool):
+                for message, incoming, read in chunk:
+                    decided = None
+                    if read is not None and not incoming.is_command:
+                        context = exported_context_message(incoming, message, hasher)
+                        decided = conversation.decide_classified(context, *read)
+                    chased = trail.chased(message.reply_to_message_id, message.sent_at)
+                    observation = observe(
+                        incoming,
+                        classifier,
+                        working_time,
+                        hasher,
+                        decided,
+                        apps=apps,
+                        chased=chased,
+                    )
+                    if observation.apps:  # the trail and the auditor learn from these only
+                        trail.remember(message.id, message.sent_at, observation.apps)
+                        if apps is not None:
+                            apps = apps.learning(observation.apps)
+                    batch.append(observation)
+                    if len(batch) >= BATCH:
+                        await ingester.send(batch)
+                        batch = []
+                count += len(chunk)
+            await ingester.send(batch)
     return count
+
+
+@contextlib.contextmanager
+def _chunks_of(
+    messages: Iterator[ExportedMessage], pool: ClassifierPool | None
+) -> Iterator[Generator[list[ExportedMessage], None, None]]:
+    """The messages a chunk at a time: read in a process of their own while a pool classifies
+    (the parent is then what the audit waits on), else here."""
+    if pool is not None and isinstance(messages, MessageStream) and audit_reader.usable():
+        with audit_reader.read_ahead(messages) as chunks:
+            yield chunks
+        return
+    yield _chunked(messages)
+
+
+def _chunked(messages: Iterator[ExportedMessage]) -> Generator[list[ExportedMessage], None, None]:
+    while chunk := list(islice(messages, _SEQUENTIAL_CHUNK)):
+        yield chunk
 
 
 class _Ingester:
@@ -178,25 +221,42 @@ class _Ingester:
             await self._settle()
 
 
-async def _read_messages(
+_Ordinary = tuple[ExportedMessage, IncomingMessage, Read | None]
+_SEQUENTIAL_CHUNK = 512
+
+
+async def _read_chunks(
     chat: ChatSummary,
-    messages: Iterator[ExportedMessage],
+    chunks: Iterator[list[ExportedMessage]],
     classifier: Classifier,
     pool: ClassifierPool | None,
-) -> AsyncIterator[tuple[ExportedMessage, IncomingMessage, Read | None]]:
-    """The ordinary messages in file order with their own classification (None: a command)."""
+) -> AsyncIterator[list[_Ordinary]]:
+    """The ordinary messages in file order with their own classification (None: a command),
+    a chunk at a time."""
+    if pool is None:
+        for messages in chunks:
+            yield [
+                (
+                    message,
+                    incoming,
+                    None if incoming.is_command else classifier.classify_folded(incoming.text),
+                )
+                for message in messages
+                if message.kind == "message"
+                for incoming in (to_incoming(chat.id, message),)
+            ]
+        return
     pairs = (
         (message, to_incoming(chat.id, message))
+        for messages in chunks
         for message in messages
         if message.kind == "message"
     )
-    if pool is None:
-        for message, incoming in pairs:
-            read = None if incoming.is_command else classifier.classify_folded(incoming.text)
-            yield message, incoming, read
-        return
-    async for (message, incoming), read in classified(pairs, _text_of_pair, pool):
-        yield message, incoming, (None if incoming.is_command else read)
+    async for pairs_chunk, reads in classified_chunks(pairs, _text_of_pair, pool):
+        yield [
+            (message, incoming, None if incoming.is_command else read)
+            for (message, incoming), read in zip(pairs_chunk, reads, strict=True)
+        ]
 
 
 def _text_of_pair(pair: tuple[ExportedMessage, IncomingMessage]) -> str:

@@ -145,7 +145,21 @@ async def classified(
     pool: ClassifierPool,
     chunk: int | None = None,
 ) -> AsyncIterator[tuple[T, Read]]:
-    """Every item of ``items`` with the classification of its text, in the order given.
+    """Every item of ``items`` with the classification of its text, in the order given (see
+    ``classified_chunks``)."""
+    async for batch, reads in classified_chunks(items, text_of, pool, chunk):
+        for pair in zip(batch, reads, strict=True):
+            yield pair
+
+
+async def classified_chunks(
+    items: Iterable[T],
+    text_of: Callable[[T], str],
+    pool: ClassifierPool,
+    chunk: int | None = None,
+) -> AsyncIterator[tuple[Sequence[T], list[Read]]]:
+    """The items of ``items`` a chunk at a time, in the order given, each chunk with the
+    classifications of its texts (one ``Read`` per item, in order).
 
     Up to two chunks per worker are classified ahead of the one being handed out, so the
     workers keep busy while the caller decides and stores; memory stays bounded by that.
@@ -166,6 +180,4 @@ async def classified(
     while ahead:
         batch, future = ahead.popleft()
         fill()
-        reads = await asyncio.wrap_future(future)
-        for pair in zip(batch, reads, strict=True):
-            yield pair
+        yield batch, await asyncio.wrap_future(future)

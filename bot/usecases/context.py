@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Attachment, ContextMessage
+from bot.core.fast_init import maker
 from bot.core.observation import IncomingMessage, SenderHasher
 from bot.sources.telegram_export import ExportedMessage
 
@@ -38,7 +39,7 @@ def context_message(
 ) -> ContextMessage:
     """The context view of ``incoming``: its sender only as the group's pseudonym."""
     sender_key = hasher(incoming.group_id, incoming.sender_id) if incoming.sender_id else None
-    return ContextMessage(
+    return _context_message(
         message_id=incoming.message_id,
         text=incoming.text,
         sent_at=incoming.sent_at,
@@ -60,3 +61,7 @@ def exported_context_message(
         attachment=export_attachment(message),
         forwarded=message.forwarded_from is not None,
     )
+
+
+_context_message = maker(ContextMessage)
+"""``ContextMessage(...)`` at half the cost: the audit makes one per message."""

@@ -17,6 +17,12 @@ class Hit:
     start: int
     end: int
 
+    def __reduce__(self) -> tuple[type[Hit], tuple[Label, str, str, int, int]]:
+        # Pickled as a constructor call: the slots dataclass's own state restore looks its
+        # fields up and sets them one by one, some 4 µs a hit, and an audit's workers send
+        # the parent the hits of every labelled message.
+        return (Hit, (self.label, self.rule, self.match, self.start, self.end))
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
@@ -31,3 +37,23 @@ class Classification:
     truncated: bool = False
     """Whether only the first :data:`~bot.core.classifier.engine.MAX_ANALYSED_CHARS`
     characters were analysed (the hits then all lie in that opening part)."""
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[Classification],
+        tuple[frozenset[Label], bool, tuple[Hit, ...], str | None, bool, str | None, bool],
+    ]:
+        # A constructor call, as for ``Hit``.
+        return (
+            Classification,
+            (
+                self.labels,
+                self.exempt,
+                self.hits,
+                self.exempt_rule,
+                self.acknowledgement,
+                self.report_subject,
+                self.truncated,
+            ),
+        )
