@@ -4,7 +4,8 @@ Version 2 (written now) is a JSON array ``[2, demands, seen, senders, handled]``
 are arrays in a fixed order:
 
   demand  ``[id, "<label codes>", sender|null, at, subject|null, exempt 0/1(, ["app", ...])]``
-  seen    ``[id, sender|null, at, answers|null(, 1 when it raised an alarm)]``
+  seen    ``[id, sender|null, at, answers|null(, 1 when it raised an alarm, 2 when it told of a
+          person or place at risk)]``
   sender  ``["<sender key>", asks, answers]``
   handled ``id``
 
@@ -57,7 +58,8 @@ def encode_demand(demand: Demand) -> str:
 def encode_seen(seen: Seen) -> str:
     """The stored fragment of one remembered message that was not a demand."""
     answers = "null" if seen.answers is None else str(seen.answers)
-    alarm = ",1" if seen.alarm else ""  # left out when false: older workers read four fields
+    # left out when false: older workers read four fields, and read an alarm only in a 1
+    alarm = ",1" if seen.alarm else ",2" if seen.concern else ""
     return f"[{seen.message_id},{_text(seen.sender_key)},{_at(seen.sent_at)},{answers}{alarm}]"
 
 
@@ -129,6 +131,7 @@ def _from_sections(demands: Any, seen: Any, senders: Any, handled: Any) -> Conve
                 sent_at=_time(s[2]),
                 answers=None if s[3] is None else _id(s[3]),
                 alarm=len(s) > 4 and s[4] == 1,
+                concern=len(s) > 4 and s[4] == 2,
             )
             for s in seen
         ),

@@ -88,6 +88,17 @@ def test_an_alarm_is_remembered_and_older_workers_read_the_state() -> None:
     )
 
 
+def test_news_of_someone_at_risk_is_remembered_and_older_workers_read_no_alarm_in_it() -> None:
+    concerned = ConversationState(
+        seen=(Seen(3, "k1", AT, concern=True), Seen(4, "k2", AT, alarm=True))
+    )
+    stored = encode_state(concerned)
+    assert decode_state(stored) == concerned
+    # the same optional fifth field, 2 instead of 1: an older worker reads an alarm only in a 1
+    (entries,) = [section for section in json.loads(stored)[1:3] if section]
+    assert [entry[4] for entry in entries] == [2, 1]
+
+
 LABEL_CODE = next(spec.code for spec in LABEL_TABLE if spec.label is Label.APP_DEMAND).encode()
 
 

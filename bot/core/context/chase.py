@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.classifier.model import Classification
 from bot.core.context.cues import CueText
+from bot.core.context.emergency import no_response
 from bot.core.context.model import Demand, InContext
 from bot.core.context.verdict import NO_LABELS, SPECIFIC, WEAK, context_hit, revise
 from bot.core.labels import Label
@@ -161,7 +162,11 @@ def as_chase(
         for label in sorted(labels - (own.labels - (guessed & target.labels)))
     )
     kept = tuple(hit for hit in own.hits if hit.label in labels)
-    exempt = own.exempt or (target.exempt and labels <= target.labels | WEAK)
+    # a chase of an emergency order shares its exemption unless it chases routine
+    # ("Checklists still missing from …") or stands the danger down
+    exempt = own.exempt or (
+        target.exempt and labels <= target.labels | WEAK and not no_response(reading)
+    )
     return revise(
         base,
         labels,

@@ -75,7 +75,12 @@ def advance(
     else:
         answered = decided.answers if decided.answers is not None else decided.chases
         entry = Seen(
-            message.message_id, message.sender_key, message.sent_at, answered, decided.alarm
+            message.message_id,
+            message.sender_key,
+            message.sent_at,
+            answered,
+            decided.alarm,
+            decided.concern,
         )
         seen = (*seen[-(MAX_SEEN - 1) :], entry)
     senders = state.senders
