@@ -104,6 +104,8 @@ def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False)
         not reading.search("immediacy")
         or not (alarmed or reading.search("danger"))
         or reading.search("past")
+        # an all-clear ("We can go back in now", "carry on for now") orders no response
+        or reading.search("stand_down")
     ):
         return decided
     labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})

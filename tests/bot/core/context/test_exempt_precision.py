@@ -171,3 +171,11 @@ def test_paperwork_kinds_are_named_by_the_routine_cue() -> None:
         "head count at the car park",
     ):
         assert cues.read(text).search("routine") is None, text
+
+
+def test_an_all_clear_in_urgent_words_after_an_alarm_orders_nothing() -> None:
+    # "now" just after an alarm reads as an order to respond, but this one stands it down
+    text = "Engineer has capped it, we can go back in now"
+    decided = run(ASKED_EN, GAS, Line("boss", text, minutes=30))
+    assert decided[2].labels == frozenset()
+    assert not decided[2].exempt
