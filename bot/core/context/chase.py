@@ -81,6 +81,20 @@ def _terse_follow_up(own: Classification, how: str, reading: CueText) -> bool:
     return reading.search("cancel") is None
 
 
+def _thanks_for_results(own: Classification, reading: CueText) -> bool:
+    """A thanks over results ("辛苦各位，最终填写率87%", "We scored 92%. Well done all",
+    "全线恢复送电，大家辛苦"): it closes the demand, it chases nothing. A thanks that still
+    names who is missing ("Thanks. Just Ravi and Jo outstanding"), orders, sets a deadline or
+    asks for something of its own is a chase as any other."""
+    return (
+        reading.search("thanks") is not None
+        and reading.search("directive") is None
+        and reading.search("complete") is None
+        and not own.labels & SPECIFIC
+        and (reading.search("chase") is None or reading.search("measure") is not None)
+    )
+
+
 def _remains(
     base: InContext, own: Classification, target: Demand, reading: CueText
 ) -> InContext | None:
@@ -117,7 +131,7 @@ def as_chase(
     remains = _remains(base, own, target, reading)
     if remains is not None:
         return remains
-    if not _terse_follow_up(own, how, reading):
+    if not _terse_follow_up(own, how, reading) or _thanks_for_results(own, reading):
         return None
     chases = how != "answer" and (
         comes_back is not None

@@ -179,3 +179,13 @@ def test_an_all_clear_in_urgent_words_after_an_alarm_orders_nothing() -> None:
     decided = run(ASKED_EN, GAS, Line("boss", text, minutes=30))
     assert decided[2].labels == frozenset()
     assert not decided[2].exempt
+
+
+def test_thanks_over_the_results_of_a_demand_chases_nothing() -> None:
+    form = Line("boss", "请各村本周五前在问卷链接里填好村民满意度调查", minutes=0)
+    for text in ("辛苦各位，最终填写率92%", "Survey closed, we scored 88%. Well done all"):
+        decided = run(form, Line("boss", text, minutes=24 * 60))
+        assert decided[1].labels == frozenset(), text
+    # a thanks that still names who is missing chases as any other
+    still = run(form, Line("boss", "Thanks. Just Ward 3 and Ward 5 outstanding now", minutes=600))
+    assert T in still[1].labels and still[1].chases == 1
