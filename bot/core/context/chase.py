@@ -72,11 +72,17 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
 
 
 def _terse_follow_up(own: Classification, how: str, reading: CueText) -> bool:
-    """Short enough to chase, not a demand in its own right, not a cancellation."""
+    """Short enough to chase, not a demand in its own right, not a cancellation. A reply to
+    the demand that is a bare task on its own words ("Evening checks missing yesterday at
+    Northside, Ryan?") may be longer: the demand it replies to says what it asks for."""
     text = reading.text
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return False
-    if Label.TASK_PUSH in own.labels and len(text) > _OWN_DEMAND:
+    if (
+        Label.TASK_PUSH in own.labels
+        and len(text) > _OWN_DEMAND
+        and (how == "follows" or own.labels & SPECIFIC)
+    ):
         return False
     return reading.search("cancel") is None
 
