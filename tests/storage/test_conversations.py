@@ -99,6 +99,22 @@ def test_news_of_someone_at_risk_is_remembered_and_older_workers_read_no_alarm_i
     assert [entry[4] for entry in entries] == [2, 1]
 
 
+def test_the_demand_a_chase_chased_is_remembered_and_older_workers_read_the_state() -> None:
+    chased = ConversationState(
+        demands=(
+            Demand(7, frozenset({Label.TASK_PUSH, Label.PROOF_DEMAND}), "k1", AT),
+            Demand(8, frozenset({Label.TASK_PUSH}), "k1", AT, chases=7),
+            Demand(9, frozenset({Label.TASK_PUSH}), "k1", AT, apps=("钉钉",), chases=8),
+        )
+    )
+    stored = encode_state(chased)
+    assert decode_state(stored) == chased
+    # an eighth field after the (maybe empty) app list: an older worker reads the first seven
+    entries = json.loads(stored)[1]
+    assert [len(entry) for entry in entries] == [6, 8, 8]
+    assert entries[1][6] == []
+
+
 LABEL_CODE = next(spec.code for spec in LABEL_TABLE if spec.label is Label.APP_DEMAND).encode()
 
 

@@ -62,7 +62,14 @@ def _target(
             answered = state.demand(seen.answers)
             if answered is not None:
                 return answered, "answer"
-    return _followed(message, state, reading), "follows"
+    followed = _followed(message, state, reading)
+    if followed is not None and followed.chases is not None and not reading.named_kinds():
+        # a roll call after the sender's own chase of part of a demand ("Checklist?", then
+        # "Today's the deadline. Ashby, Ridgeway") chases the whole demand, while it is held
+        chased = state.demand(followed.chases)
+        if chased is not None and chased.sender_key == followed.sender_key:
+            return chased, "follows"
+    return followed, "follows"
 
 
 def _followed(

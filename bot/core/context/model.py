@@ -49,6 +49,9 @@ class Demand:
     exempt: bool = False
     apps: tuple[str, ...] = ()
     """The burden apps the demand was found to be about (names only), for chases naming none."""
+    chases: int | None = None
+    """The demand this one chased ("Checklist?" after a demand of photos and checklists): a
+    later roll call naming nothing chases that whole demand, not the part this one named."""
 
 
 @dataclass(frozen=True, slots=True)

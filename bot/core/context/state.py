@@ -66,6 +66,7 @@ def advance(
             subject=subject_key(decided.report_subject),
             exempt=decided.exempt,
             apps=app_names(apps),
+            chases=decided.chases,
         )
         cutoff = message.sent_at - DEMAND_MEMORY
         # C-level: cutoff <= d.sent_at for every demand (the same test as d.sent_at >= cutoff)
