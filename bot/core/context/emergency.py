@@ -177,14 +177,17 @@ def exemption(
 ) -> InContext:
     """Exempt only while directing the response to the danger.
 
-    Paperwork, photos or app use asked for in the same breath are the burden itself, so they
-    are never exempt; an asker's further orders (only work, maybe urgent) shortly after their
-    own exempt order belong to the same response, and so do an asker's orders shortly after an
-    alarm.
+    Paperwork, photos, app use or an acknowledgement asked for in the same breath are the
+    burden itself, so they are never exempt; an asker's further orders (only work, maybe
+    urgent) shortly after their own exempt order belong to the same response, and so do an
+    asker's orders shortly after an alarm.
     """
     if not decided.labels:
         return decided
-    if any(_is_paperwork(hit, reading) for hit in decided.hits):
+    if Label.ACK_DEMAND in decided.labels or any(
+        _is_paperwork(hit, reading) for hit in decided.hits
+    ):
+        # "reply here when you arrive", "收到请回复": a check-in is the burden itself
         return _with_exemption(decided, exempt=False)
     if decided.exempt or decided.role == "member" or no_response(reading):
         return decided

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.core.context.cues import shipped_cues
 from bot.core.context.model import InContext
+from bot.core.labels import Label
 from tests.bot.core.context.test_decide import Line, R, T, U, run
 
 ASKED = Line("boss", "请各村明天上午把本周巡查记录发群里", minutes=0)
@@ -189,3 +190,18 @@ def test_thanks_over_the_results_of_a_demand_chases_nothing() -> None:
     # a thanks that still names who is missing chases as any other
     still = run(form, Line("boss", "Thanks. Just Ward 3 and Ward 5 outstanding now", minutes=600))
     assert T in still[1].labels and still[1].chases == 1
+
+
+def test_a_check_in_during_the_emergency_is_the_burden_itself() -> None:
+    # acknowledgements and presence check-ins are what LABELS.md names as never exempt
+    for text in (
+        "Everyone on shift reply here when you arrive so I know who's in",
+        "各值班点马上在群里报个到",
+    ):
+        decided = run(ASKED, EVACUATE, Line("boss", text, minutes=45))[2]
+        assert decided.labels, text
+        assert not decided.exempt, text
+    # also when the order itself is exempt on its words
+    both = run(ASKED, Line("boss", "河水漫过堤了，立即组织低洼区住户转移，收到请回复"))[1]
+    assert Label.ACK_DEMAND in both.labels
+    assert not both.exempt
