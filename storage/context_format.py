@@ -3,8 +3,10 @@
 Version 2 (written now) is a JSON array ``[2, demands, seen, senders, handled]`` whose entries
 are arrays in a fixed order:
 
-  demand  ``[id, "<label codes>", sender|null, at, subject|null, exempt 0/1(, ["app", ...])]``
-  seen    ``[id, sender|null, at, answers|null(, 1 when it raised an alarm)]``
+  demand  ``[id, "<label codes>", sender|null, at, subject|null, exempt 0/1(, ["app", ...](, id of
+          the demand it chased))]`` (the app list written, maybe empty, before a chased id)
+  seen    ``[id, sender|null, at, answers|null(, 1 when it raised an alarm, 2 when it told of a
+          person or place at risk)]``
   sender  ``["<sender key>", asks, answers]``
   handled ``id``
 
@@ -47,17 +49,20 @@ def _at(value: datetime) -> str:
 def encode_demand(demand: Demand) -> str:
     """The stored fragment of one remembered demand."""
     codes = "".join(sorted(_CODES[label] for label in demand.labels))
-    apps = f",{_quoted(list(demand.apps))}" if demand.apps else ""
+    apps = f",{_quoted(list(demand.apps))}" if demand.apps or demand.chases is not None else ""
+    # left out when None: older workers read six or seven fields and ignore an eighth
+    chases = "" if demand.chases is None else f",{demand.chases}"
     return (
         f'[{demand.message_id},"{codes}",{_text(demand.sender_key)},{_at(demand.sent_at)},'
-        f"{_text(demand.subject)},{int(demand.exempt)}{apps}]"
+        f"{_text(demand.subject)},{int(demand.exempt)}{apps}{chases}]"
     )
 
 
 def encode_seen(seen: Seen) -> str:
     """The stored fragment of one remembered message that was not a demand."""
     answers = "null" if seen.answers is None else str(seen.answers)
-    alarm = ",1" if seen.alarm else ""  # left out when false: older workers read four fields
+    # left out when false: older workers read four fields, and read an alarm only in a 1
+    alarm = ",1" if seen.alarm else ",2" if seen.concern else ""
     return f"[{seen.message_id},{_text(seen.sender_key)},{_at(seen.sent_at)},{answers}{alarm}]"
 
 
@@ -119,6 +124,7 @@ def _from_sections(demands: Any, seen: Any, senders: Any, handled: Any) -> Conve
                 subject=_optional(d[4]),
                 exempt=bool(d[5]),
                 apps=app_names(map(_str, d[6])) if len(d) > 6 else (),
+                chases=_id(d[7]) if len(d) > 7 and d[7] is not None else None,
             )
             for d in demands
         ),
@@ -129,6 +135,7 @@ def _from_sections(demands: Any, seen: Any, senders: Any, handled: Any) -> Conve
                 sent_at=_time(s[2]),
                 answers=None if s[3] is None else _id(s[3]),
                 alarm=len(s) > 4 and s[4] == 1,
+                concern=len(s) > 4 and s[4] == 2,
             )
             for s in seen
         ),

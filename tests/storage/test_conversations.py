@@ -88,6 +88,33 @@ def test_an_alarm_is_remembered_and_older_workers_read_the_state() -> None:
     )
 
 
+def test_news_of_someone_at_risk_is_remembered_and_older_workers_read_no_alarm_in_it() -> None:
+    concerned = ConversationState(
+        seen=(Seen(3, "k1", AT, concern=True), Seen(4, "k2", AT, alarm=True))
+    )
+    stored = encode_state(concerned)
+    assert decode_state(stored) == concerned
+    # the same optional fifth field, 2 instead of 1: an older worker reads an alarm only in a 1
+    (entries,) = [section for section in json.loads(stored)[1:3] if section]
+    assert [entry[4] for entry in entries] == [2, 1]
+
+
+def test_the_demand_a_chase_chased_is_remembered_and_older_workers_read_the_state() -> None:
+    chased = ConversationState(
+        demands=(
+            Demand(7, frozenset({Label.TASK_PUSH, Label.PROOF_DEMAND}), "k1", AT),
+            Demand(8, frozenset({Label.TASK_PUSH}), "k1", AT, chases=7),
+            Demand(9, frozenset({Label.TASK_PUSH}), "k1", AT, apps=("钉钉",), chases=8),
+        )
+    )
+    stored = encode_state(chased)
+    assert decode_state(stored) == chased
+    # an eighth field after the (maybe empty) app list: an older worker reads the first seven
+    entries = json.loads(stored)[1]
+    assert [len(entry) for entry in entries] == [6, 8, 8]
+    assert entries[1][6] == []
+
+
 LABEL_CODE = next(spec.code for spec in LABEL_TABLE if spec.label is Label.APP_DEMAND).encode()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.classifier.model import Classification
 from bot.core.context.cues import CueText
+from bot.core.context.emergency import no_response
 from bot.core.context.model import Demand, InContext
 from bot.core.context.verdict import NO_LABELS, SPECIFIC, WEAK, context_hit, revise
 from bot.core.labels import Label
@@ -71,13 +72,33 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
 
 
 def _terse_follow_up(own: Classification, how: str, reading: CueText) -> bool:
-    """Short enough to chase, not a demand in its own right, not a cancellation."""
+    """Short enough to chase, not a demand in its own right, not a cancellation. A reply to
+    the demand that is a bare task on its own words ("Evening checks missing yesterday at
+    Northside, Ryan?") may be longer: the demand it replies to says what it asks for."""
     text = reading.text
     if len(text) > (_TERSE if how == "follows" else _REPLY_TERSE):
         return False
-    if Label.TASK_PUSH in own.labels and len(text) > _OWN_DEMAND:
+    if (
+        Label.TASK_PUSH in own.labels
+        and len(text) > _OWN_DEMAND
+        and (how == "follows" or own.labels & SPECIFIC)
+    ):
         return False
     return reading.search("cancel") is None
+
+
+def _thanks_for_results(own: Classification, reading: CueText) -> bool:
+    """A thanks over results ("辛苦各位，最终填写率87%", "We scored 92%. Well done all",
+    "全线恢复送电，大家辛苦"): it closes the demand, it chases nothing. A thanks that still
+    names who is missing ("Thanks. Just Ravi and Jo outstanding"), orders, sets a deadline or
+    asks for something of its own is a chase as any other."""
+    return (
+        reading.search("thanks") is not None
+        and reading.search("directive") is None
+        and reading.search("complete") is None
+        and not own.labels & SPECIFIC
+        and (reading.search("chase") is None or reading.search("measure") is not None)
+    )
 
 
 def _remains(
@@ -116,7 +137,7 @@ def as_chase(
     remains = _remains(base, own, target, reading)
     if remains is not None:
         return remains
-    if not _terse_follow_up(own, how, reading):
+    if not _terse_follow_up(own, how, reading) or _thanks_for_results(own, reading):
         return None
     chases = how != "answer" and (
         comes_back is not None
@@ -161,7 +182,11 @@ def as_chase(
         for label in sorted(labels - (own.labels - (guessed & target.labels)))
     )
     kept = tuple(hit for hit in own.hits if hit.label in labels)
-    exempt = own.exempt or (target.exempt and labels <= target.labels | WEAK)
+    # a chase of an emergency order shares its exemption unless it chases routine
+    # ("Checklists still missing from …") or stands the danger down
+    exempt = own.exempt or (
+        target.exempt and labels <= target.labels | WEAK and not no_response(reading)
+    )
     return revise(
         base,
         labels,

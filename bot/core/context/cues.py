@@ -73,6 +73,9 @@ CueName = Literal[
     "deadline",
     "later_day",
     "chatty",
+    "routine",
+    "stand_down",
+    "concern",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -203,6 +206,9 @@ class Cues:
     deadline: Searcher
     later_day: Searcher
     chatty: Searcher
+    routine: Searcher
+    stand_down: Searcher
+    concern: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)

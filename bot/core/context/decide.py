@@ -62,7 +62,14 @@ def _target(
             answered = state.demand(seen.answers)
             if answered is not None:
                 return answered, "answer"
-    return _followed(message, state, reading), "follows"
+    followed = _followed(message, state, reading)
+    if followed is not None and followed.chases is not None and not reading.named_kinds():
+        # a roll call after the sender's own chase of part of a demand ("Checklist?", then
+        # "Today's the deadline. Ashby, Ridgeway") chases the whole demand, while it is held
+        chased = state.demand(followed.chases)
+        if chased is not None and chased.sender_key == followed.sender_key:
+            return chased, "follows"
+    return followed, "follows"
 
 
 def _followed(
@@ -202,7 +209,7 @@ def decide(
     )
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
-        return exemption(urgent_order(base, text), message, state)
+        return exemption(urgent_order(base, text), message, state, cues.read(text))
     reading = cues.read(text)
     decided = habit(_in_conversation(message, own, base, state, reading), reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
@@ -224,7 +231,10 @@ def decide(
     if decided.reason in ("own", "explains"):
         # during an emergency an asker's answer to a question ("让村干部背下来") is an order too
         decided = standing_order(decided, message, state, reading)
-    decided = exemption(urgent_order(decided, text), message, state)
+    decided = exemption(urgent_order(decided, text), message, state, reading)
     if reading.search("danger") and not reading.search("past"):
         decided = replace(decided, alarm=True)
+    elif not decided.labels and reading.search("concern"):
+        # remembered for a reply to it (``replies_to_news``); a demand is never news
+        decided = replace(decided, concern=True)
     return decided

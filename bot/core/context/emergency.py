@@ -39,6 +39,22 @@ def _lately(entries: Sequence[_Dated], sent_at: datetime, window: timedelta) -> 
             yield entry
 
 
+def no_response(reading: CueText) -> bool:
+    """Whether an order, however close to an emergency, is no response to a present danger:
+    its content is routine (a roster or duty presence, a count, a form or a written report,
+    photos or publicity, a drill, an inspection, a meeting, a plan, paperwork, normal work),
+    it sets a later day, or it stands the danger down (an all-clear, a false alarm, "carry
+    on") or calls work off ("visits tomorrow cancelled").
+    LABELS.md "Exempt" names these burdens as never exempt; context only lends exemption to
+    orders whose words leave it open."""
+    return (
+        reading.search("routine") is not None
+        or reading.search("stand_down") is not None
+        # a later day ("下周", "Saturday") acts on no present danger
+        or reading.search("later_day") is not None
+    )
+
+
 def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
     """Whether a present danger was raised within ``ALARM_FOLLOW_UP`` before ``message``: by a
     message speaking of it (a member's "坝脚渗水了", an asker's warning) or an exempt order."""
@@ -50,14 +66,18 @@ def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
 
 def replies_to_news(message: ContextMessage, state: ConversationState, reading: CueText) -> bool:
     """Whether ``message`` tells someone to act (the ``directive`` cue) in reply, within
-    ``ALARM_FOLLOW_UP``, to another sender's message that answered no demand: news of an
-    incident ("Resident in 14 says her neighbour hasn't been seen for two days"), whose words
-    need not name a danger. With an immediacy, such an order directs the response to it."""
+    ``ALARM_FOLLOW_UP``, to another sender's message that answered no demand and told of a
+    person or place at risk ("Resident in 14 says her neighbour hasn't been seen for two
+    days"), whose words need not name a danger. With an immediacy, such an order directs the
+    response to it."""
     if message.reply_to is None or not reading.search("directive"):
         return False
     seen = state.seen_message(message.reply_to)
     return (
         seen is not None
+        # news of a person or place at risk, not any news: "收割机差两台" or "the printer is
+        # jammed again" is work, whatever the hurry of the reply
+        and (seen.alarm or seen.concern)
         and seen.sender_key != message.sender_key
         and seen.answers is None
         and timedelta(0) <= message.sent_at - seen.sent_at <= ALARM_FOLLOW_UP
@@ -84,9 +104,13 @@ def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False)
         not reading.search("immediacy")
         or not (alarmed or reading.search("danger"))
         or reading.search("past")
+        # an all-clear ("We can go back in now", "carry on for now") orders no response
+        or reading.search("stand_down")
     ):
         return decided
     labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
+    # a routine order given in a hurry ("马上开个会") is still an order, but no response
+    exempt = decided.exempt or not no_response(reading)
     match = reading.search("immediacy")
     hits = decided.hits + tuple(
         context_hit(
@@ -94,7 +118,7 @@ def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False)
         )
         for label in sorted(labels - decided.labels)
     )
-    return revise(decided, labels, hits, "emergency_order", exempt=True)
+    return revise(decided, labels, hits, "emergency_order", exempt=exempt)
 
 
 def standing_order(
@@ -113,6 +137,7 @@ def standing_order(
         or reading.search("past")
         or reading.search("thanks")
         or not reading.search("directive")
+        or no_response(reading)
         or not (follows_own_emergency(message, state) or follows_alarm(message, state))
     ):
         return decided
@@ -122,13 +147,17 @@ def standing_order(
     return revise(decided, labels, (hit,), "emergency_follow_up", exempt=True)
 
 
-def _is_paperwork(hit: Hit) -> bool:
-    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告).
+def _is_paperwork(hit: Hit, reading: CueText) -> bool:
+    """Evidence of a proof, report or app demand that is not a bare "report back" (立即报告):
+    a report is raised at once, so without an immediacy "报告" asks for a written one
+    ("写分析报告，明天下班前").
 
     The learned step's evidence counts too: an order that the model reads as asking for a form
     or photos is paperwork, and paperwork is never exempt (wrongly exempting it hides a burden
     from the digest, the costlier error)."""
-    return hit.label in PAPERWORK and hit.match.strip().casefold() not in _NOTIFY
+    if hit.label not in PAPERWORK:
+        return False
+    return hit.match.strip().casefold() not in _NOTIFY or reading.search("immediacy") is None
 
 
 def _with_exemption(decided: InContext, exempt: bool) -> InContext:
@@ -143,19 +172,24 @@ def _with_exemption(decided: InContext, exempt: bool) -> InContext:
     )
 
 
-def exemption(decided: InContext, message: ContextMessage, state: ConversationState) -> InContext:
+def exemption(
+    decided: InContext, message: ContextMessage, state: ConversationState, reading: CueText
+) -> InContext:
     """Exempt only while directing the response to the danger.
 
-    Paperwork, photos or app use asked for in the same breath are the burden itself, so they
-    are never exempt; an asker's further orders (only work, maybe urgent) shortly after their
-    own exempt order belong to the same response, and so do an asker's orders shortly after an
-    alarm.
+    Paperwork, photos, app use or an acknowledgement asked for in the same breath are the
+    burden itself, so they are never exempt; an asker's further orders (only work, maybe
+    urgent) shortly after their own exempt order belong to the same response, and so do an
+    asker's orders shortly after an alarm.
     """
     if not decided.labels:
         return decided
-    if any(_is_paperwork(hit) for hit in decided.hits):
+    if Label.ACK_DEMAND in decided.labels or any(
+        _is_paperwork(hit, reading) for hit in decided.hits
+    ):
+        # "reply here when you arrive", "收到请回复": a check-in is the burden itself
         return _with_exemption(decided, exempt=False)
-    if decided.exempt or decided.role == "member":
+    if decided.exempt or decided.role == "member" or no_response(reading):
         return decided
     if follows_own_emergency(message, state) or follows_alarm(message, state):
         return _with_exemption(decided, exempt=True)

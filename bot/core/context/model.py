@@ -49,6 +49,9 @@ class Demand:
     exempt: bool = False
     apps: tuple[str, ...] = ()
     """The burden apps the demand was found to be about (names only), for chases naming none."""
+    chases: int | None = None
+    """The demand this one chased ("Checklist?" after a demand of photos and checklists): a
+    later roll call naming nothing chases that whole demand, not the part this one named."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,9 @@ class Seen:
     alarm: bool = False
     """The message raised a present danger ("坝脚渗水", "gas smell in the lobby"): orders
     shortly after it direct the response (see ``bot.core.context.emergency``)."""
+    concern: bool = False
+    """The message told of a person or place at risk in words that name no danger ("陈伯两天
+    没出门了", "flushed and muddled"): an order replying to it at once directs the response."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,8 @@ class InContext:
     notes: tuple[str, ...] = field(default=())
     alarm: bool = False
     """The message speaks of a present danger (remembered with it; see :class:`Seen`)."""
+    concern: bool = False
+    """The message tells of a person or place at risk (remembered with it; see :class:`Seen`)."""
 
 
 # The slot of each field of InContext, set directly by ``in_context``.
@@ -186,6 +194,7 @@ _IN_CONTEXT_SLOTS: tuple[Any, ...] = tuple(
         "report_subject",
         "notes",
         "alarm",
+        "concern",
     )
 )
 (
@@ -200,6 +209,7 @@ _IN_CONTEXT_SLOTS: tuple[Any, ...] = tuple(
     _report_subject,
     _notes,
     _alarm,
+    _concern,
 ) = _IN_CONTEXT_SLOTS
 _new = object.__new__
 
@@ -216,6 +226,7 @@ def in_context(
     report_subject: str | None = None,
     notes: tuple[str, ...] = (),
     alarm: bool = False,
+    concern: bool = False,
 ) -> InContext:
     """``InContext(...)`` with the same fields: the same value, made in a third of the time.
 
@@ -235,6 +246,7 @@ def in_context(
     _report_subject(made, report_subject)
     _notes(made, notes)
     _alarm(made, alarm)
+    _concern(made, concern)
     return made
 
 

@@ -66,6 +66,7 @@ def advance(
             subject=subject_key(decided.report_subject),
             exempt=decided.exempt,
             apps=app_names(apps),
+            chases=decided.chases,
         )
         cutoff = message.sent_at - DEMAND_MEMORY
         # C-level: cutoff <= d.sent_at for every demand (the same test as d.sent_at >= cutoff)
@@ -75,7 +76,12 @@ def advance(
     else:
         answered = decided.answers if decided.answers is not None else decided.chases
         entry = Seen(
-            message.message_id, message.sender_key, message.sent_at, answered, decided.alarm
+            message.message_id,
+            message.sender_key,
+            message.sent_at,
+            answered,
+            decided.alarm,
+            decided.concern,
         )
         seen = (*seen[-(MAX_SEEN - 1) :], entry)
     senders = state.senders

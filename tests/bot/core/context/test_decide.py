@@ -317,6 +317,7 @@ def test_in_context_makes_what_the_dataclass_makes() -> None:
         "report_subject": "subject",
         "notes": ("note",),
         "alarm": True,
+        "concern": True,
     }
     assert [field.name for field in dataclasses.fields(InContext)] == list(fields)
     made = in_context(**fields)  # type: ignore[arg-type]
