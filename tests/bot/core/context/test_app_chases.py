@@ -21,7 +21,11 @@ def test_a_reply_chasing_an_app_demand_days_later_inherits_the_app_use() -> None
 
 
 def test_a_longer_message_that_only_follows_an_app_demand_stands_on_its_own_words() -> None:
-    # without a reply the length still tells a new notice from a chase
-    follows = Line("boss", "Evening checks missing yesterday at Northside, Ryan?", minutes=2880)
-    decided = run(CHECKS, follows)
-    assert APP not in decided[1].labels
+    # without a reply the length still tells a new notice from a chase: a task on its own words
+    # (no chase word, so the terse chases do not apply either) keeps just its own labels
+    notice = "Ryan, please cover the evening checks at Northside tomorrow while Dana is off"
+    decided = run(CHECKS, Line("boss", notice, minutes=2880))
+    assert decided[1].labels == {T}
+    # the same words replying to the demand chase it
+    replying = run(CHECKS, Line("boss", notice, minutes=2880, reply_to=1))
+    assert replying[1].labels == {T, APP, P}
