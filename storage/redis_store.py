@@ -51,6 +51,8 @@ BULK_GROUPS = 1000
 RUN = 500
 """Messages of one group-week counted by one Lua call at most (Redis runs nothing else while a
 script runs: a run of 500 takes a few milliseconds)."""
+_RESULTS_BY_CODE = tuple(IngestResult(code) for code in range(len(IngestResult)))
+"""The script's result codes (0, 1, 2) as ``IngestResult``s."""
 RUN_HEADS_KEPT = 4096
 """Group-weeks whose ingest keys and leading arguments are kept ready (see ``_run_head``)."""
 _LABELS_BY_NAME = {label.value: label for label in Label}
@@ -161,9 +163,10 @@ class RedisStore:
         except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
         results = [IngestResult.DUPLICATE] * len(observations)
+        by_code = _RESULTS_BY_CODE  # an enum call per message cost more than the rest here
         for (positions, _), run_replies in zip(runs, replies, strict=True):
             for position, reply in zip(positions, run_replies, strict=True):
-                results[position] = IngestResult(int(reply))
+                results[position] = by_code[int(reply)]
         return results
 
     async def _ingest_pipeline(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
