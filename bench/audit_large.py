@@ -235,6 +235,12 @@ def paired(total: int, workers: int | None, other: Path, rounds: int) -> None:
                     f"{tree_cpu:5.1f} s its tree (sampled), PSS peak {pss:4.0f} MB, "
                     f"load {load}"
                 )
+                # Each process's CPU (by pid: the audit, its reader, the workers, the server),
+                # since on two cores every process's CPU counts toward the wall.
+                print(
+                    "  by process: "
+                    + ", ".join(f"{p.name} {p.cpu:.1f}" for _, p in sorted(peaks.items()))
+                )
                 content = report.read_bytes()
                 first_report = first_report if first_report is not None else content
                 identical = identical and content == first_report

@@ -51,6 +51,8 @@ BULK_GROUPS = 1000
 RUN = 500
 """Messages of one group-week counted by one Lua call at most (Redis runs nothing else while a
 script runs: a run of 500 takes a few milliseconds)."""
+_RESULTS_BY_CODE = tuple(IngestResult(code) for code in range(len(IngestResult)))
+"""The script's result codes (0, 1, 2) as ``IngestResult``s."""
 RUN_HEADS_KEPT = 4096
 """Group-weeks whose ingest keys and leading arguments are kept ready (see ``_run_head``)."""
 _LABELS_BY_NAME = {label.value: label for label in Label}
@@ -161,9 +163,10 @@ class RedisStore:
         except (RedisError, RedisClusterException) as error:  # the latter: no slot map
             raise StoreError(f"could not write to Redis: {error}") from error
         results = [IngestResult.DUPLICATE] * len(observations)
+        by_code = _RESULTS_BY_CODE  # an enum call per message cost more than the rest here
         for (positions, _), run_replies in zip(runs, replies, strict=True):
             for position, reply in zip(positions, run_replies, strict=True):
-                results[position] = IngestResult(int(reply))
+                results[position] = by_code[int(reply)]
         return results
 
     async def _ingest_pipeline(self, runs: Sequence[Sequence[Observation]]) -> list[Any]:
@@ -186,24 +189,30 @@ class RedisStore:
                 pipe.evalsha(self._ingest.sha, len(keys_), *keys_, *args)
             return list(await pipe.execute())
 
-    def _ingest_call(self, run: Sequence[Observation]) -> tuple[tuple[str, ...], list[str | int]]:
-        """Keys and arguments of ``ingest.lua`` for a run of one group-week."""
+    def _ingest_call(self, run: Sequence[Observation]) -> tuple[tuple[str, ...], list[Any]]:
+        """Keys and arguments of ``ingest.lua`` for a run of one group-week: the run's messages
+        in one argument, encoded once (redis-py encodes each argument in Python, and three a
+        message cost the audit more than making them)."""
         first = run[0]
         call_keys, head = self._run_head(first.group_id, first.week)
-        args: list[str | int] = [*head]
         with_evidence = bool(self._retention.evidence_per_label)
+        parts: list[str] = []
         for o in run:
-            # Few arguments per message: redis-py encodes each one in Python.
             evidence = evidence_record(o) if with_evidence else ""
-            codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
-            tokens = " ".join(counter_tokens(o))
-            at = int(o.sent_at.timestamp())
-            args += [
-                f"{o.message_id}|{at}|{o.version}|{codes}|{o.sender_key or ''}|{tokens}",
-                evidence,
-                (o.report_subject or "") if not o.exempt else "",
-            ]
-        return call_keys, args
+            subject = (o.report_subject or "") if not o.exempt else ""
+            if evidence or subject:
+                codes = "".join(LABEL_CODES[label] for label in o.labels) if evidence else ""
+                parts.append(
+                    f"{o.message_id}|{int(o.sent_at.timestamp())}|{o.version}|{codes}|"
+                    f"{o.sender_key or ''}|{' '.join(counter_tokens(o))}|"
+                    f"{_utf8_length(evidence)}|{_utf8_length(subject)}\n{evidence}{subject}"
+                )
+            else:
+                parts.append(
+                    f"{o.message_id}|{int(o.sent_at.timestamp())}|{o.version}||"
+                    f"{o.sender_key or ''}|{' '.join(counter_tokens(o))}|0|0\n"
+                )
+        return call_keys, [*head, "".join(parts).encode()]
 
     def _run_head(self, group_id: int, week: str) -> tuple[tuple[str, ...], tuple[str | int, ...]]:
         """The keys and the leading arguments of ``ingest.lua`` for one group-week, made once:
@@ -780,6 +789,11 @@ def _runs(observations: Sequence[Observation]) -> list[tuple[list[int], list[Obs
         run[0].append(index)
         run[1].append(observation)
     return runs
+
+
+def _utf8_length(text: str) -> int:
+    """The length of ``text`` in UTF-8 bytes, as the script counts it."""
+    return len(text) if text.isascii() else len(text.encode())
 
 
 def _text(value: Any) -> str:

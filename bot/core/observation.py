@@ -78,6 +78,23 @@ class _Day:
     week: str
     rest_day: date | None
     intervals: tuple[Interval, ...]
+    bands: bytearray
+    """The band of each minute of the day met so far, by ``_BAND_CODES`` (0: not yet): working
+    and quiet hours are whole minutes, so a minute is in one band throughout."""
+
+    def band(self, local: datetime) -> Band:
+        """The band of ``local`` (a time of this day), worked out once per minute."""
+        minute = local.hour * 60 + local.minute
+        code = self.bands[minute]
+        if code:
+            return _BANDS[code]
+        band = self.working_time.band_at(local.time(), self.intervals)
+        self.bands[minute] = _BANDS.index(band, 1)
+        return band
+
+
+_BANDS = (Band.WORK, Band.WORK, Band.AFTER_HOURS, Band.QUIET)
+"""By code; code 0 (a minute not met yet) is never read."""
 
 
 _DAYS: dict[tuple[int, date], _Day] = {}
@@ -100,6 +117,7 @@ def _day(working_time: WorkingTime, local_date: date) -> _Day:
             week=iso_week(local_date),
             rest_day=local_date if kind in (DayKind.WEEKEND, DayKind.HOLIDAY) else None,
             intervals=working_time.intervals_on(local_date),
+            bands=bytearray(24 * 60),
         )
     return day
 
@@ -195,7 +213,7 @@ def observe(
         message_id=message.message_id,
         sent_at=local,
         week=day.week,
-        band=working_time.band_at(local.time(), day.intervals),
+        band=day.band(local),
         weekday=local.weekday(),
         hour=local.hour,
         rest_day=day.rest_day,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.config.secrets import load_or_create_key
 from bot.config.settings import Settings
-from bot.core.apps import AppAuditor, load_catalogue
+from bot.core.apps import NO_CHASE, AppAuditor, load_catalogue
 from bot.core.apps.recognise import shared_recogniser
 from bot.core.apps.trail import AppTrail
 from bot.core.classifier import Classifier
@@ -145,7 +145,13 @@ async def ingest_export(
                     if read is not None and not incoming.is_command:
                         context = exported_context_message(incoming, message, hasher)
                         decided = conversation.decide_classified(context, *read)
-                    chased = trail.chased(message.reply_to_message_id, message.sent_at)
+                    # Only a labelled message is asked what it chases (see observe): the
+                    # others, most of a chat, skip the trail.
+                    chased = (
+                        trail.chased(message.reply_to_message_id, message.sent_at)
+                        if decided is None or decided.labels
+                        else NO_CHASE
+                    )
                     observation = observe(
                         incoming,
                         classifier,

@@ -169,3 +169,21 @@ async def test_a_redelivered_report_demand_leaves_its_repeat_and_the_subjects_as
     assert await store.ingest_many(story[2:4]) == [IngestResult.DUPLICATE] * 2
     assert await _group_keys(redis_client, -1001) == stored
     assert await store.week(-1001, "2025-W39") == week
+
+
+async def test_a_count_undone_within_one_run_leaves_no_field(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # The run's counts are written once at its end: a label counted and taken back by an
+    # edit in the same run leaves no field (not a zero), as one call per message would.
+    run = [
+        observation(1, labels={Label.TASK_PUSH}, sender="boss"),
+        observation(1, labels=set(), sender="boss", version=1_000),
+        observation(2, labels=set(), sender="boss"),
+    ]
+    results = await store.ingest_many(run)
+    assert results == [IngestResult.NEW, IngestResult.UPDATED, IngestResult.NEW]
+    counters = await redis_client.hgetall(keys.week_counters(-1001, "2025-W39"))
+    assert b"0" not in counters.values()
+    assert not [name for name in counters if name.startswith(b"l")]
+    assert int(counters[b"m"]) == 2

@@ -78,13 +78,15 @@ def audit_apps(
     """
     if not text or not labels:
         return ()
-    kinds = demand_kinds(text)
     mentions = recogniser.mentions(text)
     if mentions:
-        return _named(mentions, kinds, labels, required)
-    apps = _chased_apps(chased, kinds, labels)
+        return _named(mentions, demand_kinds(text), labels, required)
+    # The kinds are worded only when an app is named or chased (most labelled messages have
+    # neither): a dozen patterns a message otherwise.
+    apps = _chased_apps(chased, labels)
     if not apps:
         return ()
+    kinds = demand_kinds(text)
     found = (
         _demand(name, recogniser.catalogue.entry(name), kinds, labels, required, chased=True)
         for name in apps
@@ -92,9 +94,7 @@ def audit_apps(
     return tuple(demand for demand in found if demand is not None)
 
 
-def _chased_apps(
-    chased: ChasedApps, kinds: frozenset[DemandKind], labels: Collection[Label]
-) -> tuple[str, ...]:
+def _chased_apps(chased: ChasedApps, labels: Collection[Label]) -> tuple[str, ...]:
     if chased.replied:
         return chased.replied
     # Following without replying is a weaker tie: only an app demand (by its label) follows.

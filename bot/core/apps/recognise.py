@@ -45,6 +45,11 @@ _EN_APP = re.compile(
     r"\b(?:the|our|an?)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)\s+(?:app|App|portal)\b"
     r"|\b(?i:install|download|open)\s+((?:[A-Z][\w&'+-]*\s){0,2}[A-Z][\w&'+-]*)"
 )
+_MAY_QUOTE = re.compile(rf"[{_OPEN}]")
+"""Both quoted patterns start at an opening quote: a text without one is not scanned for them."""
+_MAY_EN_APP = re.compile(r"[A-Z]")
+"""``_EN_APP`` names an app starting with a capital letter (its only case-blind part is the
+verb): a text without one, most Chinese messages, is not scanned for it."""
 _PREFIX_CUT = re.compile(
     r".*(?:下载|安装|注册|关注|打开|登录|登陆|使用|进入|通过|点击|扫码|搜索|完成|请|大家|各位|"
     r"所有|全体|务必|及时|今天|今晚|明天|本周|每天|每日|都|要|去|到|上|在|用|的|把|和|及|、|，|,)"
@@ -104,7 +109,9 @@ class AppRecogniser:
 
     def mentions(self, text: str) -> tuple[AppMention, ...]:
         """Return the apps named in ``text``, in order, one mention per app name."""
-        folded = text.casefold() if len(text.casefold()) == len(text) else text.lower()
+        folded = text.casefold()
+        if len(folded) != len(text):
+            folded = text.lower()
         found = self._catalogue_mentions(text, folded)
         found.extend(self._pattern_mentions(text, found))
         found.sort(key=lambda m: m.start)
@@ -142,10 +149,11 @@ class AppRecogniser:
 
     def _pattern_mentions(self, text: str, known: list[AppMention]) -> list[AppMention]:
         captured: list[tuple[str, int, int]] = []
-        for match in _QUOTED_AFTER_VERB.finditer(text):
+        quoted = _MAY_QUOTE.search(text) is not None
+        for match in _QUOTED_AFTER_VERB.finditer(text) if quoted else ():
             captured.append((match.group(1), match.start(1), match.end(1)))
         # A suffix ("公众号") belongs to the capture, so it overlaps a generic catalogue mention.
-        for match in _QUOTED_WITH_SUFFIX.finditer(text):
+        for match in _QUOTED_WITH_SUFFIX.finditer(text) if quoted else ():
             captured.append((match.group(1), match.start(1), match.end()))
         for match in _SUFFIXED.finditer(text) if has_app_suffix(text) else ():
             name = _trim(match.group(1))
@@ -153,7 +161,7 @@ class AppRecogniser:
             if suffix in ("公众号", "视频号", "小程序") and name:
                 name = f"{name}{suffix}"
             captured.append((name, match.end(1) - len(_trim(match.group(1))), match.end()))
-        for match in _EN_APP.finditer(text):
+        for match in _EN_APP.finditer(text) if _MAY_EN_APP.search(text) else ():
             group = 1 if match.group(1) else 2
             captured.append((match.group(group), match.start(group), match.end(group)))
         result: list[AppMention] = []

@@ -47,3 +47,30 @@ def test_placement_matches_the_working_time(
             local.date() if rest else None,
         )
         assert _placed(classifier, working_time, at) == expected
+
+
+def test_each_minute_of_a_day_keeps_its_own_band(classifier: Classifier) -> None:
+    # The band is remembered per minute of a day: the seconds around a boundary, met after a
+    # minute of the other band on the same day, are still placed by their own minute.
+    working_time = WorkingTime.from_strings(
+        timezone="Asia/Shanghai", hours="mon-fri 09:00-18:00", calendar="none", quiet="22:30-07:00"
+    )
+    shanghai = working_time.timezone
+    day = [
+        datetime(2025, 9, 22, 17, 59, 59, tzinfo=shanghai),
+        datetime(2025, 9, 22, 18, 0, 0, tzinfo=shanghai),
+        datetime(2025, 9, 22, 17, 59, 0, tzinfo=shanghai),
+        datetime(2025, 9, 22, 22, 29, 30, tzinfo=shanghai),
+        datetime(2025, 9, 22, 22, 30, 0, tzinfo=shanghai),
+        datetime(2025, 9, 22, 18, 0, 59, tzinfo=shanghai),
+    ]
+    bands = [_placed(classifier, working_time, at)[1] for at in day]
+    assert bands == [working_time.band(at) for at in day]
+    assert [band.value for band in bands] == [
+        "work",
+        "after_hours",
+        "work",
+        "after_hours",
+        "quiet",
+        "after_hours",
+    ]
