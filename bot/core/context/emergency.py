@@ -142,9 +142,20 @@ def standing_order(
     ):
         return decided
     match = "order during the emergency raised just before"
-    hit = context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text)
+    hits: tuple[Hit, ...] = (
+        context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text),
+    )
     labels = frozenset({Label.TASK_PUSH})
-    return revise(decided, labels, (hit,), "emergency_follow_up", exempt=True)
+    hurry = reading.search("immediacy") or reading.search("sameday")
+    if hurry is not None:
+        # "联系交警和清障，尽快把车拖走", "今晚必须恢复供水": the response has a deadline too
+        labels = labels | {Label.URGENT_DEADLINE}
+        hits += (
+            context_hit(
+                Label.URGENT_DEADLINE, "context.emergency_follow_up", hurry.group(0), reading.text
+            ),
+        )
+    return revise(decided, labels, hits, "emergency_follow_up", exempt=True)
 
 
 def _is_paperwork(hit: Hit, reading: CueText) -> bool:
