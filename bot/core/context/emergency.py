@@ -131,7 +131,7 @@ def standing_order(
     part, a thanks or something past is no order; nor is a report ("电力恢复", "All clear")."""
     if (
         decided.labels
-        or decided.role != "asker"
+        or (decided.role != "asker" and not replies_to_news(message, state, reading))
         or reading.search("question")
         or reading.search("own_part")
         or reading.search("past")
@@ -200,7 +200,9 @@ def exemption(
     ):
         # "reply here when you arrive", "收到请回复": a check-in is the burden itself
         return _with_exemption(decided, exempt=False)
-    if decided.exempt or decided.role == "member" or no_response(reading):
+    if decided.exempt or no_response(reading):
+        return decided
+    if decided.role == "member" and not replies_to_news(message, state, reading):
         return decided
     if follows_own_emergency(message, state) or follows_alarm(message, state):
         return _with_exemption(decided, exempt=True)

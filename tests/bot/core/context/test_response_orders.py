@@ -74,3 +74,41 @@ def test_a_deputys_immediate_reply_to_a_members_news_directs_the_response() -> N
     assert decided[4].exempt
     # the same order with no news before it is no response
     assert not run(*lines[:3], Line("dep", order.text, minutes=2))[3].exempt
+
+
+def test_a_deputys_order_replying_to_a_members_alarm_needs_no_hurry_word() -> None:
+    # "dep" reads as a member (they answered before); their order in reply to another member's
+    # fresh alarm, with no immediacy, still directs the response
+    lines = (
+        Line("boss", "Please send me the weekly cleaning rota by Friday"),
+        Line("m1", "Does the rota include the night porters?", reply_to=1),
+        Line("dep", "Yes, put them at the bottom", reply_to=2),
+        Line(
+            "m2",
+            "Smoke coming out of the boiler room vent, people still in the basement",
+            minutes=3000,
+        ),
+    )
+    order = Line(
+        "dep",
+        "Get everyone up to the car park and keep the basement door shut",
+        reply_to=4,
+        minutes=1,
+    )
+    decided = run(*lines, order)
+    assert decided[4].labels >= {T}
+    assert decided[4].exempt
+    # the same words not replying to the alarm, from someone who answers, are no order
+    assert not run(*lines, Line("dep", order.text, minutes=1))[4].exempt
+
+
+def test_immediate_orders_against_a_danger_the_cues_now_know_are_exempt() -> None:
+    for words in (
+        "紧急：5栋一户老人家里入水，值班的马上过去帮他转到邻居家",
+        "3床病人突然气促、血氧掉到86，值班护士立即上氧，叫救护车",
+        "Extreme heat warning today: call every client who lives alone now and check on them",
+        "Two vans blown over on the coast road, all drivers pull in now and wait",
+    ):
+        decided = run(ASKED, Line("boss", words, minutes=600))
+        assert T in decided[1].labels, words
+        assert decided[1].exempt, words
