@@ -4,6 +4,7 @@ member's fresh news from someone who answered a question before. Words written f
 
 from __future__ import annotations
 
+from bot.core.context.cues import shipped_cues
 from bot.core.labels import Label
 from tests.bot.core.context.test_decide import Line, run
 
@@ -112,3 +113,11 @@ def test_immediate_orders_against_a_danger_the_cues_now_know_are_exempt() -> Non
         decided = run(ASKED, Line("boss", words, minutes=600))
         assert T in decided[1].labels, words
         assert decided[1].exempt, words
+
+
+def test_a_police_call_already_made_is_no_own_part() -> None:
+    # "家属已报警" tells what others did about the danger; it is no member's report of their own
+    # part, which would keep the order around it ("…马上分片寻找") from directing the response
+    cues = shipped_cues()
+    assert cues.read("老人走失，家属已报警，各组马上分片寻找").search("own_part") is None
+    assert cues.read("已报了，在表里").search("own_part") is not None
