@@ -121,3 +121,9 @@ def test_a_police_call_already_made_is_no_own_part() -> None:
     cues = shipped_cues()
     assert cues.read("老人走失，家属已报警，各组马上分片寻找").search("own_part") is None
     assert cues.read("已报了，在表里").search("own_part") is not None
+
+
+def test_staff_told_to_act_during_the_response_is_an_exempt_order() -> None:
+    decided = run(ASKED, ORDER, Line("boss", "前台同事开大门，清空门口的车位", minutes=7))
+    assert decided[2].labels == {T}
+    assert decided[2].exempt
