@@ -214,20 +214,19 @@ def decide(
     decided = habit(_in_conversation(message, own, base, state, reading), reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
-    if (
-        decided.reason == "own"
-        and decided.labels <= WEAK
-        and not answers_demands(decided, message, state)
-        and not reading.search("own_part")
-        # a sender with no history who tells no one to do anything ("紧急！楼道里全是烟",
-        # "Big crack in the hall ceiling, class in there now") raises an alarm, gives no order
-        and (decided.role != "member" or reading.search("directive"))
-    ):
-        # an unknown sender's order after an alarm is more often a member's own news
-        alarmed = decided.role != "member" and (
-            follows_alarm(message, state) or replies_to_news(message, state, reading)
-        )
-        decided = emergency_order(decided, reading, alarmed)
+    if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
+        # someone who answered a demand before (a deputy answering a question) and now tells
+        # another sender, in reply to their fresh news of a danger, to act at once ("阿强即刻
+        # 上去…封咗条走廊" to "窗玻璃爆咗…有住户喺走廊") directs the response all the same
+        news = replies_to_news(message, state, reading)
+        if (news or not answers_demands(decided, message, state)) and (
+            # a sender with no history who tells no one to do anything ("紧急！楼道里全是烟",
+            # "Big crack in the hall ceiling, class in there now") raises an alarm, gives no order
+            decided.role != "member" or reading.search("directive")
+        ):
+            # an unknown sender's order after an alarm is more often a member's own news
+            alarmed = news or (decided.role != "member" and follows_alarm(message, state))
+            decided = emergency_order(decided, reading, alarmed)
     if decided.reason in ("own", "explains"):
         # during an emergency an asker's answer to a question ("让村干部背下来") is an order too
         decided = standing_order(decided, message, state, reading)

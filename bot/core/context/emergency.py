@@ -131,7 +131,7 @@ def standing_order(
     part, a thanks or something past is no order; nor is a report ("电力恢复", "All clear")."""
     if (
         decided.labels
-        or decided.role != "asker"
+        or (decided.role != "asker" and not replies_to_news(message, state, reading))
         or reading.search("question")
         or reading.search("own_part")
         or reading.search("past")
@@ -142,9 +142,20 @@ def standing_order(
     ):
         return decided
     match = "order during the emergency raised just before"
-    hit = context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text)
+    hits: tuple[Hit, ...] = (
+        context_hit(Label.TASK_PUSH, "context.emergency_follow_up", match, reading.text),
+    )
     labels = frozenset({Label.TASK_PUSH})
-    return revise(decided, labels, (hit,), "emergency_follow_up", exempt=True)
+    hurry = reading.search("immediacy") or reading.search("sameday")
+    if hurry is not None:
+        # "联系交警和清障，尽快把车拖走", "今晚必须恢复供水": the response has a deadline too
+        labels = labels | {Label.URGENT_DEADLINE}
+        hits += (
+            context_hit(
+                Label.URGENT_DEADLINE, "context.emergency_follow_up", hurry.group(0), reading.text
+            ),
+        )
+    return revise(decided, labels, hits, "emergency_follow_up", exempt=True)
 
 
 def _is_paperwork(hit: Hit, reading: CueText) -> bool:
@@ -189,7 +200,9 @@ def exemption(
     ):
         # "reply here when you arrive", "收到请回复": a check-in is the burden itself
         return _with_exemption(decided, exempt=False)
-    if decided.exempt or decided.role == "member" or no_response(reading):
+    if decided.exempt or no_response(reading):
+        return decided
+    if decided.role == "member" and not replies_to_news(message, state, reading):
         return decided
     if follows_own_emergency(message, state) or follows_alarm(message, state):
         return _with_exemption(decided, exempt=True)

@@ -39,3 +39,18 @@ def test_a_deadline_word_names_no_screenshot() -> None:
     assert cues.read("今天截止").named_kinds() == frozenset()
     assert cues.read("截至目前还有三个村").named_kinds() == frozenset()
     assert cues.read("还有两个没截").named_verbs()
+
+
+def test_the_last_day_said_in_a_chase_presses_it() -> None:
+    for text in ("二站 六站，今日最后一日", "Stations 2 and 6 outstanding, today is last day"):
+        decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=600))
+        assert decided[3].labels == {T, R, U}, text
+        assert decided[3].chases == 1, text
+
+
+def test_a_weekday_before_a_roll_call_chases_without_urgency() -> None:
+    # the weekday says when the chase is sent, not that the deadline is today
+    for text in ("今天周四。二站 六站", "It's Thursday. Stations 2 and 6?"):
+        decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=600))
+        assert decided[3].labels == {T, R}, text
+        assert decided[3].chases == 1, text
