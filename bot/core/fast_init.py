@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
-def maker(cls: type[T]) -> Callable[..., T]:
-    """A constructor of the frozen dataclass ``cls`` (arguments and defaults as ``cls``'s);
-    ``cls`` itself when it cannot be done faster (a ``__post_init__``, a default factory)."""
+def maker(cls: Callable[P, T]) -> Callable[P, T]:
+    """A constructor of the frozen dataclass ``cls`` (arguments and defaults as ``cls``'s, and
+    typed as ``cls`` is called); ``cls`` itself when it cannot be done faster (a
+    ``__post_init__``, a default factory)."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if hasattr(cls, "__post_init__") or any(
         field.default_factory is not dataclasses.MISSING or not field.init for field in fields
@@ -46,5 +48,5 @@ def maker(cls: type[T]) -> Callable[..., T]:
         body = f"    _set_dict(made, '__dict__', {{{items}}})\n"
     source = f"def make({parameters}):\n    made = _new(_cls)\n{body}    return made\n"
     exec(source, scope)  # generated from the dataclass's own field names
-    made: Callable[..., T] = scope["make"]
+    made: Callable[P, T] = scope["make"]
     return made

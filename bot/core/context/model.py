@@ -9,6 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 from bot.core.classifier.model import Hit
+from bot.core.fast_init import maker
 from bot.core.labels import Label
 
 _key = itemgetter(0)
@@ -179,75 +180,11 @@ class InContext:
     """The message tells of a person or place at risk (remembered with it; see :class:`Seen`)."""
 
 
-# The slot of each field of InContext, set directly by ``in_context``.
-_IN_CONTEXT_SLOTS: tuple[Any, ...] = tuple(
-    vars(InContext)[name].__set__
-    for name in (
-        "labels",
-        "exempt",
-        "hits",
-        "role",
-        "chases",
-        "answers",
-        "reason",
-        "acknowledgement",
-        "report_subject",
-        "notes",
-        "alarm",
-        "concern",
-    )
-)
-(
-    _labels,
-    _exempt,
-    _hits,
-    _role,
-    _chases,
-    _answers,
-    _reason,
-    _acknowledgement,
-    _report_subject,
-    _notes,
-    _alarm,
-    _concern,
-) = _IN_CONTEXT_SLOTS
+in_context = maker(InContext)
+"""``InContext(...)`` with the same fields: the same value, made in a third of the time (the
+frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` by name; context
+makes a few per message, in the audit's and the webhook's critical path)."""
 _new = object.__new__
-
-
-def in_context(
-    labels: frozenset[Label],
-    exempt: bool,
-    hits: tuple[Hit, ...],
-    role: str,
-    chases: int | None = None,
-    answers: int | None = None,
-    reason: str = "own",
-    acknowledgement: bool = False,
-    report_subject: str | None = None,
-    notes: tuple[str, ...] = (),
-    alarm: bool = False,
-    concern: bool = False,
-) -> InContext:
-    """``InContext(...)`` with the same fields: the same value, made in a third of the time.
-
-    The frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` by
-    name; this sets the slots directly. Context makes a few per message, in the audit's and
-    the webhook's critical path.
-    """
-    made: InContext = _new(InContext)
-    _labels(made, labels)
-    _exempt(made, exempt)
-    _hits(made, hits)
-    _role(made, role)
-    _chases(made, chases)
-    _answers(made, answers)
-    _reason(made, reason)
-    _acknowledgement(made, acknowledgement)
-    _report_subject(made, report_subject)
-    _notes(made, notes)
-    _alarm(made, alarm)
-    _concern(made, concern)
-    return made
 
 
 _state_slots: tuple[Any, ...] = tuple(
