@@ -21,15 +21,18 @@ from multiprocessing.connection import Connection
 from operator import attrgetter
 from typing import Any
 
-from bot.core.fast_init import maker
-from bot.sources.telegram_export import ExportedMessage, ExportError, MessageStream
+from bot.sources.telegram_export import (
+    ExportedMessage,
+    ExportError,
+    MessageStream,
+    exported_message,
+)
 
 CHUNK = 512
 """Messages sent at a time (about 60 kB pickled); the reader waits while the pipe is full."""
 PIPE_BYTES = 1 << 20
 """What the pipe holds (Linux's most for a process without privileges): some 16 chunks."""
 _FIELDS = attrgetter(*(field.name for field in dataclasses.fields(ExportedMessage)))
-_MESSAGE = maker(ExportedMessage)
 
 _END = "end"
 _FAILED = "export-error"
@@ -100,7 +103,7 @@ def _widen(pipe: Connection) -> None:
 def _received(
     receiving: Connection, stream: MessageStream
 ) -> Generator[list[ExportedMessage], None, None]:
-    message = _MESSAGE
+    message = exported_message
     while True:
         try:
             item = receiving.recv()
