@@ -207,10 +207,10 @@ def decide(
         acknowledgement=own.acknowledgement,
         report_subject=own.report_subject,
     )
+    reading = cues.read(text)
     if message.forwarded:
         # A forwarded directive counts as it stands; forwarded news asks nothing.
-        return exemption(urgent_order(base, text), message, state, cues.read(text))
-    reading = cues.read(text)
+        return exemption(urgent_order(base, text), message, state, reading)
     decided = habit(_in_conversation(message, own, base, state, reading), reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)

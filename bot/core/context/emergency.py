@@ -96,6 +96,13 @@ def follows_own_emergency(message: ContextMessage, state: ConversationState) -> 
     return False
 
 
+def during_emergency(message: ContextMessage, state: ConversationState) -> bool:
+    """Whether ``message`` comes while an emergency is being responded to: within
+    ``EMERGENCY_FOLLOW_UP`` of its sender's own exempt order, or ``ALARM_FOLLOW_UP`` of an
+    alarm."""
+    return follows_own_emergency(message, state) or follows_alarm(message, state)
+
+
 def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False) -> InContext:
     """An order to respond to a present danger ("路面塌陷…马上去拉警戒"; "Call EMS now" just
     after an alarm, ``alarmed``) that the words alone did not read as a demand: work, urgent
@@ -138,7 +145,7 @@ def standing_order(
         or reading.search("thanks")
         or not reading.search("directive")
         or no_response(reading)
-        or not (follows_own_emergency(message, state) or follows_alarm(message, state))
+        or not during_emergency(message, state)
     ):
         return decided
     match = "order during the emergency raised just before"
@@ -204,6 +211,6 @@ def exemption(
         return decided
     if decided.role == "member" and not replies_to_news(message, state, reading):
         return decided
-    if follows_own_emergency(message, state) or follows_alarm(message, state):
+    if during_emergency(message, state):
         return _with_exemption(decided, exempt=True)
     return decided
