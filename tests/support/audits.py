@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config.settings import Settings
 from bot.core.classifier import load_classifier
@@ -18,10 +19,16 @@ AUDIT_NOW = datetime(2026, 1, 5, tzinfo=UTC)
 def audit_example(language: str, *, workers: int = 1) -> AuditResult:
     """Audit ``examples/work-group`` in ``language`` on a temporary embedded store, classifying
     in ``workers`` processes."""
+    return audit_export(EXAMPLE_EXPORT, language, workers=workers)
+
+
+def audit_export(export: Path, language: str, *, workers: int = 1) -> AuditResult:
+    """Audit ``export`` in ``language`` on a temporary embedded store, classifying in
+    ``workers`` processes."""
     settings = Settings(language=language)  # type: ignore[arg-type]
     return asyncio.run(
         run_audit(
-            EXAMPLE_EXPORT,
+            export,
             None,
             settings,
             load_classifier(()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import multiprocessing
 from pathlib import Path
@@ -11,12 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config.settings import Settings
-from bot.core.classifier import load_classifier
 from bot.sources.telegram_export import ExportError, read_chat
 from bot.usecases import audit_reader
-from bot.usecases.audit import AuditResult, run_audit
-from tests.support.audits import AUDIT_NOW, EXAMPLE_EXPORT
+from bot.usecases.audit import AuditResult
+from tests.support.audits import EXAMPLE_EXPORT, audit_export
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -41,18 +38,7 @@ def hostile_export(path: Path, cut: bool = False) -> Path:
 
 
 def audit(export: Path, workers: int) -> AuditResult:
-    settings = Settings(language="en")
-    return asyncio.run(
-        run_audit(
-            export,
-            None,
-            settings,
-            load_classifier(()),
-            settings.base_thresholds(),
-            now=AUDIT_NOW,
-            workers=workers,
-        )
-    )
+    return audit_export(export, "en", workers=workers)
 
 
 def test_chunks_come_back_whole_and_in_order() -> None:
