@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -163,11 +164,12 @@ async def _deliver_due_digest(bot: Bot, found: Services, group_id: int) -> int:
     # The week that just closed has no use for its flag salt any more.
     found.flag_salts.forget_all_but(group_id, iso_week(working_time.local(now).date()))
     seconds = found.settings.digest_lease_seconds
+    # One holder per delivery, not per worker: the group's weekly job and a sweep of the same
+    # worker can meet at the digest moment, and a lease its holder may renew would let both send.
+    holder = f"{found.worker}/{secrets.token_hex(4)}"
     leases: dict[int, DigestLease] = {}
     for recipient in group.digest_recipients or [group_id]:
-        lease = await found.store.take_digest_lease(
-            group_id, week, recipient, found.worker, seconds
-        )
+        lease = await found.store.take_digest_lease(group_id, week, recipient, holder, seconds)
         if lease is not None:
             leases[recipient] = lease
     if not leases:

@@ -1,9 +1,12 @@
-"""Digest leases: several workers share one store, and each digest goes out exactly once.
+"""Digest leases: several workers share one store, and each digest goes out once.
 
 A worker takes an expiring lease on (group, week, recipient) before it sends, records each part
 it sent under that lease, and marks the digest sent at the end. A worker killed mid-digest stops
 renewing its lease; once it expires another worker takes over and resumes after the parts that
-already arrived. Every key of a lease shares the group's hash tag, so each script is one slot.
+already arrived. A part whose send was in flight when its worker died is sent again: Telegram
+has no idempotent send, and a repeated part beats a lost digest. Each delivery takes the lease
+under its own holder name, so two deliveries in one worker exclude each other too. Every key of
+a lease shares the group's hash tag, so each script is one slot.
 """
 
 from __future__ import annotations

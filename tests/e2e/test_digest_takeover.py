@@ -50,3 +50,27 @@ async def test_a_digest_half_sent_by_a_dead_worker_is_finished_once(
 async def test_a_restarted_worker_keeps_one_sweep_job(playground: Playground) -> None:
     await playground.restart_bot()
     assert len(playground.application.job_queue.get_jobs_by_name(SWEEP_JOB)) == 1
+
+
+async def test_the_weekly_job_and_a_sweep_at_once_in_one_worker_send_the_digest_once(
+    playground: Playground,
+) -> None:
+    group, boss, member, leader = subscribed_leader(playground)
+    await subscribe(playground, boss, leader)
+    post_week(playground, group, boss, member)
+    await playground.drain()
+    before = (len(texts(playground, leader)), photos(playground, leader))
+
+    playground.clock.set(DIGEST_DUE)
+    app = playground.application
+    [weekly] = app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")
+    [sweep] = app.job_queue.get_jobs_by_name(SWEEP_JOB)
+    # At the digest moment a running sweep meets the group's own weekly job: same worker,
+    # same lease holder, so the lease alone does not keep them apart.
+    await asyncio.gather(weekly.run(app), sweep.run(app))
+
+    after = (len(texts(playground, leader)), photos(playground, leader))
+    assert after[1] == before[1] + 1
+    assert after[0] > before[0]
+    await asyncio.gather(weekly.run(app), sweep.run(app))
+    assert (len(texts(playground, leader)), photos(playground, leader)) == after
