@@ -56,6 +56,10 @@ def _rule_labels(text: str) -> set[str]:
         ("Please sort out the storeroom before Friday.", {"task_push"}),
         ("Please get this sorted by Friday.", {"task_push"}),
         ("Please deal with the complaint from bay 4 today.", {"task_push", "urgent_deadline"}),
+        (
+            "Please complete the attached template and send it back.",
+            {"task_push", "report_demand"},
+        ),
     ],
 )
 def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
@@ -74,6 +78,10 @@ def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
         ("Timesheets to me as soon as possible please.", "urgent_deadline"),
         ("Please fill in the incident form before you log off.", "urgent_deadline"),
         ("Please sort out the storeroom.", "task_push"),
+        # a sign-up list in the chat, with a field beside the name
+        ("Put your name down on the sheet for Saturday cover.", "ack_demand"),
+        ("Drop your name and which shift you can do below.", "ack_demand"),
+        ("Drop your name and which shift you can do below.", "report_demand"),
     ],
 )
 def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
@@ -96,3 +104,15 @@ def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
 def test_members_english_chat_stays_clean(text: str) -> None:
     assert _labels(text) == set()
     assert not _rule_labels(text) - {"task_push"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From tonight each lead posts a photo of the yard at close.",
+        "As of today all visitors must sign in at reception.",
+    ],
+)
+def test_the_day_a_routine_starts_is_no_deadline(text: str) -> None:
+    assert "urgent_deadline" not in _rule_labels(text)
+    assert "urgent_deadline" not in _labels(text)
