@@ -60,6 +60,10 @@ def _rule_labels(text: str) -> set[str]:
             "Please complete the attached template and send it back.",
             {"task_push", "report_demand"},
         ),
+        (
+            "Today's the last day, please submit your claims.",
+            {"task_push", "report_demand", "urgent_deadline"},
+        ),
     ],
 )
 def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
@@ -111,8 +115,10 @@ def test_members_english_chat_stays_clean(text: str) -> None:
     [
         "From tonight each lead posts a photo of the yard at close.",
         "As of today all visitors must sign in at reception.",
+        # tomorrow's noon leaves the working day free
+        "Please send me the client list by noon tomorrow.",
     ],
 )
-def test_the_day_a_routine_starts_is_no_deadline(text: str) -> None:
+def test_a_start_day_or_tomorrows_noon_is_no_deadline(text: str) -> None:
     assert "urgent_deadline" not in _rule_labels(text)
     assert "urgent_deadline" not in _labels(text)

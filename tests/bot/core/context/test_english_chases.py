@@ -72,3 +72,18 @@ def test_a_member_saying_they_have_sent_theirs_demands_nothing() -> None:
     # a guard: the new English chase words must not read a member's own report as a chase
     decided = run(FORM, Line("m1", "I've just submitted ours", reply_to=1))
     assert decided[1].labels == set()
+
+
+def test_a_countdown_in_minutes_presses_the_chase() -> None:
+    decided = run(
+        PHOTOS, Line("m1", "Bay 1 done"), Line("boss", "20 mins, still need 3", minutes=60)
+    )
+    assert decided[2].labels == {T, P, U}
+
+
+def test_a_reply_setting_a_date_completes_without_urgency_and_an_hour_with_it() -> None:
+    for text in ("Before the 29th please, not later", "By 12 October at the latest"):
+        decided = run(FORM, Line("boss", text, reply_to=1, minutes=5))
+        assert decided[1].labels == {T, R}, text
+    decided = run(FORM, Line("boss", "Before 3 please", reply_to=1, minutes=5))
+    assert decided[1].labels == {T, R, U}
