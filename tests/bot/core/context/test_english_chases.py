@@ -87,3 +87,19 @@ def test_a_reply_setting_a_date_completes_without_urgency_and_an_hour_with_it() 
         assert decided[1].labels == {T, R}, text
     decided = run(FORM, Line("boss", "Before 3 please", reply_to=1, minutes=5))
     assert decided[1].labels == {T, R, U}
+
+
+def test_a_chase_naming_the_quoted_reply_word_chases_the_acknowledgement() -> None:
+    # the app push came later, but the chase names the reply the first message asked for
+    for text in ("Still waiting for 'seen' from Dev and Ana", 'Still waiting for "read" from Dev'):
+        decided = run(READ, APP_PUSH, Line("m1", "Read 👍"), Line("boss", text, minutes=240))
+        assert decided[3].labels == {A}, text
+        assert decided[3].chases == 1, text
+
+
+def test_days_to_go_chases_the_demand_without_pressing_it() -> None:
+    decided = run(
+        FORM, Line("m1", "Sent"), Line("boss", "Two days to go, depots 2 and 5", minutes=600)
+    )
+    assert decided[2].labels == {T, R}
+    assert decided[2].chases == 1
