@@ -61,6 +61,11 @@ def _rule_labels(text: str) -> set[str]:
             {"task_push", "report_demand"},
         ),
         (
+            "Every site manager is to check the first aid boxes and confirm it in writing to me"
+            " by Friday.",
+            {"task_push", "report_demand"},
+        ),
+        (
             "Today's the last day, please submit your claims.",
             {"task_push", "report_demand", "urgent_deadline"},
         ),
@@ -82,6 +87,9 @@ def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
         ("Timesheets to me as soon as possible please.", "urgent_deadline"),
         ("Please fill in the incident form before you log off.", "urgent_deadline"),
         ("Please sort out the storeroom.", "task_push"),
+        # writing something down for the asker
+        ("Please note down how many visitors came through the side gate.", "report_demand"),
+        ("Please keep a record of every call-out this week.", "report_demand"),
         # a sign-up list in the chat, with a field beside the name
         ("Put your name down on the sheet for Saturday cover.", "ack_demand"),
         ("Drop your name and which shift you can do below.", "ack_demand"),
