@@ -87,6 +87,15 @@ def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
         ("Timesheets to me as soon as possible please.", "urgent_deadline"),
         ("Please fill in the incident form before you log off.", "urgent_deadline"),
         ("Please sort out the storeroom.", "task_push"),
+        # Singaporean, Malaysian, Indian and Australian office English
+        ("Can help to check the stock levels in store 3?", "task_push"),
+        ("Kindly do the needful by today.", "task_push"),
+        ("Timesheets to me this arvo please.", "urgent_deadline"),
+        ("Please reply by return with your availability.", "urgent_deadline"),
+        ("Send the incident form without further delay.", "urgent_deadline"),
+        # reading as the thing acknowledged, and reach through members' own contacts
+        ("All staff to read and sign the new code of conduct.", "ack_demand"),
+        ("Everyone please put it on your status and forward to your contacts.", "app_demand"),
         # writing something down for the asker
         ("Please note down how many visitors came through the side gate.", "report_demand"),
         ("Please keep a record of every call-out this week.", "report_demand"),
@@ -111,6 +120,7 @@ def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
         "Just a reminder the canteen is closed today.",
         "Read receipts are turned off on my phone.",
         "My streak is at 40 days lol",
+        "I read and signed it yesterday.",
     ],
 )
 def test_members_english_chat_stays_clean(text: str) -> None:
