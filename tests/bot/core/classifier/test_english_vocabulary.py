@@ -103,6 +103,8 @@ def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
         ("Put your name down on the sheet for Saturday cover.", "ack_demand"),
         ("Drop your name and which shift you can do below.", "ack_demand"),
         ("Drop your name and which shift you can do below.", "report_demand"),
+        ("Please list your name and which stall you can help at.", "ack_demand"),
+        ("Put yourself down for a late shift next week please.", "ack_demand"),
     ],
 )
 def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
@@ -121,6 +123,7 @@ def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
         "Read receipts are turned off on my phone.",
         "My streak is at 40 days lol",
         "I read and signed it yesterday.",
+        "I've put myself down for Saturday.",
     ],
 )
 def test_members_english_chat_stays_clean(text: str) -> None:
@@ -140,3 +143,10 @@ def test_members_english_chat_stays_clean(text: str) -> None:
 def test_a_start_day_or_tomorrows_noon_is_no_deadline(text: str) -> None:
     assert "urgent_deadline" not in _rule_labels(text)
     assert "urgent_deadline" not in _labels(text)
+
+
+def test_a_volunteer_asked_for_is_no_sign_up_order() -> None:
+    # a guard for the sign-up phrases: "if you can" leaves it to the member
+    text = "Reply with your name if you can cover the Sunday late."
+    assert "ack_demand" not in _rule_labels(text)
+    assert _labels(text) == set()
