@@ -137,7 +137,7 @@ def test_members_english_chat_stays_clean(text: str) -> None:
         "From tonight each lead posts a photo of the yard at close.",
         "As of today all visitors must sign in at reception.",
         # tomorrow's noon leaves the working day free
-        "Please send me the client list by noon tomorrow.",
+        "Please email the supplier invoices to me by noon tomorrow.",
     ],
 )
 def test_a_start_day_or_tomorrows_noon_is_no_deadline(text: str) -> None:

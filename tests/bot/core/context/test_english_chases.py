@@ -19,7 +19,9 @@ READ = Line("boss", "New lone-working policy attached. Everyone please confirm y
 
 def test_a_count_of_people_not_logged_in_yet_chases_the_app_push() -> None:
     decided = run(
-        APP_PUSH, Line("m1", "Done 👍"), Line("boss", "Six drivers not logged in yet", minutes=600)
+        APP_PUSH,
+        Line("m1", "Done 👍"),
+        Line("boss", "Six of the night drivers have not logged in", minutes=600),
     )
     assert decided[2].labels == {T, APP}
     assert decided[2].chases == 1
@@ -29,7 +31,7 @@ def test_the_date_come_before_a_roll_call_chases_the_form_and_presses_it() -> No
     decided = run(
         FORM,
         Line("m1", "Sent"),
-        Line("boss", "Today is the 14th. Depots 2 and 5", minutes=3 * 24 * 60),
+        Line("boss", "It's the 14th - depots 2 and 5 please", minutes=3 * 24 * 60),
     )
     assert decided[2].labels == {T, R, U}
     assert decided[2].chases == 1
@@ -39,7 +41,7 @@ def test_due_today_in_a_chase_presses_it() -> None:
     decided = run(
         FORM,
         Line("m1", "Sent"),
-        Line("boss", "Depots 2 and 5, due today", minutes=3 * 24 * 60),
+        Line("boss", "Due today - depots 2 and 5", minutes=3 * 24 * 60),
     )
     assert decided[2].labels == {T, R, U}
     assert decided[2].chases == 1
@@ -76,13 +78,15 @@ def test_a_member_saying_they_have_sent_theirs_demands_nothing() -> None:
 
 def test_a_countdown_in_minutes_presses_the_chase() -> None:
     decided = run(
-        PHOTOS, Line("m1", "Bay 1 done"), Line("boss", "20 mins, still need 3", minutes=60)
+        PHOTOS,
+        Line("m1", "Bay 1 done"),
+        Line("boss", "30 mins left, bays 4 and 6 still to come", minutes=60),
     )
     assert decided[2].labels == {T, P, U}
 
 
 def test_a_reply_setting_a_date_completes_without_urgency_and_an_hour_with_it() -> None:
-    for text in ("Before the 29th please, not later", "By 12 October at the latest"):
+    for text in ("Before the 30th please, not later", "By 12 October at the latest"):
         decided = run(FORM, Line("boss", text, reply_to=1, minutes=5))
         assert decided[1].labels == {T, R}, text
     decided = run(FORM, Line("boss", "Before 3 please", reply_to=1, minutes=5))
@@ -91,7 +95,7 @@ def test_a_reply_setting_a_date_completes_without_urgency_and_an_hour_with_it() 
 
 def test_a_chase_naming_the_quoted_reply_word_chases_the_acknowledgement() -> None:
     # the app push came later, but the chase names the reply the first message asked for
-    for text in ("Still waiting for 'seen' from Dev and Ana", 'Still waiting for "read" from Dev'):
+    for text in ("Dev and Ana haven't said 'seen' yet", 'No "read" from Dev so far'):
         decided = run(READ, APP_PUSH, Line("m1", "Read 👍"), Line("boss", text, minutes=240))
         assert decided[3].labels == {A}, text
         assert decided[3].chases == 1, text
