@@ -79,6 +79,12 @@ def test_english_demands_are_labelled(text: str, expected: set[str]) -> None:
     ("text", "label"),
     [
         ("Capture a photo of each delivery note.", "proof_demand"),
+        (
+            "Please email me your training certificate once you've passed the course.",
+            "proof_demand",
+        ),
+        ("Send me the CCTV stills from the car park by Friday please.", "proof_demand"),
+        ("Every home visit needs a GPS stamp on the app from Monday.", "proof_demand"),
         ("Please switch on notifications for the rota app.", "app_demand"),
         ("Everyone please leave a review for the shop.", "app_demand"),
         ("Create your account on the rostering portal by Friday.", "app_demand"),
@@ -124,6 +130,7 @@ def test_the_rules_read_english_demand_wording(text: str, label: str) -> None:
         "My streak is at 40 days lol",
         "I read and signed it yesterday.",
         "I've put myself down for Saturday.",
+        "My certificate came through today!",
     ],
 )
 def test_members_english_chat_stays_clean(text: str) -> None:
