@@ -19,7 +19,7 @@ import ahocorasick
 from bot.core.classifier.learned import LearnedModel
 from bot.core.classifier.literals import required_literals
 from bot.core.classifier.masks import CategoryBits, RuleMasks, present
-from bot.core.classifier.model import Classification, Hit
+from bot.core.classifier.model import Classification, Hit, new_classification, new_hit
 from bot.core.classifier.normalise import normalise
 from bot.core.classifier.rules import Condition, Rule, RuleSet
 from bot.core.classifier.subject import report_subject
@@ -234,7 +234,7 @@ def _mask(guard: Iterable[str], bits: dict[str, int]) -> int:
 
 
 def _quiet(acknowledgement: bool, *, truncated: bool) -> Classification:
-    return Classification(
+    return new_classification(
         labels=_NO_LABELS,
         exempt=False,
         hits=(),
@@ -495,7 +495,7 @@ class Engine:
         if Label.REPORT_DEMAND in labels:
             spans = [(h.start, h.end) for h in hits if h.label is Label.REPORT_DEMAND]
             subject = report_subject(text, norm, spans)
-        result = Classification(
+        result = new_classification(
             labels=frozenset(labels),
             exempt=exempt_rule is not None,
             hits=tuple(hits),
@@ -889,7 +889,7 @@ class Engine:
             source = next(h for h in hits if h.label in implication.if_any)
             labels.add(implication.add)
             hits.append(
-                Hit(implication.add, implication.id, source.match, source.start, source.end)
+                new_hit(implication.add, implication.id, source.match, source.start, source.end)
             )
 
     def _exemption(self, message: _Message) -> str | None:
@@ -1017,7 +1017,7 @@ class Engine:
                 if _fires_masks(masks, token, message):
                     labels.add(masks.label)
                     hits.append(
-                        Hit(
+                        new_hit(
                             masks.label,
                             masks.rule.id,
                             text[token.start : token.end],
