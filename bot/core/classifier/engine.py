@@ -293,6 +293,11 @@ class Engine:
         self._kinds: dict[frozenset[str], _Kind] = {}
         self._conditions: dict[str, _RuleChecks] = {}
         self._rule_order = {rule.id: index for index, rule in enumerate(rules.rules)}
+        # made once: a string built per hit would be hashed again by every set it goes into
+        self._rule_signals = {
+            rule: f"rule:{rule}"
+            for rule in [*self._rule_order, *(each.id for each in rules.implications)]
+        }
         engine = rules.engine
         self._negators = engine.get("negators", _NO_CATEGORIES)
         self._purpose = engine.get("purpose", _NO_CATEGORIES)
@@ -544,12 +549,17 @@ class Engine:
             return self._exemption_masks_of(message)
         return self._exemption(message)
 
-    @staticmethod
     def _signals(
-        message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool, exempt: bool
+        self,
+        message: _Message | _Masks,
+        hits: list[Hit],
+        *,
+        acknowledgement: bool,
+        exempt: bool,
     ) -> frozenset[str]:
         """The learned step's signals; ``exempt``: whether the message is exempt (given hits)."""
-        signals = {f"rule:{hit.rule}" for hit in hits}
+        rule_signals = self._rule_signals
+        signals = {rule_signals[hit.rule] for hit in hits}
         signals.update([_LABEL_SIGNALS[hit.label] for hit in hits])
         blocked = message.blocked_clauses
         for token in message.tokens:
