@@ -19,7 +19,7 @@ import ahocorasick
 from bot.core.classifier.learned import LearnedModel
 from bot.core.classifier.literals import required_literals
 from bot.core.classifier.masks import CategoryBits, RuleMasks, present
-from bot.core.classifier.model import Classification, Hit
+from bot.core.classifier.model import Classification, Hit, new_classification, new_hit
 from bot.core.classifier.normalise import normalise
 from bot.core.classifier.rules import Condition, Rule, RuleSet
 from bot.core.classifier.subject import report_subject
@@ -234,7 +234,7 @@ def _mask(guard: Iterable[str], bits: dict[str, int]) -> int:
 
 
 def _quiet(acknowledgement: bool, *, truncated: bool) -> Classification:
-    return Classification(
+    return new_classification(
         labels=_NO_LABELS,
         exempt=False,
         hits=(),
@@ -293,6 +293,11 @@ class Engine:
         self._kinds: dict[frozenset[str], _Kind] = {}
         self._conditions: dict[str, _RuleChecks] = {}
         self._rule_order = {rule.id: index for index, rule in enumerate(rules.rules)}
+        # made once: a string built per hit would be hashed again by every set it goes into
+        self._rule_signals = {
+            rule: f"rule:{rule}"
+            for rule in [*self._rule_order, *(each.id for each in rules.implications)]
+        }
         engine = rules.engine
         self._negators = engine.get("negators", _NO_CATEGORIES)
         self._purpose = engine.get("purpose", _NO_CATEGORIES)
@@ -495,7 +500,7 @@ class Engine:
         if Label.REPORT_DEMAND in labels:
             spans = [(h.start, h.end) for h in hits if h.label is Label.REPORT_DEMAND]
             subject = report_subject(text, norm, spans)
-        result = Classification(
+        result = new_classification(
             labels=frozenset(labels),
             exempt=exempt_rule is not None,
             hits=tuple(hits),
@@ -544,12 +549,17 @@ class Engine:
             return self._exemption_masks_of(message)
         return self._exemption(message)
 
-    @staticmethod
     def _signals(
-        message: _Message | _Masks, hits: list[Hit], *, acknowledgement: bool, exempt: bool
+        self,
+        message: _Message | _Masks,
+        hits: list[Hit],
+        *,
+        acknowledgement: bool,
+        exempt: bool,
     ) -> frozenset[str]:
         """The learned step's signals; ``exempt``: whether the message is exempt (given hits)."""
-        signals = {f"rule:{hit.rule}" for hit in hits}
+        rule_signals = self._rule_signals
+        signals = {rule_signals[hit.rule] for hit in hits}
         signals.update([_LABEL_SIGNALS[hit.label] for hit in hits])
         blocked = message.blocked_clauses
         for token in message.tokens:
@@ -889,7 +899,7 @@ class Engine:
             source = next(h for h in hits if h.label in implication.if_any)
             labels.add(implication.add)
             hits.append(
-                Hit(implication.add, implication.id, source.match, source.start, source.end)
+                new_hit(implication.add, implication.id, source.match, source.start, source.end)
             )
 
     def _exemption(self, message: _Message) -> str | None:
@@ -1017,7 +1027,7 @@ class Engine:
                 if _fires_masks(masks, token, message):
                     labels.add(masks.label)
                     hits.append(
-                        Hit(
+                        new_hit(
                             masks.label,
                             masks.rule.id,
                             text[token.start : token.end],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,8 @@ MAX_BATCH_CHARS = 1 << 22
 of a pass then stays below 2**22 * 4 n-grams * 10**10 (the largest weight) < 2**63."""
 
 _Ints = npt.NDArray[np.int64]
-_Rows = npt.NDArray[np.int32]
+_Small = npt.NDArray[np.integer[Any]]
+"""Ids, rows and weights in the narrowest type that holds them: less memory to read at random."""
 _ADD = np.add.reduce
 # Fibonacci hashing: the top bits of key * 2**64 / golden ratio (wrapping uint64 product).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -45,18 +47,22 @@ _EMPTY = -1
 class GramIndex:
     """The model's n-gram keys in a hash table, with their per-label weights in fixed point."""
 
-    ids: _Ints
+    ids: _Small
     """Character id by code point (index clipped to the last entry, which is 0; NUL is 0)."""
     keys: _Ints
     """The model's n-gram keys, ascending, with a sentinel -1 at the end (one text's lookup)."""
     slot_keys: _Ints
     """The open-addressing table: the key in each slot, ``_EMPTY`` where there is none."""
-    slot_rows: _Rows
+    slot_rows: _Small
     """The row of :attr:`weights` of the key in each slot."""
     shift: np.uint64
     """64 less the table's bits: a key's home slot is the top bits of its hash."""
-    weights: _Ints
-    """One row of per-label fixed-point weights per key."""
+    weights: _Small
+    """One row of per-label fixed-point weights per key, divided by :attr:`scale`."""
+    scale: int
+    """What :attr:`weights` are multiplied by to give the fixed-point weights: 1000 when every
+    weight is a whole number of thousandths (the weights file keeps three decimals) that fits
+    16 bits, so the table is a quarter of its int64 size; else 1."""
 
     @classmethod
     def build(
@@ -74,7 +80,7 @@ class GramIndex:
         top = max((ord(char) for char in alphabet), default=0)
         if "\0" in char_id:  # NUL pads the texts, so it must stay unknown
             return None
-        ids = np.zeros(top + 2, dtype=np.int64)
+        ids = np.zeros(top + 2, dtype=np.int16)  # ids are below 2**ID_BITS
         for char, index in char_id.items():
             ids[ord(char)] = index
         names = list(grams)
@@ -82,9 +88,11 @@ class GramIndex:
         order = np.argsort(unsorted, kind="stable")
         keys = unsorted[order]
         # row i of the weights belongs to keys[i], in the table as in the sorted keys
-        weights = np.array(
-            [[to_fixed(weight) for weight in grams[names[i]]] for i in order], dtype=np.int64
-        ).reshape(len(names), labels)
+        weights, scale = _narrow(
+            np.array(
+                [[to_fixed(weight) for weight in grams[names[i]]] for i in order], dtype=np.int64
+            ).reshape(len(names), labels)
+        )
         # under half the slots filled by default: probe chains stay short (the longest is 6
         # slots for the shipped model), and the table small enough to stay mostly in cache
         bits = (slots_per_key * len(names)).bit_length()
@@ -104,19 +112,20 @@ class GramIndex:
             ids,
             np.append(keys, np.int64(_EMPTY)),
             np.array(table, dtype=np.int64),
-            np.array(table_rows, dtype=np.int32),
+            np.array(table_rows, dtype=np.uint16 if len(names) <= 1 << 16 else np.int32),
             shift,
             weights,
+            scale,
         )
 
-    def _rows(self, needles: _Ints) -> tuple[_Ints, _Rows]:
+    def _rows(self, needles: _Ints) -> tuple[_Ints, _Small]:
         """(positions in ``needles``, rows of :attr:`weights`) of the needles in the model."""
         slot_keys = self.slot_keys
         mask = len(slot_keys) - 1
         slots = _home(needles, self.shift)
         pending = np.arange(len(needles), dtype=np.int64)
         found_at: list[_Ints] = []
-        found_rows: list[_Rows] = []
+        found_rows: list[_Small] = []
         while len(pending):
             held = slot_keys.take(slots)
             match = held == needles
@@ -136,7 +145,8 @@ class GramIndex:
         points = np.frombuffer(
             (framed + "\0\0\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32
         )
-        ids = self.ids.take(points, mode="clip")  # beyond the table: the last entry, 0
+        # beyond the table: the last entry, 0
+        ids = self.ids.take(points, mode="clip").astype(np.int64)
         two = (ids[:-1] << ID_BITS) | ids[1:]
         four = (two[:-2] << (2 * ID_BITS)) | two[2:]
         # the 3-gram at each position is its 4-gram without the last id; trailing 0 slots
@@ -148,7 +158,9 @@ class GramIndex:
         where = self.keys[:-1].searchsorted(found)
         keep = self.keys.take(where) == found
         keep[1:] &= found[1:] != found[:-1]  # a repeated n-gram counts once
-        total: list[int] = _ADD(self.weights.take(where[keep], axis=0), axis=0).tolist()
+        total: list[int] = (
+            _ADD(self.weights.take(where[keep], axis=0), axis=0, dtype=np.int64) * self.scale
+        ).tolist()
         return total
 
     def totals_many(self, framed: Sequence[str]) -> list[list[int]]:
@@ -167,7 +179,7 @@ class GramIndex:
         points = np.frombuffer(
             "\0\0\0".join((*framed, "")).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
         )
-        ids = self.ids.take(points, mode="clip")
+        ids = self.ids.take(points, mode="clip").astype(np.int64)
         sizes = np.fromiter(map(len, framed), dtype=np.int64, count=len(framed))
         owner = np.arange(len(framed), dtype=np.int64).repeat(sizes + 3)
         two = (ids[:-1] << ID_BITS) | ids[1:]
@@ -189,10 +201,24 @@ class GramIndex:
         pairs = pairs[distinct]
         message = pairs // rows
         running = np.zeros((len(pairs) + 1, lanes), dtype=np.int64)
-        np.cumsum(self.weights.take(pairs - message * rows, axis=0), axis=0, out=running[1:])
+        np.cumsum(
+            self.weights.take(pairs - message * rows, axis=0),
+            axis=0,
+            dtype=np.int64,
+            out=running[1:],
+        )
         bounds = message.searchsorted(np.arange(len(framed) + 1, dtype=np.int64))
-        result: list[list[int]] = (running[bounds[1:]] - running[bounds[:-1]]).tolist()
+        result: list[list[int]] = (
+            (running[bounds[1:]] - running[bounds[:-1]]) * self.scale
+        ).tolist()
         return result
+
+
+def _narrow(weights: _Ints) -> tuple[_Small, int]:
+    """``weights`` as int16 thousandths when that is exact, with the scale to multiply by."""
+    if not (weights % 1000).any() and (np.abs(weights) // 1000 < 1 << 15).all():
+        return (weights // 1000).astype(np.int16), 1000
+    return weights, 1
 
 
 def _home(keys: _Ints, shift: np.uint64) -> _Ints:

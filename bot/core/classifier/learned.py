@@ -50,7 +50,7 @@ from pathlib import Path
 
 from bot.core.classifier.gram_index import GramIndex
 from bot.core.classifier.lanes import MAX_WEIGHT, SCALE, pack, to_fixed, unpack
-from bot.core.classifier.model import Hit
+from bot.core.classifier.model import Hit, new_hit
 from bot.core.labels import ALL_LABELS, Label
 
 WEIGHTS_FILE = Path(__file__).parent / "data" / "learned.json"
@@ -334,7 +334,7 @@ class LearnedModel:
             elif score >= add[index]:
                 labels.add(label)
                 start, end = self._evidence(text, norm, index, hits)
-                hits.append(Hit(label, f"model.{label.value}", text[start:end], start, end))
+                hits.append(new_hit(label, f"model.{label.value}", text[start:end], start, end))
 
     def _evidence(self, text: str, norm: str, index: int, hits: list[Hit]) -> tuple[int, int]:
         """The (start, end) in ``text`` of the short phrase that adds most to label ``index``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.fast_init import maker
 from bot.core.labels import Label
 
 
@@ -57,3 +58,9 @@ class Classification:
                 self.truncated,
             ),
         )
+
+
+# Made for every hit and result of the classifier: the frozen dataclasses' own constructors set
+# each field through ``object.__setattr__``; these give equal objects at C speed (fast_init).
+new_hit = maker(Hit)
+new_classification = maker(Classification)

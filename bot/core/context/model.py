@@ -184,6 +184,10 @@ in_context = maker(InContext)
 """``InContext(...)`` with the same fields: the same value, made in a third of the time (the
 frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` by name; context
 makes a few per message, in the audit's and the webhook's critical path)."""
+# the same for the entries ``advance`` adds to the state, one or two a message
+new_demand = maker(Demand)
+new_seen = maker(Seen)
+new_history = maker(SenderHistory)
 _new = object.__new__
 
 

@@ -18,6 +18,9 @@ from bot.core.context.model import (
     SenderHistory,
     StateIndex,
     indexed_state,
+    new_demand,
+    new_history,
+    new_seen,
 )
 from bot.core.labels import Label
 
@@ -58,7 +61,7 @@ def advance(
     demands = state.demands
     seen = state.seen
     if decided.labels:
-        demand = Demand(
+        demand = new_demand(
             message_id=message.message_id,
             labels=decided.labels,
             sender_key=message.sender_key,
@@ -75,7 +78,7 @@ def advance(
         demands = (*demands, demand)
     else:
         answered = decided.answers if decided.answers is not None else decided.chases
-        entry = Seen(
+        entry = new_seen(
             message.message_id,
             message.sender_key,
             message.sent_at,
@@ -88,9 +91,9 @@ def advance(
     if message.sender_key is not None and not message.forwarded:
         history = state.history(message.sender_key)
         if decided.labels:
-            history = SenderHistory(history.asks + 1, history.answers)
+            history = new_history(history.asks + 1, history.answers)
         elif decided.answers is not None:
-            history = SenderHistory(history.asks, history.answers + 1)
+            history = new_history(history.asks, history.answers + 1)
         sender = (message.sender_key, history)
         if index is None:
             others = _without(senders, message.sender_key)

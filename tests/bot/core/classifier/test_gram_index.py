@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +67,12 @@ def test_batch_totals_equal_one_text_at_a_time(texts: list[str]) -> None:
     assert _INDEX.totals_many(framed) == [_plain(text) for text in framed]
 
 
-_WEIGHTS = st.floats(-10.0, 10.0, allow_nan=False).map(lambda value: round(value, 3))
+# Mostly whole thousandths (the weights file's), which the index holds in 16 bits; a model with
+# any finer or larger weight is held in full.
+_WEIGHTS = st.one_of(
+    st.floats(-10.0, 10.0, allow_nan=False).map(lambda value: round(value, 3)),
+    st.floats(-100.0, 100.0, allow_nan=False).map(lambda value: round(value, 6)),
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -105,3 +111,15 @@ def test_any_model_sums_the_plain_way(
 def test_a_lane_reads_back_across_its_whole_range(row: list[int]) -> None:
     # the extremes of a lane, next to each other, must not borrow from or carry into the next
     assert unpack(pack(row), len(row)) == row
+
+
+def test_weights_are_held_in_16_bits_only_when_that_is_exact() -> None:
+    narrow = GramIndex.build({"ab": (0.125, -32.767)}, 2)
+    finer = GramIndex.build({"ab": (0.0005, 1.0)}, 2)
+    larger = GramIndex.build({"ab": (40.0, 1.0)}, 2)
+    assert narrow is not None and finer is not None and larger is not None
+    assert (narrow.scale, narrow.weights.dtype) == (1000, np.int16)
+    assert finer.scale == larger.scale == 1
+    assert narrow.totals("\x02ab\x03") == [125_000, -32_767_000]
+    assert finer.totals_many(["\x02ab\x03", "ab"]) == [[500, 1_000_000]] * 2
+    assert larger.totals("\x02ab\x03") == [40_000_000, 1_000_000]
