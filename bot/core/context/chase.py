@@ -116,6 +116,46 @@ def _remains(
     return revise(base, labels, hits, "remains", target.message_id)
 
 
+def _app_use_told(
+    base: InContext, own: Classification, target: Demand, reading: CueText
+) -> InContext | None:
+    """An asker's reply under an app demand that tells members to use the app or get others
+    onto it ("可以，叫亲戚也投一票", "get everyone signed up", "not on paper") adds app use, not an
+    explanation: the demand it answers names the app its words leave out."""
+    if Label.APP_DEMAND not in target.labels or reading.search("cancel"):
+        return None
+    found = reading.search("app_use") or reading.search("paperless")
+    if found is None:
+        return None
+    labels = frozenset({Label.TASK_PUSH, Label.APP_DEMAND}) | (own.labels & WEAK)
+    if reading.search("urgent"):
+        labels |= {Label.URGENT_DEADLINE}
+    match = f"app use told in reply to message {target.message_id}"
+    added = tuple(
+        context_hit(label, "context.app_use", match, reading.text)
+        for label in sorted(labels - own.labels)
+    )
+    kept = tuple(hit for hit in own.hits if hit.label in labels)
+    return revise(base, labels, (*kept, *added), "completes", target.message_id)
+
+
+def _neither(
+    base: InContext, own: Classification, target: Demand, how: str, reading: CueText
+) -> InContext | None:
+    """An asker's reply to the demand that neither chases nor completes it: app use it tells
+    members to get on with, else an answer about how to do the task (no demand), else None."""
+    if how == "follows":
+        return None
+    if own.labels <= WEAK:
+        told = _app_use_told(base, own, target, reading)
+        if told is not None:
+            return told
+    if own.labels <= {Label.TASK_PUSH}:
+        # An asker's answer about how to do the task adds no demand.
+        return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
+    return None
+
+
 def as_chase(
     base: InContext,
     own: Classification,
@@ -149,10 +189,7 @@ def as_chase(
         # Without a reply, only a terse message completes the demand before it.
         completes = False
     if not (chases or completes):
-        if how != "follows" and own.labels <= {Label.TASK_PUSH}:
-            # An asker's answer about how to do the task adds no demand.
-            return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
-        return None
+        return _neither(base, own, target, how, reading)
     labels = inherited(target, reading, own.labels)
     # The chased deadline is never inherited; the chase's own words may set one.
     labels |= own.labels & {Label.URGENT_DEADLINE}
