@@ -113,3 +113,11 @@ def test_a_second_askers_notice_is_no_answer_to_the_first_askers_demand() -> Non
     decided = run(form, notice)
     assert decided[1].reason == "own"
     assert {T, P} <= decided[1].labels
+
+
+def test_a_thanks_over_the_campaigns_total_chases_nothing() -> None:
+    # a total is a result like a rate: thanked for, not chased
+    share = Line("chief", "各位：今晚直播请转发到朋友圈和家长群，争取多拉新用户。")
+    thanks = Line("chief", "大家辛苦了，这次一共拉新860人，市里点名表扬", minutes=900)
+    decided = run(share, Line("m1", "已转"), thanks)
+    assert decided[2].labels == frozenset()
