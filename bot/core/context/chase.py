@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.classifier.model import Classification
 from bot.core.context.cues import CueText
 from bot.core.context.emergency import no_response
@@ -64,6 +66,10 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
         chosen = set(verbs)
     else:
         chosen = set(kinds)
+    if Label.REPORT_DEMAND not in kinds and _counts_app_use(target, reading):
+        # "本周上传情况：…名单见图" under an app demand without a form counts the app use: its
+        # names and figures are no report of their own
+        chosen = (chosen - {Label.REPORT_DEMAND}) | {Label.APP_DEMAND}
     data_chain = {Label.REPORT_DEMAND, Label.ACK_DEMAND}
     if chosen & data_chain and data_chain <= kinds:
         # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
@@ -139,6 +145,31 @@ def _app_use_told(
     return revise(base, labels, (*kept, *added), "completes", target.message_id)
 
 
+def _counts_app_use(target: Demand, reading: CueText) -> bool:
+    """Whether the follow-up of an app demand counts its app use (uploads, entries, logins)
+    without asking for the figures to be sent in."""
+    return (
+        Label.APP_DEMAND in target.labels
+        and reading.has("app_figures")
+        and not reading.has("report_back")
+    )
+
+
+def _app_figures_unreported(
+    own: Classification, target: Demand, reading: CueText
+) -> Classification:
+    """``own`` without the report its words read in an app campaign's figures ("录入量：一组212…",
+    "上传率倒数第二") when the demand they follow up asked for app use and no form."""
+    if (
+        Label.REPORT_DEMAND not in own.labels
+        or Label.REPORT_DEMAND in target.labels
+        or not _counts_app_use(target, reading)
+    ):
+        return own
+    hits = tuple(hit for hit in own.hits if hit.label is not Label.REPORT_DEMAND)
+    return replace(own, labels=own.labels - {Label.REPORT_DEMAND}, hits=hits)
+
+
 def _neither(
     base: InContext, own: Classification, target: Demand, how: str, reading: CueText
 ) -> InContext | None:
@@ -172,6 +203,7 @@ def as_chase(
     their own demand whatever the words (see ``bot.core.context.decide.comes_back``): such a
     message chases it.
     """
+    own = _app_figures_unreported(own, target, reading)
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
     remains = _remains(base, own, target, reading)

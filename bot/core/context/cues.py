@@ -78,6 +78,8 @@ CueName = Literal[
     "concern",
     "paperless",
     "app_use",
+    "app_figures",
+    "report_back",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -213,6 +215,8 @@ class Cues:
     concern: Searcher
     paperless: Searcher
     app_use: Searcher
+    app_figures: Searcher
+    report_back: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.core.context.test_decide import APP, Line, P, T, U, run
+from tests.bot.core.context.test_decide import APP, Line, P, R, T, U, run
 
 PATROL = Line(
     "chief",
@@ -121,3 +121,24 @@ def test_a_thanks_over_the_campaigns_total_chases_nothing() -> None:
     thanks = Line("chief", "大家辛苦了，这次一共拉新860人，市里点名表扬", minutes=900)
     decided = run(share, Line("m1", "已转"), thanks)
     assert decided[2].labels == frozenset()
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        "本周上传情况：还有8户没传，名单见附件",
+        "录入量：一组120，二组85，三组40",
+        "Uploads missing, names on the board",
+    ],
+)
+def test_a_campaigns_figures_under_an_app_demand_count_app_use_not_a_report(figures: str) -> None:
+    # the names and counts measure the app use the demand asked for; they are no form
+    decided = run(PATROL, Line("m1", "收到"), Line("chief", figures, minutes=2880))
+    assert {T, APP} <= decided[2].labels
+    assert R not in decided[2].labels
+
+
+def test_figures_asked_to_be_sent_in_stay_a_report() -> None:
+    ask = Line("chief", "各组今天下班前把已上传的户数报一下", minutes=2880)
+    decided = run(PATROL, Line("m1", "收到"), ask)
+    assert R in decided[2].labels
