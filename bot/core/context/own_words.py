@@ -51,18 +51,15 @@ def paperless(decided: InContext, reading: CueText) -> InContext:
     the app instead of paper", "纸质台账作废，以平台为准") pushes the app itself: app use is
     demanded whatever the work (the conventions' "use the app instead of paper"). Only on its
     own words, said as a task, an order or to the group (a member's answer is decided before)."""
-    if (
-        decided.reason != "own"
-        or Label.APP_DEMAND in decided.labels
-        or not (
-            Label.TASK_PUSH in decided.labels
-            or reading.search("directive")
-            or reading.search("address")
-        )
-    ):
+    if decided.reason != "own" or Label.APP_DEMAND in decided.labels:
         return decided
+    # the rare cue first: most texts hold none of its literals, so it costs no regex
     found = reading.search("paperless")
-    if found is None:
+    if found is None or not (
+        Label.TASK_PUSH in decided.labels
+        or reading.search("directive")
+        or reading.search("address")
+    ):
         return decided
     added = (Label.TASK_PUSH, Label.APP_DEMAND)
     labels = decided.labels | frozenset(added)
