@@ -76,6 +76,7 @@ CueName = Literal[
     "routine",
     "stand_down",
     "concern",
+    "hazard",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -209,6 +210,7 @@ class Cues:
     routine: Searcher
     stand_down: Searcher
     concern: Searcher
+    hazard: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)
