@@ -180,6 +180,14 @@ def emergency_order(
     return revise(decided, labels, hits, "emergency_order", exempt=exempt)
 
 
+# a request worded as a question is an order all the same ("Can one of you go round the back?")
+_POLITE = re.compile(
+    r"^\s*(can|could|would|will) (one of you|two of you|a couple of you|someone|somebody|anyone|"
+    r"you( guys| all| two)?)( please)? (go|get|check|bring|take|grab|run|pop|head|help|ring|call|"
+    r"knock|move|drive|pick|stay|keep|give|sort|look|fetch|clear|close|shut)\b"
+)
+
+
 # someone told what to do after the sender's own part ("我去叫电工，你们守在门口")
 _ADDRESSED = re.compile(r"你|大家|各位|所有人|\byou\b|\beveryone\b|\beverybody\b|\ball of you\b")
 
@@ -207,7 +215,7 @@ def standing_order(
     if (
         decided.labels
         or (decided.role != "asker" and not replies_to_news(message, state, reading))
-        or reading.search("question")
+        or (reading.search("question") and not _POLITE.match(reading.text))
         or own_part_only(reading)
         or reading.search("past")
         or reading.search("thanks")

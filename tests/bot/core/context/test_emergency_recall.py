@@ -26,6 +26,10 @@ ASKED_ZH = Line("boss", "请各网格员周五前把本月走访记录交上来"
         "Bushfire is 5km away, start moving the residents to the evacuation centre",
         "Cyclone warning issued, bring all the outdoor staff in and tie everything down",
         "Heatwave: check on all your vulnerable clients today, visit anyone who doesn't answer",
+        "Floodbank at Mill Lane is seeping badly. All crews to Mill Lane with sandbags",
+        "Lift stuck between floors 4 and 5, two residents inside. Call the engineer",
+        "Snowstorm tonight. Gritters out from 8pm on all priority routes",
+        "Ceiling's come down in room 4, move the class to the hall and keep everyone out of there",
         "化工厂氯气泄漏，下风向两公里内居民往北撤离",
         "G205国道塌方，交警中队去两头封路",
         "抢险队带上沙袋到二号闸口，堤脚出现管涌",
@@ -189,3 +193,28 @@ def test_footage_pulled_to_find_someone_is_a_response_not_a_video_to_hand_in() -
     # a video asked to be sent in stays a burden
     video = run(ASKED_ZH, Line("boss", "马上把今天抢险的录像发群里", minutes=120))[1]
     assert not video.exempt
+
+
+MARINA = Line(
+    "boss", "River's over the wall at the marina, evacuate the Quay St flats now", minutes=120
+)
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Can one of you go round the back and check the cellar?",
+        "Somebody ring the out of hours line",
+    ],
+)
+def test_a_request_during_the_response_is_an_order_of_it(follow_up: str) -> None:
+    decided = run(ASKED, MARINA, Line("boss", follow_up, minutes=10))
+    assert decided[1].exempt
+    assert T in decided[2].labels
+    assert decided[2].exempt
+
+
+def test_a_request_for_figures_during_the_response_stays_a_burden() -> None:
+    ask = Line("boss", "Can someone send me the headcount for the rest centre?", minutes=10)
+    decided = run(ASKED, MARINA, ask)
+    assert not decided[2].exempt
