@@ -218,3 +218,22 @@ def test_a_request_for_figures_during_the_response_stays_a_burden() -> None:
     ask = Line("boss", "Can someone send me the headcount for the rest centre?", minutes=10)
     decided = run(ASKED, MARINA, ask)
     assert not decided[2].exempt
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "We're on fire this week! 120 sign-ups, keep sharing the link",
+        "The blackout dates for leave are 20 to 31 Dec, check your requests",
+        "Planned power cut tomorrow 9 to 12 at the depot, let the residents know",
+        "Sales collapsed this month, call every lapsed customer today",
+        "Outbreak of complaints about parking, tell staff to use the back lot",
+        "Hurricane season prep: check your go-bags are stocked by end of month",
+        "Fire risk assessments for all blocks need updating now, get them done this week",
+        "马上组织开展防溺水安全教育",
+    ],
+)
+def test_hazard_words_in_a_figure_of_speech_a_plan_or_prevention_are_no_emergency(
+    order: str,
+) -> None:
+    assert not run(ASKED, Line("boss", order, minutes=120))[1].exempt
