@@ -134,8 +134,13 @@ def without_guessed_paperwork(decided: InContext, reading: CueText) -> InContext
     if (
         not guessed
         or not guessed <= PAPERWORK
-        or not reading.search("immediacy")
-        or not (reading.search("danger") or reading.search("hazard"))
+        or not (
+            (reading.search("immediacy") and reading.search("danger"))
+            # app use guessed on an order against a named hazard ("tree down on the lines,
+            # keep everyone away"); a guessed report or photo may be the account asked after it
+            or (guessed == {Label.APP_DEMAND} and reading.search("hazard"))
+            or (reading.search("immediacy") and reading.search("hazard"))
+        )
         or not present(reading)
         or no_response(reading)
         or reading.named_kinds()

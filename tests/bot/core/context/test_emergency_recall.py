@@ -30,6 +30,10 @@ ASKED_ZH = Line("boss", "请各网格员周五前把本月走访记录交上来"
         "Lift stuck between floors 4 and 5, two residents inside. Call the engineer",
         "Snowstorm tonight. Gritters out from 8pm on all priority routes",
         "Ceiling's come down in room 4, move the class to the hall and keep everyone out of there",
+        "Nullah overflowing near the basti, please shift the families to the community hall",
+        "Heavy snow overnight, nobody drives the minibus until the roads are gritted",
+        "Sewage backing up into the flats on Carr Lane, get the residents out of the ground floor",
+        "Pile-up on the ring road, major incident declared, all off-duty nurses come in",
         "化工厂氯气泄漏，下风向两公里内居民往北撤离",
         "G205国道塌方，交警中队去两头封路",
         "抢险队带上沙袋到二号闸口，堤脚出现管涌",
@@ -160,6 +164,13 @@ def test_paperwork_the_learned_step_guessed_on_an_emergency_order_is_dropped() -
     )
     decided = run(ASKED, Line("boss", order, minutes=120))[1]
     assert decided.labels == {T, U}
+    assert decided.exempt
+
+
+def test_app_use_the_learned_step_guessed_on_an_order_against_a_hazard_is_dropped() -> None:
+    order = "Gale, a tree fell on the lines at Gate 2, keep everyone away and call the board"
+    decided = run(ASKED, Line("boss", order, minutes=120))[1]
+    assert decided.labels == {T}
     assert decided.exempt
 
 
