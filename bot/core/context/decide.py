@@ -19,6 +19,7 @@ from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, CueText, shipped_cues
 from bot.core.context.emergency import (
     answers_demands,
+    during_emergency,
     emergency_order,
     exemption,
     follows_alarm,
@@ -217,7 +218,13 @@ def decide(
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
     if decided.reason == "own" and not reading.search("own_part"):
-        decided = without_guessed_paperwork(decided, reading)
+        # app use guessed on an asker's order during the response is no app demand either
+        responding = (
+            decided.labels - WEAK == {Label.APP_DEMAND}
+            and decided.role == "asker"
+            and during_emergency(message, state)
+        )
+        decided = without_guessed_paperwork(decided, reading, responding)
     if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
         # someone who answered a demand before (a deputy answering a question) and now tells
         # another sender, in reply to their fresh news of a danger, to act at once ("阿强即刻

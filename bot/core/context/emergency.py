@@ -125,11 +125,16 @@ def present(reading: CueText) -> bool:
     return reading.search("immediacy") is not None and reading.search("directive") is not None
 
 
-def without_guessed_paperwork(decided: InContext, reading: CueText) -> InContext:
+def without_guessed_paperwork(
+    decided: InContext, reading: CueText, responding: bool = False
+) -> InContext:
     """An order to act at once against a danger it names ("a boy lost near the quarry… every
     free officer to the gates now") whose paperwork labels only the learned step guessed, from
     words that name no form, photo or app ("from", "get"): the labels dropped, so the order is
-    read as the response it is. A paperwork word, a routine content or a later day keeps them."""
+    read as the response it is. App use guessed on an order against a named hazard, or on an
+    asker's order during the response (``responding``: "Go round now and take them on board"
+    after the bus slid off the road), goes too. A paperwork word, a routine content or a later
+    day keeps them."""
     guessed = decided.labels - WEAK
     if (
         not guessed
@@ -138,7 +143,7 @@ def without_guessed_paperwork(decided: InContext, reading: CueText) -> InContext
             (reading.search("immediacy") and reading.search("danger"))
             # app use guessed on an order against a named hazard ("tree down on the lines,
             # keep everyone away"); a guessed report or photo may be the account asked after it
-            or (guessed == {Label.APP_DEMAND} and reading.search("hazard"))
+            or (guessed == {Label.APP_DEMAND} and (responding or reading.search("hazard")))
             or (reading.search("immediacy") and reading.search("hazard"))
         )
         or not present(reading)

@@ -6,10 +6,15 @@ Australian managers write it, and Chinese.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.core.classifier import default_classifier
+from bot.core.classifier.model import Classification, Hit
+from bot.core.context import ContextMessage, Conversation
 from bot.core.labels import Label
-from tests.bot.core.context.test_decide import Line, T, U, run
+from tests.bot.core.context.test_decide import START, Line, T, U, run
 
 # "boss" has asked before: an asker, as in a group with some history
 ASKED = Line("boss", "Please send me your timesheets by Friday.")
@@ -248,3 +253,37 @@ def test_hazard_words_in_a_figure_of_speech_a_plan_or_prevention_are_no_emergenc
     order: str,
 ) -> None:
     assert not run(ASKED, Line("boss", order, minutes=120))[1].exempt
+
+
+def _guessed_app(text: str) -> Classification:
+    """``text`` read as work with app use that only the learned step guessed."""
+    return Classification(
+        labels=frozenset({T, Label.APP_DEMAND}),
+        exempt=False,
+        hits=(
+            Hit(T, "task.action", text[:5], 0, 5),
+            Hit(Label.APP_DEMAND, "model.app_demand", text[:3], 0, 3),
+        ),
+        exempt_rule=None,
+        acknowledgement=False,
+        report_subject=None,
+    )
+
+
+def _decided_after(lines: list[Line], text: str) -> frozenset[Label]:
+    conversation = Conversation(default_classifier())
+    moment = START
+    for number, line in enumerate(lines, start=1):
+        moment += timedelta(minutes=line.minutes)
+        conversation.decide(ContextMessage(number, line.text, moment, line.sender))
+    message = ContextMessage(len(lines) + 1, text, moment + timedelta(minutes=5), "boss")
+    decided = conversation.decide_classified(message, _guessed_app(text), text.lower())
+    assert decided.exempt == (Label.APP_DEMAND not in decided.labels)
+    return decided.labels
+
+
+def test_app_use_guessed_on_an_askers_order_during_the_response_is_dropped() -> None:
+    order = "Unit 4, get to Mill Road and take the passengers on board the spare coach"
+    assert _decided_after([ASKED, MARINA], order) == {T}
+    # the same order with no emergency on keeps what the learned step read
+    assert Label.APP_DEMAND in _decided_after([ASKED], order)
