@@ -80,7 +80,6 @@ CueName = Literal[
     "app_use",
     "app_figures",
     "report_back",
-    "hazard",
 ]
 _CUE_NAMES: tuple[CueName, ...] = CueName.__args__  # type: ignore[attr-defined]
 
@@ -218,7 +217,6 @@ class Cues:
     app_use: Searcher
     app_figures: Searcher
     report_back: Searcher
-    hazard: Searcher
     kind_nouns: tuple[tuple[Label, re.Pattern[str]], ...]
     kind_verbs: tuple[tuple[Label, re.Pattern[str]], ...]
     _scan: LiteralScan | None = field(default=None, compare=False, repr=False)

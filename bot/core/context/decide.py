@@ -19,14 +19,11 @@ from bot.core.context.chase import app_campaign, as_chase
 from bot.core.context.cues import Cues, CueText, shipped_cues
 from bot.core.context.emergency import (
     answers_demands,
-    during_emergency,
     emergency_order,
     exemption,
     follows_alarm,
-    follows_news,
     replies_to_news,
     standing_order,
-    without_guessed_paperwork,
 )
 from bot.core.context.model import (
     ContextMessage,
@@ -218,14 +215,6 @@ def decide(
     decided = paperless(decided, reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
-    if decided.reason == "own" and not reading.search("own_part"):
-        # app use guessed on an asker's order during the response is no app demand either
-        responding = (
-            decided.labels - WEAK == {Label.APP_DEMAND}
-            and decided.role == "asker"
-            and during_emergency(message, state)
-        )
-        decided = without_guessed_paperwork(decided, reading, responding)
     if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):
         # someone who answered a demand before (a deputy answering a question) and now tells
         # another sender, in reply to their fresh news of a danger, to act at once ("阿强即刻
@@ -238,25 +227,14 @@ def decide(
         ):
             # an unknown sender's order after an alarm is more often a member's own news
             alarmed = news or (decided.role != "member" and follows_alarm(message, state))
-            # an asker's order naming a response soon after news of a risk, reply or not
-            told = (
-                decided.role == "asker"
-                and reading.search("danger") is not None
-                and follows_news(message, state)
-            )
-            decided = emergency_order(decided, reading, alarmed, told)
+            decided = emergency_order(decided, reading, alarmed)
     if decided.reason in ("own", "explains"):
         # during an emergency an asker's answer to a question ("让村干部背下来") is an order too
         decided = standing_order(decided, message, state, reading)
     decided = exemption(urgent_order(decided, text), message, state, reading)
     if reading.search("danger") and not reading.search("past"):
-        alarm = True
+        decided = replace(decided, alarm=True)
     elif not decided.labels and reading.search("concern"):
         # remembered for a reply to it (``replies_to_news``); a demand is never news
-        alarm = False
-    else:
-        return decided
-    if reading.search("stand_down"):
-        # an all-clear ("Fire's out, all clear") or "I'm fine" raises no alarm, is no news
-        return decided
-    return replace(decided, alarm=alarm, concern=not alarm)
+        decided = replace(decided, concern=True)
+    return decided

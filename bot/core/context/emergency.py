@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -10,7 +9,7 @@ from typing import TypeVar
 from bot.core.classifier.model import Hit
 from bot.core.context.cues import CueText
 from bot.core.context.model import ContextMessage, ConversationState, Demand, InContext, Seen
-from bot.core.context.verdict import PAPERWORK, WEAK, context_hit, revise
+from bot.core.context.verdict import PAPERWORK, context_hit, revise
 from bot.core.labels import Label
 
 # "立即报告" in an emergency order asks to raise the alarm, not for paperwork.
@@ -65,16 +64,6 @@ def follows_alarm(message: ContextMessage, state: ConversationState) -> bool:
     )
 
 
-def follows_news(message: ContextMessage, state: ConversationState) -> bool:
-    """Whether news of a danger or of a person or place at risk was told, by anyone, within
-    ``ALARM_FOLLOW_UP`` before ``message`` ("a scaffold board is swinging over the
-    queue"): an order naming a response then answers it, reply or not."""
-    return any(
-        seen.alarm or seen.concern
-        for seen in _lately(state.seen, message.sent_at, ALARM_FOLLOW_UP)
-    )
-
-
 def replies_to_news(message: ContextMessage, state: ConversationState, reading: CueText) -> bool:
     """Whether ``message`` tells someone to act (the ``directive`` cue) in reply, within
     ``ALARM_FOLLOW_UP``, to another sender's message that answered no demand and told of a
@@ -114,104 +103,29 @@ def during_emergency(message: ContextMessage, state: ConversationState) -> bool:
     return follows_own_emergency(message, state) or follows_alarm(message, state)
 
 
-def present(reading: CueText) -> bool:
-    """Whether the words speak of a danger now: neither stood down ("All clear", "可以回家了")
-    nor past ("昨天转移了…"), unless the past only dates the danger's start and an order to act
-    at once follows ("昨晚起河水一直涨…马上把桥封了", "since yesterday… clear the ward now")."""
-    if reading.search("stand_down"):
-        return False
-    if reading.search("past") is None:
-        return True
-    return reading.search("immediacy") is not None and reading.search("directive") is not None
-
-
-def without_guessed_paperwork(
-    decided: InContext, reading: CueText, responding: bool = False
-) -> InContext:
-    """An order to act at once against a danger it names ("a boy lost near the quarry… every
-    free officer to the gates now") whose paperwork labels only the learned step guessed, from
-    words that name no form, photo or app ("from", "get"): the labels dropped, so the order is
-    read as the response it is. App use guessed on an order against a named hazard, or on an
-    asker's order during the response (``responding``: "Go round now and take them on board"
-    after the bus slid off the road), goes too. A paperwork word, a routine content or a later
-    day keeps them."""
-    guessed = decided.labels - WEAK
+def emergency_order(decided: InContext, reading: CueText, alarmed: bool = False) -> InContext:
+    """An order to respond to a present danger ("路面塌陷…马上去拉警戒"; "Call EMS now" just
+    after an alarm, ``alarmed``) that the words alone did not read as a demand: work, urgent
+    and exempt."""
     if (
-        not guessed
-        or not guessed <= PAPERWORK
-        or not (
-            (reading.search("immediacy") and reading.search("danger"))
-            # app use guessed on an order against a named hazard ("tree down on the lines,
-            # keep everyone away"); a guessed report or photo may be the account asked after it
-            or (guessed == {Label.APP_DEMAND} and (responding or reading.search("hazard")))
-            or (reading.search("immediacy") and reading.search("hazard"))
-        )
-        or not present(reading)
-        or no_response(reading)
-        or reading.named_kinds()
-        or not all(hit.rule.startswith("model.") for hit in decided.hits if hit.label in guessed)
+        not reading.search("immediacy")
+        or not (alarmed or reading.search("danger"))
+        or reading.search("past")
+        # an all-clear ("We can go back in now", "carry on for now") orders no response
+        or reading.search("stand_down")
     ):
         return decided
-    kept = tuple(hit for hit in decided.hits if hit.label not in guessed)
-    return revise(decided, decided.labels - guessed, kept, decided.reason)
-
-
-def emergency_order(
-    decided: InContext, reading: CueText, alarmed: bool = False, news: bool = False
-) -> InContext:
-    """An order to respond to a present danger ("路面塌陷…马上去拉警戒"; "Call EMS now" just
-    after an alarm, ``alarmed``): work, urgent and exempt. Without a word of hurry it is still
-    one when it names a hazard plainly ("Amber snow alert overnight: no home visits by car") and
-    its words read as an order, or when it names a danger or a response just after an alarm
-    or news of a risk (``news``: "Tape off the stairwell" after "the handrail came away"): work and
-    exempt, no deadline."""
-    hurry = reading.search("immediacy")
-    hazard = reading.search("hazard")
-    # most messages: no hurry, no hazard, no alarm or news before them
-    if (hurry is None and hazard is None and not (alarmed or news)) or not present(reading):
-        return decided
-    danger = reading.search("danger")
-    if hurry is not None and (alarmed or danger or hazard):
-        labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
-        match = hurry
-    elif hazard is not None and (decided.labels or reading.search("directive")):
-        # an order (the classifier's, or words telling someone to act) against a named hazard
-        labels, match = decided.labels | {Label.TASK_PUSH}, hazard
-    elif (alarmed or news) and danger is not None and reading.search("directive"):
-        labels, match = decided.labels | {Label.TASK_PUSH}, danger
-    else:
-        return decided
+    labels = frozenset({Label.TASK_PUSH, Label.URGENT_DEADLINE})
     # a routine order given in a hurry ("马上开个会") is still an order, but no response
     exempt = decided.exempt or not no_response(reading)
+    match = reading.search("immediacy")
     hits = decided.hits + tuple(
-        context_hit(label, "context.emergency_order", match.group(0), reading.text)
+        context_hit(
+            label, "context.emergency_order", match.group(0) if match else "", reading.text
+        )
         for label in sorted(labels - decided.labels)
     )
     return revise(decided, labels, hits, "emergency_order", exempt=exempt)
-
-
-# a request worded as a question is an order all the same ("Can one of you go round the back?")
-_POLITE = re.compile(
-    r"^\s*(can|could|would|will) (one of you|two of you|a couple of you|someone|somebody|anyone|"
-    r"you( guys| all| two)?)( please)? (go|get|check|bring|take|grab|run|pop|head|help|ring|call|"
-    r"knock|move|drive|pick|stay|keep|give|sort|look|fetch|clear|close|shut)\b"
-)
-
-
-# someone told what to do after the sender's own part ("我去叫电工，你们守在门口")
-_ADDRESSED = re.compile(r"你|大家|各位|所有人|\byou\b|\beveryone\b|\beverybody\b|\ball of you\b")
-
-
-def own_part_only(reading: CueText) -> bool:
-    """Whether the message speaks of the sender's own part ("我马上到", "I'll ring them") and
-    gives no order after it: "我来联系供电所，大家先把老人扶到一楼" takes the call and tells
-    the group what to do, an order all the same."""
-    own = reading.search("own_part")
-    if own is None:
-        return False
-    directive = reading.search("directive")
-    later = reading.text[own.end() :]
-    return directive is None or directive.start() < own.end() or not _ADDRESSED.search(later)
 
 
 def standing_order(
@@ -225,8 +139,8 @@ def standing_order(
     if (
         decided.labels
         or (decided.role != "asker" and not replies_to_news(message, state, reading))
-        or (reading.search("question") and not _POLITE.match(reading.text))
-        or own_part_only(reading)
+        or reading.search("question")
+        or reading.search("own_part")
         or reading.search("past")
         or reading.search("thanks")
         or not reading.search("directive")
@@ -282,31 +196,21 @@ def exemption(
     """Exempt only while directing the response to the danger.
 
     Paperwork, photos, app use or an acknowledgement asked for in the same breath are the
-    burden itself, so they are never exempt, nor is an order for a later day; an asker's
-    further orders (only work, maybe urgent) shortly after their own exempt order belong to
-    the same response, and so do an asker's orders shortly after an alarm.
+    burden itself, so they are never exempt; an asker's further orders (only work, maybe
+    urgent) shortly after their own exempt order belong to the same response, and so do an
+    asker's orders shortly after an alarm.
     """
     if not decided.labels:
         return decided
-    exempt = _directs_response(decided, message, state, reading)
-    return decided if exempt == decided.exempt else _with_exemption(decided, exempt)
-
-
-def _directs_response(
-    decided: InContext, message: ContextMessage, state: ConversationState, reading: CueText
-) -> bool:
     if Label.ACK_DEMAND in decided.labels or any(
         _is_paperwork(hit, reading) for hit in decided.hits
     ):
         # "reply here when you arrive", "收到请回复": a check-in is the burden itself
-        return False
-    if decided.exempt:
-        # an order for a later day acts on no present danger, whoever first read it as a
-        # response ("下周日赛龙舟…负责河道封控")
-        return reading.search("later_day") is None
-    if no_response(reading):
-        return False
-    news = replies_to_news(message, state, reading)
-    if decided.role == "member" and not news:
-        return False
-    return during_emergency(message, state)
+        return _with_exemption(decided, exempt=False)
+    if decided.exempt or no_response(reading):
+        return decided
+    if decided.role == "member" and not replies_to_news(message, state, reading):
+        return decided
+    if during_emergency(message, state):
+        return _with_exemption(decided, exempt=True)
+    return decided
