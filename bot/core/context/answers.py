@@ -16,8 +16,6 @@ ANSWER_WINDOW = timedelta(days=30)
 _MEMBER_TERSE = 12
 # A member's caption under their own file or photo is short; a notice with a file is not.
 _CAPTION = 60
-# A notice to the group is longer than a member's terse aside ("各位，表已交").
-_NOTICE = 30
 
 
 def open_demand_of_others(message: ContextMessage, state: ConversationState) -> Demand | None:
@@ -68,15 +66,12 @@ def as_answer(
     """
     same_kinds = own.labels & SPECIFIC <= answered.labels
     addresses = reading.search("address") is not None
-    # a notice to the group asking for a kind the open demand did not ask for is a second
-    # asker's demand, whatever words of a member's own part it holds ("checked", "马上报")
-    notice = addresses and not same_kinds and len(reading.text) > _NOTICE
     relates = (
         _replies_within(message, answered, state)
         # a file or photo addressed to the whole group, or under a long notice, is not a
         # submission
         or (message.attachment is not None and not addresses and len(reading.text) <= _CAPTION)
-        or (reading.search("own_part") is not None and not notice)
+        or reading.search("own_part") is not None
         or (reading.search("question") is not None and (same_kinds or not addresses))
         or (Label.ACK_DEMAND in answered.labels and continues_chain(reading))
         or (same_kinds and len(reading.text) <= _MEMBER_TERSE and not addresses)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.classifier.model import Classification
 from bot.core.context.cues import CueText
 from bot.core.context.emergency import no_response
@@ -66,10 +64,6 @@ def inherited(target: Demand, reading: CueText, own: frozenset[Label]) -> frozen
         chosen = set(verbs)
     else:
         chosen = set(kinds)
-    if Label.REPORT_DEMAND not in kinds and _counts_app_use(target, reading):
-        # "本周上传情况：…名单见图" under an app demand without a form counts the app use: its
-        # names and figures are no report of their own
-        chosen = (chosen - {Label.REPORT_DEMAND}) | {Label.APP_DEMAND}
     data_chain = {Label.REPORT_DEMAND, Label.ACK_DEMAND}
     if chosen & data_chain and data_chain <= kinds:
         # a data 接龙 collects by replies: chasing its data chases the chain, and the reverse
@@ -122,71 +116,6 @@ def _remains(
     return revise(base, labels, hits, "remains", target.message_id)
 
 
-def _app_use_told(
-    base: InContext, own: Classification, target: Demand, reading: CueText
-) -> InContext | None:
-    """An asker's reply under an app demand that tells members to use the app or get others
-    onto it ("可以，叫亲戚也投一票", "get everyone signed up", "not on paper") adds app use, not an
-    explanation: the demand it answers names the app its words leave out."""
-    if Label.APP_DEMAND not in target.labels or reading.search("cancel"):
-        return None
-    found = reading.search("app_use") or reading.search("paperless")
-    if found is None:
-        return None
-    labels = frozenset({Label.TASK_PUSH, Label.APP_DEMAND}) | (own.labels & WEAK)
-    if reading.search("urgent"):
-        labels |= {Label.URGENT_DEADLINE}
-    match = f"app use told in reply to message {target.message_id}"
-    added = tuple(
-        context_hit(label, "context.app_use", match, reading.text)
-        for label in sorted(labels - own.labels)
-    )
-    kept = tuple(hit for hit in own.hits if hit.label in labels)
-    return revise(base, labels, (*kept, *added), "completes", target.message_id)
-
-
-def _counts_app_use(target: Demand, reading: CueText) -> bool:
-    """Whether the follow-up of an app demand counts its app use (uploads, entries, logins)
-    without asking for the figures to be sent in."""
-    return (
-        Label.APP_DEMAND in target.labels
-        and reading.has("app_figures")
-        and not reading.has("report_back")
-    )
-
-
-def _app_figures_unreported(
-    own: Classification, target: Demand, reading: CueText
-) -> Classification:
-    """``own`` without the report its words read in an app campaign's figures ("录入量：一组212…",
-    "上传率倒数第二") when the demand they follow up asked for app use and no form."""
-    if (
-        Label.REPORT_DEMAND not in own.labels
-        or Label.REPORT_DEMAND in target.labels
-        or not _counts_app_use(target, reading)
-    ):
-        return own
-    hits = tuple(hit for hit in own.hits if hit.label is not Label.REPORT_DEMAND)
-    return replace(own, labels=own.labels - {Label.REPORT_DEMAND}, hits=hits)
-
-
-def _neither(
-    base: InContext, own: Classification, target: Demand, how: str, reading: CueText
-) -> InContext | None:
-    """An asker's reply to the demand that neither chases nor completes it: app use it tells
-    members to get on with, else an answer about how to do the task (no demand), else None."""
-    if how == "follows":
-        return None
-    if own.labels <= WEAK:
-        told = _app_use_told(base, own, target, reading)
-        if told is not None:
-            return told
-    if own.labels <= {Label.TASK_PUSH}:
-        # An asker's answer about how to do the task adds no demand.
-        return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
-    return None
-
-
 def as_chase(
     base: InContext,
     own: Classification,
@@ -203,7 +132,6 @@ def as_chase(
     their own demand whatever the words (see ``bot.core.context.decide.comes_back``): such a
     message chases it.
     """
-    own = _app_figures_unreported(own, target, reading)
     if own.labels & SPECIFIC and not own.labels <= target.labels | WEAK:
         return None
     remains = _remains(base, own, target, reading)
@@ -221,7 +149,10 @@ def as_chase(
         # Without a reply, only a terse message completes the demand before it.
         completes = False
     if not (chases or completes):
-        return _neither(base, own, target, how, reading)
+        if how != "follows" and own.labels <= {Label.TASK_PUSH}:
+            # An asker's answer about how to do the task adds no demand.
+            return revise(base, NO_LABELS, (), "explains", answers=target.message_id)
+        return None
     labels = inherited(target, reading, own.labels)
     # The chased deadline is never inherited; the chase's own words may set one.
     labels |= own.labels & {Label.URGENT_DEADLINE}

@@ -32,7 +32,7 @@ from bot.core.context.model import (
     InContext,
     in_context,
 )
-from bot.core.context.own_words import data_chain, habit, paperless, urgent_order
+from bot.core.context.own_words import data_chain, habit, urgent_order
 from bot.core.context.verdict import WEAK
 from bot.core.labels import Label
 
@@ -212,7 +212,6 @@ def decide(
         # A forwarded directive counts as it stands; forwarded news asks nothing.
         return exemption(urgent_order(base, text), message, state, reading)
     decided = habit(_in_conversation(message, own, base, state, reading), reading)
-    decided = paperless(decided, reading)
     if decided.reason == "own" and decided.labels == {Label.ACK_DEMAND}:
         decided = data_chain(decided, reading)
     if decided.reason == "own" and decided.labels <= WEAK and not reading.search("own_part"):

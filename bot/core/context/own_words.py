@@ -7,9 +7,6 @@ from bot.core.context.model import InContext
 from bot.core.context.verdict import context_hit, keep_links
 from bot.core.labels import Label
 
-# Report rules that read data entry or a vague object ("录入", "record every", "情况"), not a form.
-_ENTRY_RULES = frozenset({"report.action", "report.weak_object"})
-
 
 def urgent_order(decided: InContext, text: str) -> InContext:
     """Immediacy alone ("马上把单元门围起来") still sets someone to work."""
@@ -44,35 +41,3 @@ def data_chain(decided: InContext, reading: CueText) -> InContext:
         for label in added
     )
     return keep_links(decided, decided.labels | frozenset(added), hits)
-
-
-def paperless(decided: InContext, reading: CueText) -> InContext:
-    """An asker's task that moves the work off paper into an app or system ("site diaries go in
-    the app instead of paper", "纸质台账作废，以平台为准") pushes the app itself: app use is
-    demanded whatever the work (the conventions' "use the app instead of paper"). Only on its
-    own words, said as a task, an order or to the group (a member's answer is decided before)."""
-    if decided.reason != "own" or Label.APP_DEMAND in decided.labels:
-        return decided
-    # the rare cue first: most texts hold none of its literals, so it costs no regex
-    found = reading.search("paperless")
-    if found is None or not (
-        Label.TASK_PUSH in decided.labels
-        or reading.search("directive")
-        or reading.search("address")
-    ):
-        return decided
-    added = (Label.TASK_PUSH, Label.APP_DEMAND)
-    labels = decided.labels | frozenset(added)
-    kept = decided.hits
-    report = [hit for hit in kept if hit.label is Label.REPORT_DEMAND]
-    if report and all(hit.rule in _ENTRY_RULES for hit in report):
-        # the records entered are the app use itself ("录进平台", "log each delivery in …"), not
-        # a form of their own
-        labels -= {Label.REPORT_DEMAND}
-        kept = tuple(hit for hit in kept if hit.label is not Label.REPORT_DEMAND)
-    hits = kept + tuple(
-        context_hit(label, "context.paperless", found.group(0), reading.text)
-        for label in added
-        if label not in decided.labels
-    )
-    return keep_links(decided, labels, hits)

@@ -54,31 +54,3 @@ def test_a_weekday_before_a_roll_call_chases_without_urgency() -> None:
         decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=600))
         assert decided[3].labels == {T, R}, text
         assert decided[3].chases == 1, text
-
-
-def test_a_chase_saying_the_month_end_or_the_date_has_come_presses_the_demand() -> None:
-    # a date or the month's end is one deadline's day; a weekday alone is not (weekly demands
-    # fall on it every week)
-    for text in ("今天月底了，二站 六站", "Today is the 30th. Missing: 2, 6"):
-        decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=600))
-        assert decided[3].labels == {T, R, U}, text
-        assert decided[3].chases == 1, text
-
-
-def test_saying_it_is_due_today_with_names_chases_the_demand_urgently() -> None:
-    decided = run(
-        SUMMARY, ROLL_CALL, ANSWER, Line("boss", "Reminder, all due today: Li, Ode", minutes=600)
-    )
-    assert decided[3].labels == {T, R, U}
-    assert decided[3].chases == 1
-
-
-def test_collecting_today_or_sending_at_once_presses_the_demand() -> None:
-    photos = Line("boss", "本月消防器材点检表每人签一份，拍照发我，周五交安全科")
-    for text in ("今天收齐，下午消防科来取", "看到的马上发，科里3点要"):
-        decided = run(photos, Line("m1", "还有几个在外地"), Line("boss", text, minutes=1200))
-        assert U in decided[2].labels, text
-        assert T in decided[2].labels, text
-    # everything received is a thanks, not a demand
-    done = run(photos, Line("m1", "齐了"), Line("boss", "收齐了，谢谢大家", minutes=1200))
-    assert done[2].labels == frozenset()
