@@ -71,6 +71,15 @@ def post_week(ground: Playground, group: Chat, boss: User, member: User) -> None
     sandbox.post(group, member, "好的", at=at(4, 23, 15))
 
 
+async def leader_with_a_week(ground: Playground) -> tuple[Chat, User]:
+    """A subscribed leader's group after a week of night and weekend demands (``post_week``)."""
+    group, boss, member, leader = subscribed_leader(ground)
+    await subscribe(ground, boss, leader)
+    post_week(ground, group, boss, member)
+    await ground.drain()
+    return group, leader
+
+
 async def test_the_digest_arrives_once_at_monday_nine_and_survives_a_restart(
     playground: Playground,
 ) -> None:
@@ -115,10 +124,7 @@ async def test_the_digest_arrives_once_at_monday_nine_and_survives_a_restart(
 
 
 async def test_a_digest_missed_while_down_is_sent_at_start_up(playground: Playground) -> None:
-    group, boss, member, leader = subscribed_leader(playground)
-    await subscribe(playground, boss, leader)
-    post_week(playground, group, boss, member)
-    await playground.drain()
+    _, leader = await leader_with_a_week(playground)
     await playground.stop_bot()
     playground.clock.set(datetime(2025, 11, 18, 14, 0, tzinfo=SHANGHAI))
     await playground.start_bot()

@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.demo.playground import Playground
 from bot.runtime.pages import pages_app
 from bot.usecases.pages import page_key
-from tests.e2e.test_digest_delivery import post_week, subscribe, subscribed_leader
+from tests.e2e.test_digest_delivery import leader_with_a_week, post_week, subscribed_leader
 from tests.support.http import closing_session
 from tests.support.playground import PAGES_URL, SHANGHAI
 
@@ -21,10 +21,7 @@ LINK = re.compile(r'<a href="([^"]+)">')
 async def test_the_leader_gets_a_working_link_and_the_group_none(
     pages_playground: Playground,
 ) -> None:
-    group, boss, member, leader = subscribed_leader(pages_playground)
-    await subscribe(pages_playground, boss, leader)
-    post_week(pages_playground, group, boss, member)
-    await pages_playground.drain()
+    group, leader = await leader_with_a_week(pages_playground)
     pages_playground.clock.set(datetime(2025, 11, 17, 9, 0, tzinfo=SHANGHAI))
     await pages_playground.drain()
     from handlers.digest_delivery import deliver_due_digest

@@ -6,17 +6,14 @@ import asyncio
 
 from bot.demo.playground import Playground
 from handlers.digest_delivery import JOB_PREFIX, SWEEP_JOB
-from tests.e2e.test_digest_delivery import photos, post_week, subscribe, subscribed_leader, texts
+from tests.e2e.test_digest_delivery import leader_with_a_week, photos, texts
 from tests.support.playground import DIGEST_DUE, WEEK
 
 
 async def test_a_digest_half_sent_by_a_dead_worker_is_finished_once(
     playground: Playground,
 ) -> None:
-    group, boss, member, leader = subscribed_leader(playground)
-    await subscribe(playground, boss, leader)
-    post_week(playground, group, boss, member)
-    await playground.drain()
+    group, leader = await leader_with_a_week(playground)
     store = playground.services.store
     # Another worker leased the leader's digest, sent its text (part 1 of 2), then died.
     dead = await store.take_digest_lease(group.id, WEEK, leader.id, "dead-worker", 0.3)
@@ -55,18 +52,15 @@ async def test_a_restarted_worker_keeps_one_sweep_job(playground: Playground) ->
 async def test_the_weekly_job_and_a_sweep_at_once_in_one_worker_send_the_digest_once(
     playground: Playground,
 ) -> None:
-    group, boss, member, leader = subscribed_leader(playground)
-    await subscribe(playground, boss, leader)
-    post_week(playground, group, boss, member)
-    await playground.drain()
+    group, leader = await leader_with_a_week(playground)
     before = (len(texts(playground, leader)), photos(playground, leader))
 
     playground.clock.set(DIGEST_DUE)
     app = playground.application
     [weekly] = app.job_queue.get_jobs_by_name(f"{JOB_PREFIX}{group.id}")
     [sweep] = app.job_queue.get_jobs_by_name(SWEEP_JOB)
-    # At the digest moment a running sweep meets the group's own weekly job: same worker,
-    # same lease holder, so the lease alone does not keep them apart.
+    # At the digest moment a running sweep meets the group's own weekly job in the same
+    # worker: only a lease holder per delivery, not per worker, keeps them apart.
     await asyncio.gather(weekly.run(app), sweep.run(app))
 
     after = (len(texts(playground, leader)), photos(playground, leader))

@@ -8,9 +8,7 @@ from handlers.digest_delivery import catch_up
 from tests.e2e.test_digest_delivery import (
     digests_of_week,
     groups_with_a_demand,
-    post_week,
-    subscribe,
-    subscribed_leader,
+    leader_with_a_week,
     texts,
 )
 from tests.support.playground import DIGEST_DUE, WEEK
@@ -21,10 +19,7 @@ MANY_GROUPS = 100
 async def test_a_digest_survives_bad_gateways_and_a_429_and_arrives_once(
     playground: Playground,
 ) -> None:
-    group, boss, member, leader = subscribed_leader(playground)
-    await subscribe(playground, boss, leader)
-    post_week(playground, group, boss, member)
-    await playground.drain()
+    _, leader = await leader_with_a_week(playground)
     before = len(texts(playground, leader))
     sandbox = playground.sandbox
     sandbox.fail_next("sendMessage", status=502, times=2)
