@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.context.cues import shipped_cues
 from tests.bot.core.context.test_decide import Line, R, T, U, run
 
@@ -10,11 +12,23 @@ ROLL_CALL = Line("boss", "二站 四站 六站还没报", minutes=3 * 24 * 60)
 ANSWER = Line("m3", "四站周三报")
 
 
-def test_saying_the_deadline_is_today_chases_the_demand_with_urgency() -> None:
-    for text in ("今天截止", "Today's the deadline"):
-        decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=60))
-        assert decided[3].labels == {T, R, U}, text
-        assert decided[3].chases == 1, text
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        # the deadline is today
+        ("今天截止", 60),
+        ("Today's the deadline", 60),
+        # the last day, with the units still owed
+        ("二站 六站，今日最后一日", 600),
+        ("Stations 2 and 6 outstanding, today is last day", 600),
+    ],
+)
+def test_saying_the_deadline_has_come_chases_the_demand_with_urgency(
+    text: str, minutes: int
+) -> None:
+    decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=minutes))
+    assert decided[3].labels == {T, R, U}
+    assert decided[3].chases == 1
 
 
 def test_a_date_and_the_one_unit_left_is_a_roll_call() -> None:
@@ -39,13 +53,6 @@ def test_a_deadline_word_names_no_screenshot() -> None:
     assert cues.read("今天截止").named_kinds() == frozenset()
     assert cues.read("截至目前还有三个村").named_kinds() == frozenset()
     assert cues.read("还有两个没截").named_verbs()
-
-
-def test_the_last_day_said_in_a_chase_presses_it() -> None:
-    for text in ("二站 六站，今日最后一日", "Stations 2 and 6 outstanding, today is last day"):
-        decided = run(SUMMARY, ROLL_CALL, ANSWER, Line("boss", text, minutes=600))
-        assert decided[3].labels == {T, R, U}, text
-        assert decided[3].chases == 1, text
 
 
 def test_a_weekday_before_a_roll_call_chases_without_urgency() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.labels import Label
 from tests.bot.core.context.test_decide import A, Line, P, R, T, U, run
 
@@ -27,22 +29,13 @@ def test_a_count_of_people_not_logged_in_yet_chases_the_app_push() -> None:
     assert decided[2].chases == 1
 
 
-def test_the_date_come_before_a_roll_call_chases_the_form_and_presses_it() -> None:
-    decided = run(
-        FORM,
-        Line("m1", "Sent"),
-        Line("boss", "It's the 14th - depots 2 and 5 please", minutes=3 * 24 * 60),
-    )
-    assert decided[2].labels == {T, R, U}
-    assert decided[2].chases == 1
-
-
-def test_due_today_in_a_chase_presses_it() -> None:
-    decided = run(
-        FORM,
-        Line("m1", "Sent"),
-        Line("boss", "Due today - depots 2 and 5", minutes=3 * 24 * 60),
-    )
+@pytest.mark.parametrize(
+    "chase",
+    ["It's the 14th - depots 2 and 5 please", "Due today - depots 2 and 5"],
+    ids=["the date come", "due today"],
+)
+def test_the_deadline_come_in_a_chase_chases_the_form_and_presses_it(chase: str) -> None:
+    decided = run(FORM, Line("m1", "Sent"), Line("boss", chase, minutes=3 * 24 * 60))
     assert decided[2].labels == {T, R, U}
     assert decided[2].chases == 1
 
