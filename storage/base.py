@@ -146,7 +146,11 @@ class Store(Protocol):
         self, group_id: int, week: str, recipient: int, lease: DigestLease, parts_sent: int,
         seconds: float,
     ) -> bool:  # fmt: skip
-        """Record how many parts were sent and renew the lease; False once the lease was lost."""
+        """Record how many parts were sent and renew the lease; False once the lease was lost.
+
+        Lost means another holder took it over or the digest was marked sent. A lease that
+        lapsed with nobody taking it is taken back, so a part sent meanwhile is not repeated.
+        """
         ...
 
     async def finish_digest(

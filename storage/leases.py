@@ -55,13 +55,21 @@ class DigestLeases:
         self, group_id: int, week: str, recipient: int, lease: DigestLease, parts_sent: int,
         seconds: float,
     ) -> bool:  # fmt: skip
-        """Record ``parts_sent`` and renew the lease; False when the lease was lost meanwhile."""
+        """Record ``parts_sent`` and renew the lease; False when another holder took it over
+        or the digest was sent meanwhile (a lapsed lease nobody took is taken back)."""
         reply = await self._progress(
             keys=[
+                keys.digests_sent(group_id),
                 keys.digest_lease(group_id, week, recipient),
                 keys.digest_progress(group_id, week, recipient),
             ],
-            args=[lease.holder, parts_sent, _milliseconds(seconds), self._markers_ttl],
+            args=[
+                lease.holder,
+                parts_sent,
+                _milliseconds(seconds),
+                self._markers_ttl,
+                f"{week}:{recipient}",
+            ],
         )
         return bool(int(reply))
 

@@ -66,3 +66,43 @@ async def test_a_failed_delivery_frees_the_lease_and_keeps_its_progress(
     retry = await store.take_digest_lease(GROUP, WEEK, LEADER, "b", LONG)
     assert retry is not None
     assert retry.parts_sent == 1
+
+
+async def test_a_lease_that_lapsed_untaken_still_records_the_part_it_sent(
+    store: RedisStore,
+) -> None:
+    # A send waited on Telegram's pacing past the lease, and no other worker took it meanwhile:
+    # the part did arrive, so refusing its record would have it sent again.
+    slow = await store.take_digest_lease(GROUP, WEEK, LEADER, "slow", SHORT)
+    assert slow is not None
+    await asyncio.sleep(SHORT * 2)
+    assert await store.record_digest_parts(GROUP, WEEK, LEADER, slow, 1, SHORT)
+    assert await store.take_digest_lease(GROUP, WEEK, LEADER, "other", LONG) is None
+    assert await lease_once_free(store, "other") == 1
+
+
+async def test_a_late_record_after_another_holder_sent_the_digest_is_refused(
+    store: RedisStore,
+) -> None:
+    slow = await store.take_digest_lease(GROUP, WEEK, LEADER, "slow", SHORT)
+    assert slow is not None
+    assert await lease_once_free(store, "taker") == 0
+    taker = await store.take_digest_lease(GROUP, WEEK, LEADER, "taker", LONG)
+    assert taker is not None
+    await store.finish_digest(GROUP, WEEK, LEADER, taker, sent=True)
+    assert not await store.record_digest_parts(GROUP, WEEK, LEADER, slow, 1, SHORT)
+    assert await store.take_digest_lease(GROUP, WEEK, LEADER, "third", LONG) is None
+
+
+async def test_a_late_record_never_moves_progress_back(store: RedisStore) -> None:
+    slow = await store.take_digest_lease(GROUP, WEEK, LEADER, "slow", SHORT)
+    assert slow is not None
+    assert await lease_once_free(store, "taker") == 0
+    taker = await store.take_digest_lease(GROUP, WEEK, LEADER, "taker", LONG)
+    assert taker is not None
+    assert await store.record_digest_parts(GROUP, WEEK, LEADER, taker, 3, LONG)
+    await store.finish_digest(GROUP, WEEK, LEADER, taker, sent=False)
+    # The slow worker's record of its first part comes in after the taker gave the lease up.
+    assert await store.record_digest_parts(GROUP, WEEK, LEADER, slow, 1, LONG)
+    await store.finish_digest(GROUP, WEEK, LEADER, slow, sent=False)
+    assert await lease_once_free(store, "third") == 3
