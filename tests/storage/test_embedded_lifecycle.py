@@ -20,11 +20,15 @@ from tests.support.redis import servers_under
 
 # A bot stand-in: starts the embedded server, writes one key fsynced to the append-only file,
 # prints the server's pid, then exits, waits to be killed, or stops politely, as told.
+# Ctrl-C is a KeyboardInterrupt, as in a terminal (and as the bot's own handler makes it): a
+# shell that starts the tests in the background has them inherit SIGINT ignored, and Python
+# then leaves it ignored, so SIGINT would not end the stand-in at all.
 OWNER = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
 import redis
 from storage.embedded import start_embedded
+signal.signal(signal.SIGINT, signal.default_int_handler)
 server = start_embedded(Path(sys.argv[1]))
 client = redis.Redis(unix_socket_path=server.socket_path)
 client.set("counted", sys.argv[2])
