@@ -88,6 +88,11 @@ def digests_sent(group_id: int) -> str:
     return f"{_group(group_id)}:sent"
 
 
+def digest_sent_marker(week: str, recipient: int) -> str:
+    """The member of :func:`digests_sent` that marks one digest (week, recipient) sent."""
+    return f"{week}:{recipient}"
+
+
 def conversation(group_id: int) -> str:
     """String: the group's conversation state as JSON (labels, ids, sender pseudonyms, times;
     never a message text), expiring when the group falls silent."""

@@ -44,7 +44,7 @@ class DigestLeases:
                 keys.digest_lease(group_id, week, recipient),
                 keys.digest_progress(group_id, week, recipient),
             ],
-            args=[f"{week}:{recipient}", holder, _milliseconds(seconds)],
+            args=[keys.digest_sent_marker(week, recipient), holder, _milliseconds(seconds)],
         )
         parts = int(reply)
         if parts in {_ALREADY_SENT, _HELD_ELSEWHERE}:
@@ -68,7 +68,7 @@ class DigestLeases:
                 parts_sent,
                 _milliseconds(seconds),
                 self._markers_ttl,
-                f"{week}:{recipient}",
+                keys.digest_sent_marker(week, recipient),
             ],
         )
         return bool(int(reply))
@@ -84,7 +84,7 @@ class DigestLeases:
                 keys.digest_progress(group_id, week, recipient),
             ],
             args=[
-                f"{week}:{recipient}",
+                keys.digest_sent_marker(week, recipient),
                 lease.holder,
                 self._markers_ttl,
                 "sent" if sent else "failed",

@@ -524,13 +524,15 @@ class RedisStore:
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest sent; see ``Store.claim_digest``."""
         name = keys.digests_sent(group_id)
-        added = await self._redis.sadd(name, f"{week}:{recipient}")
+        added = await self._redis.sadd(name, keys.digest_sent_marker(week, recipient))
         await self._redis.expire(name, self._retention.aggregate_weeks * _WEEK_SECONDS)
         return bool(added)
 
     async def release_digest(self, group_id: int, week: str, recipient: int) -> None:
         """Undo a digest claim; see ``Store.release_digest``."""
-        await self._redis.srem(keys.digests_sent(group_id), f"{week}:{recipient}")
+        await self._redis.srem(
+            keys.digests_sent(group_id), keys.digest_sent_marker(week, recipient)
+        )
 
     async def record_flag(self, entry: FlagEntry) -> FlagReceipt:
         """Record one anonymous flag atomically; see ``Store.record_flag``."""
