@@ -115,6 +115,9 @@ class WeekDigest:
     """Per app: demands by kind this week, after hours, and the previous weeks' demands."""
     platforms: Mapping[str, int] = field(default_factory=dict)
     """Platforms used only as the means of a form, meeting or sheet (not burdens)."""
+    provisional_holiday_years: tuple[int, ...] = ()
+    """Years of this week's days whose holidays the calendar only stands in for (no official
+    schedule yet, see :meth:`~bot.core.worktime.HolidayCalendar.provisional`)."""
 
     @property
     def after_hours_share(self) -> float:
@@ -198,7 +201,15 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         flags=shown_flags(current, source.flag_min_members) if local_now.date() > end else None,
         apps=summarise_apps(current.apps, [aggregate.apps for aggregate in previous]),
         platforms=dict(sorted(current.platforms.items(), key=lambda item: (-item[1], item[0]))),
+        provisional_holiday_years=provisional_years(source.working_time, start, end),
     )
+
+
+def provisional_years(working_time: WorkingTime, start: date, end: date) -> tuple[int, ...]:
+    """The years between ``start`` and ``end`` (inclusive) whose days off the group's calendar
+    can only stand in for, so the digest says its weekend and holiday figures may be off."""
+    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    return tuple(sorted({day.year for day in days if working_time.calendar.provisional(day)}))
 
 
 def _trend_point(aggregate: WeekAggregate) -> TrendPoint:

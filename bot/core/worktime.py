@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chinese_calendar import constants as _cn_constants
 
+from bot.core.statutory_days import LAW_IN_FORCE, StatutoryDaysError, statutory_holidays
+
 __all__ = [
     "DAY_NAMES",
     "Band",
@@ -30,6 +32,7 @@ __all__ = [
     "WeeklySchedule",
     "WorkTimeError",
     "WorkingTime",
+    "first_provisional_day",
     "iso_week",
     "make_calendar",
     "previous_weeks",
@@ -353,7 +356,13 @@ class HolidayCalendar(Protocol):
         ...
 
     def covers(self, d: date) -> bool:
-        """False when the calendar has no data for ``d`` (it then acts as a plain week)."""
+        """False when the calendar has no official schedule for the year of ``d``."""
+        ...
+
+    def provisional(self, d: date) -> bool:
+        """Whether the kind of ``d`` is a stand-in: no official schedule for its year, and no
+        extra day from config in that year either (an admin who entered the year's days has
+        given the schedule)."""
         ...
 
 
@@ -385,6 +394,10 @@ class NoHolidayCalendar:
         """Always True: a calendar without holidays has nothing to miss."""
         return True
 
+    def provisional(self, d: date) -> bool:
+        """Always False, for the same reason."""
+        return False
+
 
 _CN_YEARS = range(
     min(d.year for d in _cn_constants.holidays), max(d.year for d in _cn_constants.holidays) + 1
@@ -403,6 +416,8 @@ class ChinaHolidayCalendar:
         """The kind of ``d``: extra days from config, then the library, then the weekly schedule.
 
         A make-up working day on a weekday that the schedule already works is a plain WORKDAY.
+        In a year the library has no schedule for yet, the festival days the law names are
+        holidays (:mod:`bot.core.statutory_days`); its make-up working days are unknown.
         """
         extra = _extra_kind(self, d, weekday_has_work)
         if extra is not None:
@@ -412,11 +427,43 @@ class ChinaHolidayCalendar:
                 return DayKind.WORKDAY if weekday_has_work else DayKind.MAKEUP_WORKDAY
             if d in _cn_constants.holidays:
                 return DayKind.HOLIDAY
+        elif d in _statutory_days(d.year):
+            return DayKind.HOLIDAY
         return _plain_kind(weekday_has_work)
 
     def covers(self, d: date) -> bool:
-        """Whether chinesecalendar has data for the year of ``d``."""
+        """Whether chinesecalendar has the official schedule for the year of ``d``."""
         return d.year in _CN_YEARS
+
+    def provisional(self, d: date) -> bool:
+        """See :meth:`HolidayCalendar.provisional`."""
+        if self.covers(d):
+            return False
+        return not any(day.year == d.year for day in self.extra_holidays | self.extra_workdays)
+
+
+def first_provisional_day(calendar: HolidayCalendar, start: date, days: int) -> date | None:
+    """The first of the ``days`` days from ``start`` whose kind ``calendar`` only stands in for
+    (see :meth:`HolidayCalendar.provisional`), or None."""
+    return next(
+        (
+            day
+            for day in (start + timedelta(days=offset) for offset in range(days))
+            if calendar.provisional(day)
+        ),
+        None,
+    )
+
+
+def _statutory_days(year: int) -> frozenset[date]:
+    """The law's festival days of ``year``, or none where they cannot be worked out (before
+    the current law, or past the lunar tables): such a year acts as a plain week."""
+    if year < LAW_IN_FORCE:
+        return frozenset()
+    try:
+        return statutory_holidays(year)
+    except StatutoryDaysError:
+        return frozenset()
 
 
 def _as_dates(values: Iterable[date], what: str) -> frozenset[date]:

@@ -45,6 +45,7 @@ def week_to_dict(digest: WeekDigest) -> dict[str, Any]:
         "after_hours_demands": digest.after_hours_demands,
         "demand_senders": digest.demand_senders,
         "rest_day_demand_days": [day.isoformat() for day in digest.rest_day_demand_days],
+        "provisional_holiday_years": list(digest.provisional_holiday_years),
         "acknowledgements": digest.acknowledgements,
         "repeated_reports": [
             {"message_id": r.message_id, "subject": r.subject} for r in repeats.shown

@@ -99,6 +99,17 @@ def headline(_: Translator, digest: WeekDigest) -> list[str]:
     if digest.rest_day_demand_days:
         days = joined(_, (day.isoformat() for day in digest.rest_day_demand_days))
         lines.append(_("Weekend/holiday days with demands: {days}", days=days))
+    if digest.provisional_holiday_years:
+        years = joined(_, (str(year) for year in digest.provisional_holiday_years))
+        lines.append(
+            _(
+                "No official holiday schedule for {years} yet: only the statutory festival days "
+                "count as holidays, and make-up working days are unknown. An admin can add the "
+                "published days with /set holiday and /set workday (for every group: "
+                "FINGERTIP_EXTRA_HOLIDAYS and FINGERTIP_EXTRA_WORKDAYS).",
+                years=years,
+            )
+        )
     if digest.routine:
         lines.append(_("After-hours task pushes happened in 3 of the last 4 weeks (routine)."))
     if not digest.complete:

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from telegram.error import NetworkError
 
 from bot.config.secrets import require_secret
 from bot.config.settings import Settings
+from bot.core.worktime import first_provisional_day
 from bot.runtime.app import (
     build_application,
     build_services,
@@ -37,6 +39,8 @@ from storage.factory import open_store
 log = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 1.0
 LAST_RETRY_SECONDS = 300.0
+HOLIDAY_NOTICE_DAYS = 60
+"""How far ahead a start looks for days the holiday calendar has no official schedule for."""
 
 
 async def run_bot(
@@ -61,6 +65,7 @@ async def run_bot(
     token = telegram_token(settings.telegram_token)
     stop = _stop_on_signals()
     require_secret(settings)
+    warn_of_missing_holiday_schedule(settings, datetime.now(UTC))
     if settings.redis_url is None:
         keep_private(settings.data_dir)
     store = await open_store(settings.redis_url, settings.data_dir, settings.retention())
@@ -109,6 +114,25 @@ async def run_bot(
             services.outage.abandon()
     finally:
         await store.close()
+
+
+def warn_of_missing_holiday_schedule(settings: Settings, now: datetime) -> None:
+    """Log a warning when the default calendar has no official schedule for a day of the next
+    :data:`HOLIDAY_NOTICE_DAYS` days, so an operator adds it before the digests need it."""
+    working_time = settings.working_time()
+    today = working_time.local(now).date()
+    first = first_provisional_day(working_time.calendar, today, HOLIDAY_NOTICE_DAYS)
+    if first is not None:
+        log.warning(
+            "the holiday calendar has no official schedule for %d yet: from %s only the "
+            "statutory festival days count as holidays and make-up working days are unknown; "
+            "upgrade chinesecalendar once it carries %d, or add the published days with "
+            "FINGERTIP_EXTRA_HOLIDAYS and FINGERTIP_EXTRA_WORKDAYS (one group: /set holiday, "
+            "/set workday)",
+            first.year,
+            first.isoformat(),
+            first.year,
+        )
 
 
 def keep_private(data_dir: Path) -> None:

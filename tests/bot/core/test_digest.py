@@ -221,3 +221,10 @@ def test_the_hour_matrix_places_demands_by_local_weekday_and_hour() -> None:
     matrix = digest(current).hour_matrix
     assert (len(matrix), {len(row) for row in matrix}) == (7, {24})
     assert (matrix[0][9], matrix[6][23], sum(map(sum, matrix))) == (2, 1, 3)
+
+
+def test_a_week_in_a_year_without_an_official_holiday_schedule_says_so() -> None:
+    # 2035 is far past any chinesecalendar release; ISO week 2036-W01 begins on 31 December 2035
+    assert digest(aggregate("2035-W10")).provisional_holiday_years == (2035,)
+    assert digest(aggregate("2036-W01")).provisional_holiday_years == (2035, 2036)
+    assert digest(aggregate()).provisional_holiday_years == ()

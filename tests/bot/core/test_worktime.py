@@ -118,13 +118,31 @@ def test_calendar_none_ignores_statutory_holidays() -> None:
     assert plain.band(at("2025-09-28T10:00")) is Band.AFTER_HOURS
 
 
-def test_cn_falls_back_to_the_weekly_schedule_outside_its_years() -> None:
+def test_cn_outside_its_years_keeps_the_laws_festival_days_and_the_weekly_schedule() -> None:
     cn = make_calendar("cn")
     assert cn.covers(date(2025, 10, 1))
     assert not cn.covers(date(2035, 10, 1))
     assert not cn.covers(date(2003, 10, 1))
-    assert cn.day_kind(date(2035, 10, 1), weekday_has_work=True) is DayKind.WORKDAY
+    # 2035 has no official schedule: National Day's three days are off by law, the rest of the
+    # week follows the schedule (no bridging days, no make-up working days)
+    for day in (1, 2, 3):
+        assert cn.day_kind(date(2035, 10, day), weekday_has_work=True) is DayKind.HOLIDAY
+    assert cn.day_kind(date(2035, 10, 4), weekday_has_work=True) is DayKind.WORKDAY
     assert cn.day_kind(date(2035, 10, 6), weekday_has_work=False) is DayKind.WEEKEND
+    assert cn.day_kind(date(2035, 1, 1), weekday_has_work=True) is DayKind.HOLIDAY
+    # before the current law the library's years end in 2004: a plain week
+    assert cn.day_kind(date(2003, 10, 1), weekday_has_work=True) is DayKind.WORKDAY
+
+
+def test_only_a_year_without_an_official_schedule_or_configured_days_is_provisional() -> None:
+    cn = make_calendar("cn")
+    assert not cn.provisional(date(2025, 10, 1))
+    assert cn.provisional(date(2035, 10, 1))
+    # an admin who entered the year's days has given its schedule
+    entered = make_calendar("cn", extra_workdays=[date(2035, 9, 29)])
+    assert not entered.provisional(date(2035, 10, 1))
+    assert entered.provisional(date(2036, 10, 1))
+    assert not make_calendar("none").provisional(date(2035, 10, 1))
 
 
 def test_interval_ending_at_24_covers_the_last_minute() -> None:
