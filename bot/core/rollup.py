@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from bot.core.aggregates import WeekAggregate
@@ -43,6 +43,7 @@ from bot.core.digest import (
     MetricResult,
     Status,
     WeekDigest,
+    provisional_years,
     routine_pushes,
     shown_flags,
     week_complete,
@@ -50,7 +51,7 @@ from bot.core.digest import (
 )
 from bot.core.labels import Label
 from bot.core.metrics import MetricId
-from bot.core.worktime import previous_weeks
+from bot.core.worktime import previous_weeks, week_start
 
 SCORE_WEIGHTS: Mapping[str, int] = {
     "demand": 1,
@@ -62,6 +63,7 @@ SCORE_WEIGHTS: Mapping[str, int] = {
 }
 """The weights of the burden score (module docstring); documented, not tuned per deployment."""
 _STATUS_RANK = {Status.OK: 0, Status.WARN: 1, Status.ALERT: 2}
+_SUNDAY = timedelta(days=6)
 
 
 def burden_score(digest: WeekDigest) -> int:
@@ -116,6 +118,8 @@ class GroupLine:
     """Flag counts per kind; None when fewer members than the minimum flagged (or none)."""
     flagged_apps: Mapping[str, int] = field(default_factory=dict)
     """Members who named each app in a flag, for apps named by at least the minimum."""
+    provisional_holiday_years: tuple[int, ...] = ()
+    """As :attr:`~bot.core.digest.WeekDigest.provisional_holiday_years` of the group's digest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,11 @@ class RollupWeek:
         """Groups whose after-hours task pushes are routine."""
         return tuple(g for g in self.groups if g.routine)
 
+    @property
+    def provisional_holiday_years(self) -> tuple[int, ...]:
+        """Years of this week whose holidays some group's calendar only stands in for."""
+        return tuple(sorted({y for g in self.groups for y in g.provisional_holiday_years}))
+
 
 @dataclass(frozen=True, slots=True)
 class GroupWeeks:
@@ -211,6 +220,7 @@ def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> Grou
     with the history's totals as trend.
     """
     current = source.current
+    monday = week_start(source.week)
     previous = [
         source.history.get(week) or WeekAggregate(week=week)
         for week in _previous_weeks(source.week)
@@ -241,6 +251,7 @@ def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> Grou
         apps={app.app: app.demands for app in apps},
         flags=dict(flags.by_label) if flags is not None else None,
         flagged_apps=dict(flags.by_app) if flags is not None else {},
+        provisional_holiday_years=provisional_years(source.working_time, monday, monday + _SUNDAY),
     )
     totals = Totals(
         week=source.week,
@@ -348,6 +359,7 @@ def _line(item: GroupWeeks) -> GroupLine:
         apps={app.app: app.demands for app in digest.apps if app.demands},
         flags=dict(digest.flags.by_label) if digest.flags is not None else None,
         flagged_apps=dict(digest.flags.by_app) if digest.flags is not None else {},
+        provisional_holiday_years=digest.provisional_holiday_years,
     )
 
 

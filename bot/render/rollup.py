@@ -14,6 +14,7 @@ from bot.render.apps import kind_name
 from bot.render.i18n import Translator
 from bot.render.names import label_name, metric_name, status_name
 from bot.render.telegram_html import split_html
+from bot.render.wording import joined
 
 MAX_GROUP_LINES = 30
 """Groups listed by name in a Telegram roll-up; the rest are summed in the totals."""
@@ -50,6 +51,7 @@ def rollup_week_to_dict(rollup: RollupWeek) -> dict[str, Any]:
                 "apps": dict(g.apps),
                 "flags": (None if g.flags is None else {k.value: v for k, v in g.flags.items()}),
                 "flagged_apps": dict(g.flagged_apps),
+                "provisional_holiday_years": list(g.provisional_holiday_years),
             }
             for g in rollup.groups
         ],
@@ -130,6 +132,14 @@ def rollup_lines(_: Translator, rollup: RollupWeek, limit: int = MAX_GROUP_LINES
                 groups=app.flag_groups,
             )
         lines.append(line)
+    if rollup.provisional_holiday_years:
+        lines.append(
+            _(
+                "Some groups' holidays in {years} are provisional (no official schedule yet): "
+                "their after-hours figures may be off.",
+                years=joined(_, (str(year) for year in rollup.provisional_holiday_years)),
+            )
+        )
     if rollup.flag_groups:
         flags = ", ".join(f"{label_name(_, k)} {v}" for k, v in rollup.flags_shown.items())
         lines.append(

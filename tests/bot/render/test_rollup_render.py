@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from bot.core.digest import Status
+from datetime import UTC, datetime
+
+from bot.config.settings import default_settings
+from bot.core.aggregates import WeekAggregate
+from bot.core.digest import DigestInput, Status
 from bot.core.labels import Label
 from bot.core.metrics import MetricId
-from bot.core.rollup import GroupLine, GroupSummary, Totals, build_rollup
-from bot.render.rollup import rollup_html, rollup_week_to_dict
+from bot.core.rollup import (
+    GroupLine,
+    GroupSummary,
+    RollupWeek,
+    Totals,
+    build_rollup,
+    summarise_week,
+)
+from bot.render.i18n import Translator
+from bot.render.rollup import rollup_html, rollup_lines, rollup_week_to_dict
 from bot.render.telegram_html import TELEGRAM_LIMIT
 
 WEEK = "2025-W39"
@@ -48,3 +60,36 @@ def test_json_ranks_groups_and_shows_only_allowed_flags() -> None:
     assert document["groups"][0]["flags"] is None
     assert document["flags"] == {"groups_shown": 1, "labels": {"proof_demand": 3}}
     assert document["totals"]["over"] == 1
+
+
+def _group_of(group_id: int, calendar: str, week: str) -> GroupSummary:
+    settings = default_settings().model_copy(update={"calendar": calendar})
+    source = DigestInput(
+        group_id=group_id,
+        group_name=f"group {group_id}",
+        week=week,
+        current=WeekAggregate(week=week),
+        history={},
+        thresholds=settings.base_thresholds(),
+        working_time=settings.working_time(),
+        language="en",
+        flag_min_members=3,
+    )
+    return summarise_week(source, None, datetime(2035, 3, 12, tzinfo=UTC))
+
+
+def _notes(rollup: RollupWeek) -> list[str]:
+    return [line for line in rollup_lines(Translator("en"), rollup) if "provisional" in line]
+
+
+def test_a_week_some_groups_calendars_only_stand_in_for_is_noted_once() -> None:
+    week = "2035-W10"  # no holiday schedule covers 2035
+    mixed = build_rollup(week, None, [_group_of(1, "cn", week), _group_of(2, "none", week)])
+    years = {
+        line["chat"]["id"]: line["provisional_holiday_years"]
+        for line in rollup_week_to_dict(mixed)["groups"]
+    }
+    assert years == {1: [2035], 2: []}
+    (note,) = _notes(mixed)
+    assert "2035" in note
+    assert _notes(build_rollup(week, None, [_group_of(2, "none", week)])) == []
