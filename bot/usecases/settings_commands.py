@@ -30,6 +30,9 @@ EXAMPLES: Mapping[str, str] = {
     "unit": "/set unit 城南区/城南街道/青禾社区",
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_ARGUMENTS_LENGTH = 1000
+"""The longest ``/set`` arguments taken (a long holiday list needs a few hundred): a wrong
+value is quoted in the answer, which must stay within Telegram's 4,096 characters."""
 
 
 class CommandArgumentError(ValueError):
@@ -52,6 +55,13 @@ def apply_setting(
     if not args:
         raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
     key, values = args[0].lower(), [a for a in args[1:] if a]
+    length = len(" ".join(args))
+    if length > MAX_ARGUMENTS_LENGTH:
+        example = EXAMPLES.get(key, EXAMPLES["tz"])
+        raise CommandArgumentError(
+            f"the arguments are too long ({length} characters, at most {MAX_ARGUMENTS_LENGTH}); "
+            f"write one setting, e.g. {example}"
+        )
     handler = _HANDLERS.get(key)
     if handler is None:
         raise CommandArgumentError(
@@ -187,6 +197,8 @@ def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
         apps.append(GroupApp(name=name, aliases=aliases))
         return _set(current, apps=apps)
     if action == "required":
+        if len(required) >= MAX_GROUP_APPS:
+            raise CommandArgumentError(f"a group can require at most {MAX_GROUP_APPS} apps")
         return _set(current, required_apps=[*required, name])
     if action == "optional":
         return _set(current, required_apps=required)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from telegram import Chat, User
 
-from bot.config.group_settings import GroupSettings
+from bot.config.group_settings import GroupApp, GroupSettings
 from bot.demo.playground import Playground
+from bot.usecases.settings_commands import MAX_GROUP_APPS
 from tests.e2e.test_group_flow import people
 
 
@@ -46,3 +47,37 @@ async def test_a_time_zone_that_names_a_region_or_is_too_long_is_explained(
         assert "unknown time zone" in reply
         assert "Asia/Shanghai" in reply
     assert (await settings_of(playground, group)).timezone is None
+
+
+async def test_very_long_arguments_get_one_short_line(playground: Playground) -> None:
+    group, boss, _ = await in_group(playground)
+    for command in (
+        "/set threshold " + "x" * 4000 + " warn=1",
+        "/set " + "k" * 4000,
+        "/set hours " + "mon-fri 08:00-09:00," * 200,
+        "/set holiday" + " 2025-12-31" * 360,
+    ):
+        [reply] = await answer(playground, group, boss, command)
+        assert "too long" in reply
+        assert len(reply) < 500
+    assert await settings_of(playground, group) == GroupSettings(title=group.title or "")
+
+
+async def test_the_settings_stay_readable_with_the_most_apps_a_group_may_have(
+    playground: Playground,
+) -> None:
+    group, boss, _ = await in_group(playground)
+    names = [f"{i:02d}" + "政" * 38 for i in range(MAX_GROUP_APPS)]
+    crowded = (await settings_of(playground, group)).model_copy(
+        update={
+            "apps": [GroupApp(name=name) for name in names],
+            "required_apps": [name.replace("政", "务") for name in names],
+        }
+    )
+    await playground.services.save_group(group.id, crowded)
+    [shown] = await answer(playground, group, boss, "/settings")
+    assert names[0] in shown
+    [refused] = await answer(playground, group, boss, "/set app required 又一个应用")
+    assert str(MAX_GROUP_APPS) in refused
+    [saved] = await answer(playground, group, boss, "/set lang en")
+    assert "Saved" in saved
