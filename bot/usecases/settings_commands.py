@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
@@ -137,9 +138,12 @@ def _number(raw: str) -> float:
     try:
         value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
     except ValueError:
+        value = math.nan
+    # float() also reads "nan", "inf" and "1e999": none is a threshold ("off" turns one off).
+    if not math.isfinite(value):
         raise CommandArgumentError(
-            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']})"
-        ) from None
+            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']}; off turns it off)"
+        )
     if value < 0:
         raise CommandArgumentError(f"thresholds cannot be negative (e.g. {EXAMPLES['threshold']})")
     return value
