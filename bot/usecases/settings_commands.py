@@ -159,13 +159,23 @@ def _day(raw: str, key: str) -> date:
 
 
 def _holiday(current: GroupSettings, values: list[str]) -> GroupSettings:
-    days = sorted({*current.extra_holidays, *(_day(v, "holiday") for v in values)})
-    return _set(current, extra_holidays=days)
+    # The latest choice for a day wins: a day cannot be both, and without this a holiday set
+    # by mistake could never be undone (a day in both lists is refused).
+    new = {_day(v, "holiday") for v in values}
+    return _set(
+        current,
+        extra_holidays=sorted({*current.extra_holidays, *new}),
+        extra_workdays=[d for d in current.extra_workdays if d not in new],
+    )
 
 
 def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
-    days = sorted({*current.extra_workdays, *(_day(v, "workday") for v in values)})
-    return _set(current, extra_workdays=days)
+    new = {_day(v, "workday") for v in values}
+    return _set(
+        current,
+        extra_workdays=sorted({*current.extra_workdays, *new}),
+        extra_holidays=[d for d in current.extra_holidays if d not in new],
+    )
 
 
 def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:

@@ -108,3 +108,11 @@ def test_bad_app_and_unit_settings_get_one_line(args: list[str]) -> None:
     with pytest.raises(CommandArgumentError) as raised:
         apply_setting(GroupSettings(), args, default_settings())
     assert "\n" not in str(raised.value)
+
+
+def test_a_day_set_as_holiday_by_mistake_can_be_made_a_workday_again() -> None:
+    holiday = apply_setting(GroupSettings(), ["holiday", "2025-10-11"], DEFAULTS)
+    workday = apply_setting(holiday, ["workday", "2025-10-11"], DEFAULTS)
+    assert (workday.extra_holidays, workday.extra_workdays) == ([], [date(2025, 10, 11)])
+    back = apply_setting(workday, ["holiday", "2025-10-11"], DEFAULTS)
+    assert (back.extra_holidays, back.extra_workdays) == ([date(2025, 10, 11)], [])
