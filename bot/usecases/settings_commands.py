@@ -70,6 +70,12 @@ def apply_setting(
         )
     if not values:
         raise CommandArgumentError(f"{key} needs a value, for example: {EXAMPLES[key]}")
+    if key in _ONE_VALUE and len(values) > 1:
+        # Taking the first and dropping the rest would save what the admin may not have meant
+        # ("/set tz Europe/Berlin Asia/Shanghai", "/set quiet 22:00-07:00 weekdays").
+        raise CommandArgumentError(
+            f"{key} takes one value, not {' '.join(values)!r}; e.g. {EXAMPLES[key]}"
+        )
     try:
         updated = handler(current, values)
         updated.working_time(defaults)
@@ -235,6 +241,9 @@ def parse_unit(raw: str) -> str:
         )
     return "/".join(parts)
 
+
+_ONE_VALUE = frozenset({"tz", "calendar", "quiet", "lang", "recipients"})
+"""The settings that take exactly one value (the others read every word, or check the count)."""
 
 _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "tz": _timezone,

@@ -75,6 +75,11 @@ def test_recipients_can_be_reset_to_the_group() -> None:
         (["holiday", "31/12/2025"], "is not a date"),
         (["lang", "fr"], "zh or en"),
         (["recipients", "12345"], "/subscribe"),
+        (["tz", "Europe/Berlin", "Asia/Shanghai"], "takes one value"),
+        (["quiet", "22:00-07:00", "weekdays"], "takes one value"),
+        (["calendar", "cn", "none"], "takes one value"),
+        (["lang", "en", "zh"], "takes one value"),
+        (["recipients", "none", "12345"], "takes one value"),
     ],
 )
 def test_wrong_arguments_get_one_line_with_an_example(args: list[str], fragment: str) -> None:
