@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 
@@ -55,7 +56,13 @@ def apply_setting(
     """
     if not args:
         raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
-    key, values = args[0].lower(), [a for a in args[1:] if a]
+    key, values = _ascii(args[0]).lower(), [a for a in args[1:] if a]
+    # Full-width forms from a Chinese keyboard ("０８：３０", "ｗａｒｎ＝２") mean the ASCII ones;
+    # names (an app's, a unit's) keep the forms the admin chose, only an app's action is read.
+    if key == "app":
+        values[:1] = [_ascii(v) for v in values[:1]]
+    elif key != "unit":
+        values = [_ascii(v) for v in values]
     length = len(" ".join(args))
     if length > MAX_ARGUMENTS_LENGTH:
         example = EXAMPLES.get(key, EXAMPLES["tz"])
@@ -85,6 +92,11 @@ def apply_setting(
             raise
         raise CommandArgumentError(f"{error} (example: {EXAMPLES[key]})") from None
     return updated
+
+
+def _ascii(word: str) -> str:
+    """``word`` with full-width and other compatibility forms folded (NFKC)."""
+    return unicodedata.normalize("NFKC", word)
 
 
 def _set(current: GroupSettings, **changes: object) -> GroupSettings:

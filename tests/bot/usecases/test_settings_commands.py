@@ -121,3 +121,37 @@ def test_a_day_set_as_holiday_by_mistake_can_be_made_a_workday_again() -> None:
     assert (workday.extra_holidays, workday.extra_workdays) == ([], [date(2025, 10, 11)])
     back = apply_setting(workday, ["holiday", "2025-10-11"], DEFAULTS)
     assert (back.extra_holidays, back.extra_workdays) == ([date(2025, 10, 11)], [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            ["hours", "mon－fri", "０８：３０-１２：００，１４：００-１８：００"],
+            ["hours", "mon-fri", "08:30-12:00,14:00-18:00"],
+        ),
+        (["quiet", "２２：００-０７：００"], ["quiet", "22:00-07:00"]),
+        (["digest", "ｆｒｉ", "１７：３０"], ["digest", "fri", "17:30"]),
+        (["holiday", "２０２５-１２-３１"], ["holiday", "2025-12-31"]),
+        (
+            ["threshold", "proof_demand", "ｗａｒｎ＝２", "alert＝５"],
+            ["threshold", "proof_demand", "warn=2", "alert=5"],
+        ),
+        (
+            ["threshold", "after_hours_demand_share", "warn＝２０％"],
+            ["threshold", "after_hours_demand_share", "warn=20%"],
+        ),
+        (["ＬＡＮＧ", "ｅｎ"], ["lang", "en"]),
+    ],
+)
+def test_full_width_forms_from_a_chinese_keyboard_mean_the_same(
+    typed: list[str], meant: list[str]
+) -> None:
+    assert apply_setting(GroupSettings(), typed, DEFAULTS) == apply_setting(
+        GroupSettings(), meant, DEFAULTS
+    )
+
+
+def test_app_names_keep_their_own_forms() -> None:
+    added = apply_setting(GroupSettings(), ["app", "add", "ＡＢ通"], DEFAULTS)
+    assert [app.name for app in added.apps] == ["ＡＢ通"]
