@@ -81,3 +81,18 @@ async def test_the_settings_stay_readable_with_the_most_apps_a_group_may_have(
     assert str(MAX_GROUP_APPS) in refused
     [saved] = await answer(playground, group, boss, "/set lang en")
     assert "Saved" in saved
+
+
+async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
+    playground: Playground,
+) -> None:
+    group, boss, alice = await in_group(playground)
+    for command in ("/settings", "/set tz Asia/Tokyo", "/digest", "/erase", "/subscribe"):
+        [reply] = await answer(playground, boss, boss, command)
+        assert command.split()[0] in reply
+        assert "工作群" in reply
+    for command in ("/overview", "/unsubscribe"):
+        [reply] = await answer(playground, group, alice, command)
+        assert command in reply
+        assert "私聊" in reply
+    assert (await settings_of(playground, group)).timezone is None
