@@ -13,12 +13,20 @@ from telegram.error import TelegramError
 from bot.render.settings_html import settings_html
 from bot.usecases.settings_commands import CommandArgumentError, apply_setting, usage
 from handlers import digest_delivery, rollup
-from handlers.common import group_translator, is_group_admin, send_invite_in_private
+from handlers.common import (
+    command_name,
+    group_translator,
+    is_group_admin,
+    private_translator,
+    send_invite_in_private,
+)
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 INVITE_SECONDS = 24 * 3600
 ERASE_PREFIX = "erase:"
+GROUP_COMMANDS = ("settings", "set", "subscribe", "digest", "erase")
+"""The commands that act on the group they are sent in (``in_private`` answers them there)."""
 
 
 async def _refuse_non_admin(update: Update, context: BotContext) -> bool:
@@ -32,6 +40,20 @@ async def _refuse_non_admin(update: Update, context: BotContext) -> bool:
             _("Only this group's administrators can do that. Members can flag with /flag.")
         )
     return True
+
+
+async def in_private(update: Update, context: BotContext) -> None:
+    """A group command sent to the bot in private: say where it works (not silence)."""
+    message = update.effective_message
+    if message is None:
+        return
+    _ = private_translator(context, update.effective_user)
+    await message.reply_text(
+        _(
+            "{command} works in a work group: send it there, as one of its administrators.",
+            command=command_name(message),
+        )
+    )
 
 
 async def show_settings(update: Update, context: BotContext) -> None:

@@ -27,6 +27,11 @@ def user_language(user: User | None, default: str) -> str:
     return "zh" if user.language_code.lower().startswith("zh") else "en"
 
 
+def command_name(message: Message) -> str:
+    """The command ``message`` opens with, as "/name" (without an "@bot" suffix)."""
+    return "/" + (message.text or "").split(maxsplit=1)[0].lstrip("/").partition("@")[0].lower()
+
+
 async def group_translator(context: BotContext, chat: Chat) -> Translator:
     """A translator in the group's configured language."""
     found = context.services

@@ -5,10 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers import flags, rollup
-from handlers.common import private_translator
+from handlers.common import command_name, group_translator, private_translator
 from handlers.context import BotContext
 
 SUBSCRIBE_PAYLOAD = "sub_"
+PRIVATE_COMMANDS = ("overview", "unsubscribe")
+"""The commands about the sender's own subscriptions (``in_group`` answers them in a group)."""
 
 
 def help_text(context: BotContext, update: Update) -> str:
@@ -80,3 +82,18 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     stopped += await found.store.unsubscribe_units(user.id)
     _ = private_translator(context, user)
     await message.reply_text(_("You will no longer receive {count} digests.", count=stopped))
+
+
+async def in_group(update: Update, context: BotContext) -> None:
+    """A private command sent in a group: say where it works (not silence)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    _ = await group_translator(context, chat)
+    await message.reply_text(
+        _(
+            "{command} works in a private chat with me: open @{bot} and send it there.",
+            command=command_name(message),
+            bot=context.bot.username,
+        )
+    )

@@ -91,6 +91,7 @@ def registrations() -> tuple[Registration, ...]:
         Registration(CommandHandler("digest", admin.digest_now, filters=_GROUPS)),
         Registration(CommandHandler("erase", admin.erase, filters=_GROUPS)),
         Registration(CallbackQueryHandler(admin.confirm_erase, pattern=f"^{admin.ERASE_PREFIX}")),
+        Registration(CommandHandler(admin.GROUP_COMMANDS, admin.in_private, filters=_PRIVATE)),
         # anonymous flags: a deep link from the group, the private dialogue, and newcomers
         # (noted before anything else sees the join; they may flag from the next week on)
         Registration(
@@ -108,6 +109,9 @@ def registrations() -> tuple[Registration, ...]:
         Registration(CommandHandler("help", private_chat.help_command)),
         Registration(CommandHandler("unsubscribe", private_chat.unsubscribe, filters=_PRIVATE)),
         Registration(CommandHandler("overview", overview.overview, filters=_PRIVATE)),
+        Registration(
+            CommandHandler(private_chat.PRIVATE_COMMANDS, private_chat.in_group, filters=_GROUPS)
+        ),
     )
 
 

@@ -462,6 +462,11 @@ class RedisStore:
         per-message "seen" hashes stay behind: the new chat numbers its messages afresh, so old
         ids would collide with new ones.
         """
+        old_settings = await self.group_settings(old_id)
+        if old_settings is not None and old_settings.migrated_to is not None:
+            # A redelivered upgrade (a polling batch comes again after a crash): its data was
+            # moved, and moving what a redelivered old message left would count it twice.
+            return
         old_prefix = keys.group_pattern(old_id)[:-1]
         new_prefix = keys.group_pattern(new_id)[:-1]
         async for key in self._redis.scan_iter(match=keys.group_pattern(old_id), count=500):
@@ -471,6 +476,12 @@ class RedisStore:
                 continue
             await self._merge_key(name, new_prefix + name[len(old_prefix) :])
         await self.erase_group(old_id)
+        # What stays of the old chat: inactive settings naming its successor (not a known
+        # group), so a late update of it is not counted and the move is not made twice.
+        moved = GroupSettings(
+            title=old_settings.title if old_settings else "", active=False, migrated_to=new_id
+        )
+        await self._redis.set(keys.group_settings(old_id), moved.model_dump_json())
         await self.add_group(new_id)
 
     async def _merge_key(self, source: str, target: str) -> None:

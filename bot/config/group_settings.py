@@ -46,6 +46,9 @@ class GroupSettings(BaseModel):
     required_apps: list[str] = Field(default_factory=list)
     unit: str | None = None
     """The organisational unit path, e.g. "城南区/城南街道/青禾社区" (leaders' roll-up)."""
+    migrated_to: int | None = None
+    """The supergroup this group became (``Store.move_group``): its data lives there now, and
+    a late or redelivered update of this chat is not counted again."""
 
     def working_time(self, defaults: Settings) -> WorkingTime:
         """Return this group's working time, falling back to ``defaults`` field by field."""

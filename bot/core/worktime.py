@@ -505,7 +505,8 @@ def make_calendar(
 def _zone(key: str) -> ZoneInfo:
     try:
         return ZoneInfo(key.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a key naming a directory of the database ("Asia") or too long for a file name.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise WorkTimeError(
             f"unknown time zone {key!r}; use an IANA name such as 'Asia/Shanghai' or "
             "'Europe/Berlin'"

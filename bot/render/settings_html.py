@@ -9,6 +9,10 @@ from bot.config.settings import Settings
 from bot.render.i18n import Translator
 from bot.render.names import weekday_name
 
+SHOWN_APPS = 20
+"""Apps named per list: 50 own and 50 required apps of 40 characters would take the page past
+Telegram's 4,096 characters, and then /settings and every /set went unanswered."""
+
 
 def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage: str) -> str:
     """The group's effective settings as Telegram HTML, ending with ``usage`` (how to change)."""
@@ -45,11 +49,21 @@ def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage
         escape(
             _(
                 "Own apps: {apps}; required apps: {required}",
-                apps=", ".join(app.name for app in group.apps) or "–",
-                required=", ".join(group.required_apps) or "–",
+                apps=_names([app.name for app in group.apps], _),
+                required=_names(group.required_apps, _),
             )
         ),
         "",
         escape(_("Change with:")) + "\n<code>" + escape(usage) + "</code>",
     ]
     return "\n".join(lines)
+
+
+def _names(names: list[str], _: Translator) -> str:
+    """``names`` joined, at most ``SHOWN_APPS`` of them, then how many more; "–" for none."""
+    if not names:
+        return "–"
+    shown = ", ".join(names[:SHOWN_APPS])
+    if len(names) <= SHOWN_APPS:
+        return shown
+    return _("{names} and {count} more", names=shown, count=len(names) - SHOWN_APPS)

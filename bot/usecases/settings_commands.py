@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 
@@ -30,6 +32,9 @@ EXAMPLES: Mapping[str, str] = {
     "unit": "/set unit 城南区/城南街道/青禾社区",
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_ARGUMENTS_LENGTH = 1000
+"""The longest ``/set`` arguments taken (a long holiday list needs a few hundred): a wrong
+value is quoted in the answer, which must stay within Telegram's 4,096 characters."""
 
 
 class CommandArgumentError(ValueError):
@@ -51,7 +56,20 @@ def apply_setting(
     """
     if not args:
         raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
-    key, values = args[0].lower(), [a for a in args[1:] if a]
+    key, values = _ascii(args[0]).lower(), [a for a in args[1:] if a]
+    # Full-width forms from a Chinese keyboard ("０８：３０", "ｗａｒｎ＝２") mean the ASCII ones;
+    # names (an app's, a unit's) keep the forms the admin chose, only an app's action is read.
+    if key == "app":
+        values[:1] = [_ascii(v) for v in values[:1]]
+    elif key != "unit":
+        values = [_ascii(v) for v in values]
+    length = len(" ".join(args))
+    if length > MAX_ARGUMENTS_LENGTH:
+        example = EXAMPLES.get(key, EXAMPLES["tz"])
+        raise CommandArgumentError(
+            f"the arguments are too long ({length} characters, at most {MAX_ARGUMENTS_LENGTH}); "
+            f"write one setting, e.g. {example}"
+        )
     handler = _HANDLERS.get(key)
     if handler is None:
         raise CommandArgumentError(
@@ -59,6 +77,12 @@ def apply_setting(
         )
     if not values:
         raise CommandArgumentError(f"{key} needs a value, for example: {EXAMPLES[key]}")
+    if key in _ONE_VALUE and len(values) > 1:
+        # Taking the first and dropping the rest would save what the admin may not have meant
+        # ("/set tz Europe/Berlin Asia/Shanghai", "/set quiet 22:00-07:00 weekdays").
+        raise CommandArgumentError(
+            f"{key} takes one value, not {' '.join(values)!r}; e.g. {EXAMPLES[key]}"
+        )
     try:
         updated = handler(current, values)
         updated.working_time(defaults)
@@ -68,6 +92,11 @@ def apply_setting(
             raise
         raise CommandArgumentError(f"{error} (example: {EXAMPLES[key]})") from None
     return updated
+
+
+def _ascii(word: str) -> str:
+    """``word`` with full-width and other compatibility forms folded (NFKC)."""
+    return unicodedata.normalize("NFKC", word)
 
 
 def _set(current: GroupSettings, **changes: object) -> GroupSettings:
@@ -127,9 +156,12 @@ def _number(raw: str) -> float:
     try:
         value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
     except ValueError:
+        value = math.nan
+    # float() also reads "nan", "inf" and "1e999": none is a threshold ("off" turns one off).
+    if not math.isfinite(value):
         raise CommandArgumentError(
-            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']})"
-        ) from None
+            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']}; off turns it off)"
+        )
     if value < 0:
         raise CommandArgumentError(f"thresholds cannot be negative (e.g. {EXAMPLES['threshold']})")
     return value
@@ -145,13 +177,23 @@ def _day(raw: str, key: str) -> date:
 
 
 def _holiday(current: GroupSettings, values: list[str]) -> GroupSettings:
-    days = sorted({*current.extra_holidays, *(_day(v, "holiday") for v in values)})
-    return _set(current, extra_holidays=days)
+    # The latest choice for a day wins: a day cannot be both, and without this a holiday set
+    # by mistake could never be undone (a day in both lists is refused).
+    new = {_day(v, "holiday") for v in values}
+    return _set(
+        current,
+        extra_holidays=sorted({*current.extra_holidays, *new}),
+        extra_workdays=[d for d in current.extra_workdays if d not in new],
+    )
 
 
 def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
-    days = sorted({*current.extra_workdays, *(_day(v, "workday") for v in values)})
-    return _set(current, extra_workdays=days)
+    new = {_day(v, "workday") for v in values}
+    return _set(
+        current,
+        extra_workdays=sorted({*current.extra_workdays, *new}),
+        extra_holidays=[d for d in current.extra_holidays if d not in new],
+    )
 
 
 def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:
@@ -187,6 +229,8 @@ def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
         apps.append(GroupApp(name=name, aliases=aliases))
         return _set(current, apps=apps)
     if action == "required":
+        if len(required) >= MAX_GROUP_APPS:
+            raise CommandArgumentError(f"a group can require at most {MAX_GROUP_APPS} apps")
         return _set(current, required_apps=[*required, name])
     if action == "optional":
         return _set(current, required_apps=required)
@@ -209,6 +253,9 @@ def parse_unit(raw: str) -> str:
         )
     return "/".join(parts)
 
+
+_ONE_VALUE = frozenset({"tz", "calendar", "quiet", "lang", "recipients"})
+"""The settings that take exactly one value (the others read every word, or check the count)."""
 
 _HANDLERS: Mapping[str, Callable[[GroupSettings, list[str]], GroupSettings]] = {
     "tz": _timezone,

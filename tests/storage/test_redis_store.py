@@ -344,3 +344,14 @@ async def test_ingest_keys_stay_right_for_many_group_weeks(
         for week in ("2025-W39", "2025-W40"):
             assert (await store.week(group, week)).messages == 1
         await store.erase_group(group)
+
+
+async def test_a_redelivered_upgrade_moves_nothing_twice(store: RedisStore) -> None:
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    await store.save_group_settings(GROUP, GroupSettings(title="old"))
+    await store.move_group(GROUP, -1009)
+    # The old chat's message and the upgrade come again (a batch redelivered after a crash).
+    await store.ingest(observation(1, labels=PUSH_PROOF))
+    await store.move_group(GROUP, -1009)
+    assert (await store.week(-1009, WEEK)).messages == 1
+    assert await store.group_settings(-1009) == GroupSettings(title="old")

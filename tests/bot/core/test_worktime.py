@@ -240,6 +240,8 @@ def test_none_schedule_never_works() -> None:
     [
         ({"timezone": "Mars/Olympus"}, ["'Mars/Olympus'", "Asia/Shanghai"]),
         ({"timezone": ""}, ["unknown time zone", "IANA"]),
+        ({"timezone": "Asia"}, ["'Asia'", "Asia/Shanghai"]),
+        ({"timezone": "Asia/" + "x" * 300}, ["unknown time zone", "Asia/Shanghai"]),
         ({"hours": "mon-fri 9-18"}, ["'9'", "HH:MM", "09:00-18:00"]),
         ({"hours": "mon-fri 18:00-09:00"}, ["'18:00-09:00'", "does not end after it starts"]),
         ({"hours": "mon-fri 09:00-09:00"}, ["does not end after it starts"]),

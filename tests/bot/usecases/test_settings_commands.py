@@ -65,6 +65,9 @@ def test_recipients_can_be_reset_to_the_group() -> None:
         (["hours", "9-18"], "/set hours"),
         (["threshold", "proof", "warn=2"], "unknown metric"),
         (["threshold", "proof_demand", "warn=two"], "is not a number"),
+        (["threshold", "proof_demand", "warn=nan"], "is not a number"),
+        (["threshold", "proof_demand", "alert=1e999"], "is not a number"),
+        (["threshold", "proof_demand", "warn=-inf%"], "is not a number"),
         (["threshold", "proof_demand", "warn=5", "alert=2"], "must not be below warn"),
         (["threshold", "proof_demand", "limit=2"], "expected warn=N"),
         (["digest", "someday", "09:00"], "unknown weekday"),
@@ -72,6 +75,11 @@ def test_recipients_can_be_reset_to_the_group() -> None:
         (["holiday", "31/12/2025"], "is not a date"),
         (["lang", "fr"], "zh or en"),
         (["recipients", "12345"], "/subscribe"),
+        (["tz", "Europe/Berlin", "Asia/Shanghai"], "takes one value"),
+        (["quiet", "22:00-07:00", "weekdays"], "takes one value"),
+        (["calendar", "cn", "none"], "takes one value"),
+        (["lang", "en", "zh"], "takes one value"),
+        (["recipients", "none", "12345"], "takes one value"),
     ],
 )
 def test_wrong_arguments_get_one_line_with_an_example(args: list[str], fragment: str) -> None:
@@ -105,3 +113,45 @@ def test_bad_app_and_unit_settings_get_one_line(args: list[str]) -> None:
     with pytest.raises(CommandArgumentError) as raised:
         apply_setting(GroupSettings(), args, default_settings())
     assert "\n" not in str(raised.value)
+
+
+def test_a_day_set_as_holiday_by_mistake_can_be_made_a_workday_again() -> None:
+    holiday = apply_setting(GroupSettings(), ["holiday", "2025-10-11"], DEFAULTS)
+    workday = apply_setting(holiday, ["workday", "2025-10-11"], DEFAULTS)
+    assert (workday.extra_holidays, workday.extra_workdays) == ([], [date(2025, 10, 11)])
+    back = apply_setting(workday, ["holiday", "2025-10-11"], DEFAULTS)
+    assert (back.extra_holidays, back.extra_workdays) == ([date(2025, 10, 11)], [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            ["hours", "mon－fri", "０８：３０-１２：００，１４：００-１８：００"],
+            ["hours", "mon-fri", "08:30-12:00,14:00-18:00"],
+        ),
+        (["quiet", "２２：００-０７：００"], ["quiet", "22:00-07:00"]),
+        (["digest", "ｆｒｉ", "１７：３０"], ["digest", "fri", "17:30"]),
+        (["holiday", "２０２５-１２-３１"], ["holiday", "2025-12-31"]),
+        (
+            ["threshold", "proof_demand", "ｗａｒｎ＝２", "alert＝５"],
+            ["threshold", "proof_demand", "warn=2", "alert=5"],
+        ),
+        (
+            ["threshold", "after_hours_demand_share", "warn＝２０％"],
+            ["threshold", "after_hours_demand_share", "warn=20%"],
+        ),
+        (["ＬＡＮＧ", "ｅｎ"], ["lang", "en"]),
+    ],
+)
+def test_full_width_forms_from_a_chinese_keyboard_mean_the_same(
+    typed: list[str], meant: list[str]
+) -> None:
+    assert apply_setting(GroupSettings(), typed, DEFAULTS) == apply_setting(
+        GroupSettings(), meant, DEFAULTS
+    )
+
+
+def test_app_names_keep_their_own_forms() -> None:
+    added = apply_setting(GroupSettings(), ["app", "add", "ＡＢ通"], DEFAULTS)
+    assert [app.name for app in added.apps] == ["ＡＢ通"]
