@@ -46,6 +46,10 @@ class GroupSettings(BaseModel):
     required_apps: list[str] = Field(default_factory=list)
     unit: str | None = None
     """The organisational unit path, e.g. "城南区/城南街道/青禾社区" (leaders' roll-up)."""
+    flags_from_week: str | None = None
+    """The earliest ISO week a flag may count in: the week the group was in when its time zone
+    last changed (``bot.core.flags.flag_week``), so that moving the clock back never reopens a
+    week whose flags a leader may already have read."""
 
     def working_time(self, defaults: Settings) -> WorkingTime:
         """Return this group's working time, falling back to ``defaults`` field by field."""
