@@ -75,7 +75,7 @@ async def set_setting(update: Update, context: BotContext) -> None:
     found = context.services
     current = await found.group(chat.id)
     try:
-        updated = apply_setting(current, context.args or [], found.settings)
+        updated = apply_setting(current, context.args or [], found.settings, now=found.clock())
     except CommandArgumentError as error:
         _ = await group_translator(context, chat)
         await message.reply_text(_("Not changed: {reason}", reason=str(error)))

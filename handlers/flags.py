@@ -30,7 +30,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.core.apps import app_in_flag
-from bot.core.flags import FLAG_TEXT_MAX, mask_flag_text, newcomers_expire_at
+from bot.core.flags import FLAG_TEXT_MAX, flag_week, mask_flag_text, newcomers_expire_at
 from bot.core.labels import ALL_LABELS, Label
 from bot.core.worktime import iso_week, previous_weeks
 from bot.render.i18n import Translator
@@ -389,8 +389,10 @@ async def _note_newcomers(context: BotContext, group_id: int, user_ids: list[int
 
 
 async def _current_week(context: BotContext, group_id: int) -> str:
+    """The week a flag sent now counts in (never one reopened by a change of time zone)."""
     found = context.services
-    return iso_week((await found.working_time(group_id)).local(found.clock()).date())
+    local = iso_week((await found.working_time(group_id)).local(found.clock()).date())
+    return flag_week(local, (await found.group(group_id)).flags_from_week)
 
 
 async def _refusal(context: BotContext, group_id: int, user_id: int, _: Translator) -> str | None:

@@ -531,6 +531,8 @@ class RedisStore:
         await self._redis.restore(scratch, 60, dumped, replace=True)
         await self._redis.pfmerge(target, scratch)
         await self._redis.delete(scratch)
+        # Counted at once, as record_flag.lua does: a stale cached count marks a changed key.
+        await self._redis.pfcount(target)
 
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest sent; see ``Store.claim_digest``."""

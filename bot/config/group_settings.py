@@ -49,6 +49,10 @@ class GroupSettings(BaseModel):
     migrated_to: int | None = None
     """The supergroup this group became (``Store.move_group``): its data lives there now, and
     a late or redelivered update of this chat is not counted again."""
+    flags_from_week: str | None = None
+    """The earliest ISO week a flag may count in: the week the group was in when its time zone
+    last changed (``bot.core.flags.flag_week``), so that moving the clock back never reopens a
+    week whose flags a leader may already have read."""
 
     def working_time(self, defaults: Settings) -> WorkingTime:
         """Return this group's working time, falling back to ``defaults`` field by field."""

@@ -172,6 +172,15 @@ def flags_expire_at(week: str, keep_weeks: int) -> datetime:
     return datetime.combine(end, time(0, 0), tzinfo=UTC)
 
 
+def flag_week(local_week: str, floor: str | None) -> str:
+    """The week a flag sent now counts in: the group's current ``local_week``, but never one
+    before ``floor`` (``GroupSettings.flags_from_week``). A week's flags are shown once it is
+    over in the group's time zone; a later change to a zone where that week is still running
+    must not let new flags into it, or a leader reading it again would see who flagged what
+    just then."""
+    return max(local_week, floor) if floor else local_week
+
+
 def mask_flag_text(text: str) -> str:
     """A member's free text as a leader would read it: contacts, numbers, @mentions, person and
     place names masked, whitespace folded, at most ``FLAG_TEXT_MAX`` characters."""

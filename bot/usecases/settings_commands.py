@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 
 from bot.config.group_settings import GroupApp, GroupSettings
 from bot.config.settings import Settings
@@ -15,7 +15,7 @@ from bot.core.apps.catalogue import check_name
 from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
 from bot.core.thresholds import ThresholdError, parse_metric
-from bot.core.worktime import DAY_NAMES, WorkTimeError
+from bot.core.worktime import DAY_NAMES, WorkTimeError, iso_week
 
 EXAMPLES: Mapping[str, str] = {
     "tz": "/set tz Asia/Shanghai",
@@ -47,12 +47,18 @@ def usage() -> str:
 
 
 def apply_setting(
-    current: GroupSettings, args: Sequence[str], defaults: Settings
+    current: GroupSettings,
+    args: Sequence[str],
+    defaults: Settings,
+    *,
+    now: datetime | None = None,
 ) -> GroupSettings:
     """Return ``current`` with the change that ``/set`` ``args`` ask for.
 
     Raises ``CommandArgumentError`` (one line with an example) for an unknown key or a bad value;
-    the result is checked by building the group's working time and thresholds.
+    the result is checked by building the group's working time and thresholds. A change of time
+    zone needs ``now``: flags never count again in the week the group was in until then
+    (``GroupSettings.flags_from_week``).
     """
     if not args:
         raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
@@ -91,7 +97,22 @@ def apply_setting(
         if isinstance(error, CommandArgumentError):
             raise
         raise CommandArgumentError(f"{error} (example: {EXAMPLES[key]})") from None
-    return updated
+    return _close_flag_weeks(current, updated, defaults, now)
+
+
+def _close_flag_weeks(
+    current: GroupSettings, updated: GroupSettings, defaults: Settings, now: datetime | None
+) -> GroupSettings:
+    """``updated`` with the flag floor raised past the week the group is in before a change of
+    time zone: in the new zone an earlier week, already shown to leaders, may still be running."""
+    before = current.working_time(defaults)
+    if updated.working_time(defaults).timezone.key == before.timezone.key:
+        return updated
+    if now is None:
+        raise TypeError("a change of time zone needs the moment it is made (now)")
+    week = iso_week(before.local(now).date())
+    floor = max(week, current.flags_from_week) if current.flags_from_week else week
+    return updated.model_copy(update={"flags_from_week": floor})
 
 
 def _ascii(word: str) -> str:

@@ -7,14 +7,24 @@
 -- for every flag of the week), most texts kept, app token, app name.
 -- Returns {counted, text_kept}. A member's second flag of one kind in one week changes nothing,
 -- so nothing at all is written for it.
-local counted = redis.call('PFADD', KEYS[2], ARGV[2])
+-- Each HyperLogLog changed is counted at once (PFCOUNT): a PFADD marks the cached count in the
+-- value's header stale until the next count, and that mark, kept in the rewritten append-only
+-- file next to the time it was written, would tell which kind, text and app came last.
+local function add(key, token)
+  local added = redis.call('PFADD', key, token)
+  if added == 1 then
+    redis.call('PFCOUNT', key)
+  end
+  return added
+end
+local counted = add(KEYS[2], ARGV[2])
 if counted == 0 then
   return {0, 0}
 end
 redis.call('SADD', KEYS[1], ARGV[1])
 local kept = 0
 if ARGV[4] ~= '' and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) then
-  if redis.call('PFADD', KEYS[3], ARGV[3]) == 1 then
+  if add(KEYS[3], ARGV[3]) == 1 then
     -- Every text scores 0 and starts with a random nonce: the set orders texts by the nonce,
     -- never by arrival.
     redis.call('ZADD', KEYS[4], 0, ARGV[4])
@@ -22,7 +32,7 @@ if ARGV[4] ~= '' and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) then
   end
 end
 if #KEYS >= 6 then
-  redis.call('PFADD', KEYS[5], ARGV[7])
+  add(KEYS[5], ARGV[7])
   redis.call('SADD', KEYS[6], ARGV[8])
 end
 -- An expiry already past (a demo or test clock set in the past) would delete the flag at once;

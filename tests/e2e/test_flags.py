@@ -490,3 +490,30 @@ async def test_members_pick_an_app_the_group_was_asked_to_use(
         assert str(member.id) not in stored
     digest = await leaders_digest_after_the_week(playground, group, leader)
     assert "浙政钉 3" in digest
+
+
+async def test_moving_the_clock_back_never_reopens_a_week_a_leader_has_read(
+    playground: Playground,
+) -> None:
+    # A leader read the week's flags on Monday morning in Shanghai. An admin then sets a time
+    # zone where it is still Sunday: without a floor, the next flag would join the week already
+    # read, and the leader (reloading its page, or after the admin sets the zone back) would see
+    # which kind and which text the member seen flagging just then added.
+    group, boss, members = group_with_members(playground, 4)
+    leader = await subscribe_leader(playground, group, boss)
+    for member in members[:3]:
+        await flag(playground, group, member, "每天都要截图")
+    digest = await leaders_digest_after_the_week(playground, group, leader)
+    assert "匿名反映" in digest
+
+    playground.sandbox.command(group, boss, "/set tz Pacific/Pago_Pago")
+    await playground.drain()
+    assert (await playground.services.group(group.id)).timezone == "Pacific/Pago_Pago"
+    assert "匿名" in await flag(playground, group, members[3], "新来的一条", kind=Label.ACK_DEMAND)
+
+    read = await playground.store.week(group.id, WEEK)
+    assert read.flags.by_label == {Label.PROOF_DEMAND: 3}
+    assert {t.text for t in read.flags.texts} == {"每天都要截图"}
+    # the flag counts in the week after, whose flags no one has read
+    later = await playground.store.week(group.id, "2025-W47")
+    assert later.flags.by_label == {Label.ACK_DEMAND: 1}

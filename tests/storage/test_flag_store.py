@@ -154,3 +154,36 @@ async def test_flagged_apps_move_with_an_upgraded_group(store: RedisStore) -> No
     await store.move_group(GROUP, new)
     assert (await store.week(new, WEEK)).flags.by_app == {"浙政钉": 3}
     assert (await store.week(GROUP, WEEK)).flags.by_app == {}
+
+
+def _stale_hyperloglogs(values: dict[bytes, bytes]) -> set[bytes]:
+    """The HyperLogLogs whose cached count is marked stale: Redis sets that bit (the high bit of
+    the header's last byte) on every PFADD that changes the registers and clears it on the next
+    PFCOUNT, so it marks what was added since the last read."""
+    return {key for key, value in values.items() if value.startswith(b"HYLL") and value[15] & 0x80}
+
+
+async def test_no_counter_tells_which_kind_was_flagged_last(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # Someone reads the week (a member picking a kind reads it, as does /digest) between two
+    # flags. The last flag's counters must look like every other counter: the stale-count bit
+    # would say that the newest flag was of this kind, with a text, naming this app. The
+    # rewritten append-only file keeps the bytes as they are, next to the time it was written.
+    await store.record_flag(flag_entry(GROUP, "a", label=Label.ACK_DEMAND, app="浙政钉"))
+    await store.week(GROUP, WEEK)
+    await store.record_flag(flag_entry(GROUP, "b", "截图太多", app="学习强国"))
+    values = {}
+    async for key in redis_client.scan_iter(match=f"*{{g{GROUP}}}*:fl:*"):
+        if await redis_client.type(key) == b"string":
+            values[key] = await redis_client.get(key) or b""
+    assert len(values) >= 5
+    assert _stale_hyperloglogs(values) == set()
+    # moving the flags of an upgraded group leaves no stale count either
+    await store.move_group(GROUP, GROUP - 8)
+    moved = {}
+    async for key in redis_client.scan_iter(match=f"*{{g{GROUP - 8}}}*:fl:*"):
+        if await redis_client.type(key) == b"string":
+            moved[key] = await redis_client.get(key) or b""
+    assert len(moved) >= 5
+    assert _stale_hyperloglogs(moved) == set()

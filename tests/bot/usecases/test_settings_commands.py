@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -17,13 +17,28 @@ DEFAULTS = Settings()
 
 
 def test_time_zone_and_hours_are_applied_and_validated() -> None:
-    updated = apply_setting(GroupSettings(), ["tz", "Europe/Berlin"], DEFAULTS)
+    now = datetime(2025, 11, 12, 9, 0, tzinfo=UTC)
+    updated = apply_setting(GroupSettings(), ["tz", "Europe/Berlin"], DEFAULTS, now=now)
     updated = apply_setting(updated, ["hours", "mon-fri", "08:00-16:00"], DEFAULTS)
     working_time = updated.working_time(DEFAULTS)
     assert working_time.timezone.key == "Europe/Berlin"
     assert str(working_time.schedule) == str(
         type(working_time.schedule).parse("mon-fri 08:00-16:00")
     )
+
+
+def test_a_change_of_time_zone_closes_the_current_week_to_flags() -> None:
+    # Monday 01:00 UTC: 2025-W47 in Shanghai (its W46 is over, a leader may have read its
+    # flags), still Sunday of W46 in Pago Pago. Flags must not reach W46 again, nor an earlier
+    # week when the zone moves back once more.
+    now = datetime(2025, 11, 17, 1, 0, tzinfo=UTC)
+    shanghai = apply_setting(GroupSettings(), ["tz", "Asia/Shanghai"], DEFAULTS, now=now)
+    assert shanghai.flags_from_week is None  # the default zone (Asia/Shanghai): no change
+    pago = apply_setting(shanghai, ["tz", "Pacific/Pago_Pago"], DEFAULTS, now=now)
+    assert pago.flags_from_week == "2025-W47"
+    back = apply_setting(pago, ["tz", "Asia/Shanghai"], DEFAULTS, now=now)
+    assert back.flags_from_week == "2025-W47"
+    assert apply_setting(back, ["lang", "en"], DEFAULTS).flags_from_week == "2025-W47"
 
 
 def test_thresholds_merge_with_earlier_overrides() -> None:
