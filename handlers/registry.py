@@ -34,6 +34,7 @@ from telegram.ext import (
 from handlers import (
     admin,
     commands_menu,
+    cover_rewrites,
     digest_delivery,
     errors,
     flags,
@@ -119,9 +120,10 @@ STARTUP_HOOKS: tuple[Callable[[App], Awaitable[None]], ...] = (
     commands_menu.on_startup,
     digest_delivery.on_startup,
     rollup.on_startup,
+    cover_rewrites.on_startup,
 )
 """Run in order once the application is initialised: menus, digest jobs, missed digests, the
-weekly unit roll-ups."""
+weekly unit roll-ups, the cover rewrites of the append-only file."""
 
 
 def register_all(app: App) -> None:

@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     digest_sweep_seconds: float = Field(
         default=300, gt=0, description="how often each worker looks for due or abandoned digests"
     )
+    cover_rewrite_minutes: float = Field(
+        default=15,
+        ge=0,
+        description=(
+            "mean gap between rewrites of the append-only file at random times, so that the "
+            "rewrite after a flag does not date it (0: none)"
+        ),
+    )
 
     @field_validator("redis_url")
     @classmethod
