@@ -83,8 +83,12 @@ def dialogue() -> ConversationHandler[BotContext]:
             states={
                 PICK_GROUP: [
                     CallbackQueryHandler(pick_group, pattern=rf"^{CALLBACK}g:-?\d+$"),
+                    MessageHandler(text, press_a_button),
                 ],
-                PICK_KIND: [CallbackQueryHandler(pick_kind, pattern=rf"^{CALLBACK}k:\w+$")],
+                PICK_KIND: [
+                    CallbackQueryHandler(pick_kind, pattern=rf"^{CALLBACK}k:\w+$"),
+                    MessageHandler(text, press_a_button),
+                ],
                 DESCRIBE: [
                     MessageHandler(text, describe),
                     CallbackQueryHandler(skip_text, pattern=f"^{CALLBACK}skip$"),
@@ -194,6 +198,18 @@ async def pick_group(update: Update, context: BotContext) -> int:
     _ = private_translator(context, user)
     group_id = int(query.data.removeprefix(f"{CALLBACK}g:"))
     return await _offer_kinds(context, group_id, user.id, _, query.edit_message_text)
+
+
+async def press_a_button(update: Update, context: BotContext) -> None:
+    """Text typed while the dialogue waits for a button: say so, and stay where it was.
+
+    The text is neither kept nor logged: it may well be the flag itself.
+    """
+    message = update.effective_message
+    if message is None:
+        return
+    _ = private_translator(context, update.effective_user)
+    await message.reply_text(_("Please press one of the buttons above, or send /cancel to stop."))
 
 
 async def pick_kind(update: Update, context: BotContext) -> int:

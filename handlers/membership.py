@@ -33,7 +33,8 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
             chat.id, group.model_copy(update={"active": True, "title": chat.title or ""})
         )
         digest_delivery.schedule_group(context.job_queue, found, chat.id, group)
-        if not was_in:
+        # Once per addition: a redelivered update (a polling batch after a crash) is not.
+        if not was_in and await found.store.claim_welcome(chat.id, change.date, update.update_id):
             log.info("added to group %s", chat.id)
             await _welcome(context, chat)
         found.admins.forget(chat.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.usecases.subscriptions import unsubscribe_everywhere
 from handlers import flags, rollup
 from handlers.common import command_name, group_translator, private_translator
 from handlers.context import BotContext
@@ -69,18 +70,16 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    found = context.services
-    stopped = 0
-    for group_id in await found.store.groups():
-        group = await found.group(group_id)
-        if user.id in group.digest_recipients:
-            remaining = [r for r in group.digest_recipients if r != user.id]
-            await found.save_group(
-                group_id, group.model_copy(update={"digest_recipients": remaining})
-            )
-            stopped += 1
-    stopped += await found.store.unsubscribe_units(user.id)
+    stopped = await unsubscribe_everywhere(context.services, user.id)
     _ = private_translator(context, user)
+    if stopped == 0:
+        await message.reply_text(
+            _(
+                "You were not subscribed to any digest. To receive one, ask an admin of the "
+                "work group to send /subscribe there and open the link it gives."
+            )
+        )
+        return
     await message.reply_text(_("You will no longer receive {count} digests.", count=stopped))
 
 

@@ -117,6 +117,12 @@ class Store(Protocol):
         """Carry a group's data and settings over to a new chat id (supergroup upgrade)."""
         ...
 
+    async def claim_welcome(self, group_id: int, added_at: datetime, update_id: int) -> bool:
+        """Claim the welcome of the bot's addition to ``group_id`` at ``added_at``, told by
+        update ``update_id``: True once per addition, False for a redelivery of it (the same
+        update again) or for an addition older than the last one claimed."""
+        ...
+
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest as sent; True only for the first claim of (group, week, recipient)."""
         ...

@@ -83,6 +83,12 @@ def group_settings(group_id: int) -> str:
     return f"{_group(group_id)}:settings"
 
 
+def welcomed_addition(group_id: int) -> str:
+    """String "<unix seconds>|<update id>": the last addition of the bot to the group that was
+    welcomed (so a redelivered addition is not welcomed again)."""
+    return f"{_group(group_id)}:welcomed"
+
+
 def digests_sent(group_id: int) -> str:
     """Set of "<week>:<recipient>" markers of digests already delivered."""
     return f"{_group(group_id)}:sent"

@@ -75,6 +75,7 @@ class RedisStore:
         self._rewriter: asyncio.Task[None] | None = None
         self._rewrite_again = False
         self._rollup = client.register_script(_load_script("rollup.lua"))
+        self._welcome = client.register_script(_load_script("welcome.lua"))
         # Batches name their script by digest (no SCRIPT EXISTS round trip first), so it is
         # loaded up front, and again after a NOSCRIPT.
         self._script_loaded = False
@@ -533,6 +534,14 @@ class RedisStore:
         await self._redis.delete(scratch)
         # Counted at once, as record_flag.lua does: a stale cached count marks a changed key.
         await self._redis.pfcount(target)
+
+    async def claim_welcome(self, group_id: int, added_at: datetime, update_id: int) -> bool:
+        """Claim an addition's welcome; see ``Store.claim_welcome``."""
+        claimed = await self._welcome(
+            keys=[keys.welcomed_addition(group_id)],
+            args=[int(added_at.timestamp()), update_id],
+        )
+        return bool(claimed)
 
     async def claim_digest(self, group_id: int, week: str, recipient: int) -> bool:
         """Mark a digest sent; see ``Store.claim_digest``."""

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from bot.core.provisions import Provision
 
@@ -66,7 +74,11 @@ class MetricRule(BaseModel):
 
 
 class MetricRuleOverride(BaseModel):
-    """A partial override of a ``MetricRule``: only the fields given replace the defaults."""
+    """A partial override of a ``MetricRule``: only the fields given replace the defaults.
+
+    A field given as ``None`` switches that threshold off; a field not given keeps the default.
+    Serialised, it holds only the fields given, so a stored override reads back the same.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -78,6 +90,35 @@ class MetricRuleOverride(BaseModel):
     repeat_alert: float | None = Field(default=None, ge=0)
     provision_zh: str | None = None
     provision_en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unset_nulls(cls, data: Any) -> Any:
+        """Read a null that cannot mean "off" as not given.
+
+        ``routine_alert`` and the citations have no "off" (``False`` and "" are theirs). A
+        dump of every field is how overrides were stored before they kept only the fields
+        given: there, the thresholds no command can switch off were null for "not given" too.
+        Its ``warn`` and ``alert`` stay as they are: "off" and "not given" read alike there.
+        """
+        if not isinstance(data, dict):
+            return data
+        legacy = set(data) == set(cls.model_fields)
+        unset = _LEGACY_UNSET if legacy else _NEVER_OFF
+        return {
+            name: value for name, value in data.items() if value is not None or name not in unset
+        }
+
+    @model_serializer(mode="wrap")
+    def _only_what_was_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        dumped = handler(self)
+        if not isinstance(dumped, dict):
+            return dumped
+        return {name: value for name, value in dumped.items() if name in self.model_fields_set}
+
+
+_NEVER_OFF = frozenset({"routine_alert", "provision_zh", "provision_en"})
+_LEGACY_UNSET = _NEVER_OFF | {"quiet_warn", "repeat_warn", "repeat_alert"}
 
 
 class Measure(StrEnum):

@@ -6,6 +6,7 @@ from html import escape
 
 from bot.config.group_settings import GroupSettings
 from bot.config.settings import Settings
+from bot.core.metrics import MetricId, MetricRuleOverride
 from bot.render.i18n import Translator
 from bot.render.names import weekday_name
 
@@ -17,11 +18,10 @@ Telegram's 4,096 characters, and then /settings and every /set went unanswered."
 def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage: str) -> str:
     """The group's effective settings as Telegram HTML, ending with ``usage`` (how to change)."""
     weekday, at = group.digest_moment(defaults)
-    thresholds = group.thresholds_from(defaults)
     overridden = ", ".join(
-        f"{name} warn={rule.warn} alert={rule.alert}"
-        for name, rule in ((m, thresholds.rule(m)) for m in thresholds.rules)
-        if name in group.thresholds
+        _override(metric, group.thresholds[metric])
+        for metric in MetricId  # the digest's order
+        if metric in group.thresholds
     )
     lines = [
         "<b>" + escape(_("Fingertip settings")) + "</b>",
@@ -57,6 +57,19 @@ def settings_html(group: GroupSettings, defaults: Settings, _: Translator, usage
         escape(_("Change with:")) + "\n<code>" + escape(usage) + "</code>",
     ]
     return "\n".join(lines)
+
+
+def _override(metric: str, override: MetricRuleOverride) -> str:
+    """What a group's admins set for ``metric``, as ``/set threshold`` takes it ("proof_demand
+    alert=4"): a side they did not set keeps the deployment's value and is not named."""
+    given = override.model_dump(exclude_unset=True, exclude={"provision_zh", "provision_en"})
+    return " ".join([metric, *(f"{name}={_threshold(value)}" for name, value in given.items())])
+
+
+def _threshold(value: float | bool | None) -> str:
+    if value is None or value is False:
+        return "off"
+    return "on" if value is True else f"{value:g}"
 
 
 def _names(names: list[str], _: Translator) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Chat, User
 
 from bot.config.group_settings import GroupApp, GroupSettings
+from bot.core.metrics import MetricId
 from bot.demo.playground import Playground
 from bot.usecases.settings_commands import MAX_GROUP_APPS
 from tests.e2e.test_group_flow import people
@@ -96,3 +97,25 @@ async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
         assert command in reply
         assert "私聊" in reply
     assert (await settings_of(playground, group)).timezone is None
+
+
+async def test_a_threshold_set_on_one_side_shows_that_side_only_and_keeps_the_other(
+    playground: Playground,
+) -> None:
+    group, boss, _ = await in_group(playground)
+    await answer(playground, group, boss, "/set threshold proof_demand alert=4")
+    await answer(playground, group, boss, "/set threshold report_demand warn=off")
+    # Read back from the store, as after a restart or on another worker.
+    await playground.restart_bot()
+    default = playground.settings.base_thresholds().rule(MetricId.PROOF_DEMAND)
+    effective = (await settings_of(playground, group)).thresholds_from(playground.settings)
+    assert effective.rule(MetricId.PROOF_DEMAND).warn == default.warn
+    assert effective.rule(MetricId.PROOF_DEMAND).alert == 4
+    assert effective.rule(MetricId.PROOF_DEMAND).provision_zh == default.provision_zh
+    assert effective.rule(MetricId.REPORT_DEMAND).warn is None
+    assert effective.rule(MetricId.REPORT_DEMAND).alert is not None
+    for language, heading in (("zh", "阈值调整："), ("en", "Threshold overrides: ")):
+        await answer(playground, group, boss, f"/set lang {language}")
+        [shown] = await answer(playground, group, boss, "/settings")
+        [overrides] = [line for line in shown.splitlines() if line.startswith(heading)]
+        assert overrides == heading + "proof_demand alert=4, report_demand warn=off"

@@ -196,3 +196,20 @@ async def test_a_leader_who_unsubscribes_no_longer_receives_it(playground: Playg
     await job.run(playground.application)
     assert len(texts(playground, leader)) == 2
     assert any("2025-W46" in text for text in texts(playground, group))
+
+
+async def test_unsubscribing_without_a_subscription_says_there_was_none(
+    playground: Playground,
+) -> None:
+    sandbox = playground.sandbox
+    for user, expected in (
+        (sandbox.add_user("区领导", language_code="zh-hans"), "没有订阅"),
+        (sandbox.add_user("Leader", language_code="en"), "not subscribed"),
+    ):
+        sandbox.private(user, "/unsubscribe")
+        await playground.drain()
+        [answer] = texts(playground, user)
+        assert expected in answer
+        assert "/subscribe" in answer
+        assert "0" not in answer
+        assert "\n" not in answer

@@ -61,6 +61,11 @@ def last_private(ground: Playground, user: User) -> SentMessage:
     return ground.sandbox.sent_to(user)[-1]
 
 
+def with_buttons(ground: Playground, user: User) -> SentMessage:
+    """The newest message in ``user``'s private chat that has buttons."""
+    return next(m for m in reversed(ground.sandbox.sent_to(user)) if m.reply_markup is not None)
+
+
 async def flag(
     ground: Playground,
     group: Chat,
@@ -517,3 +522,52 @@ async def test_moving_the_clock_back_never_reopens_a_week_a_leader_has_read(
     # the flag counts in the week after, whose flags no one has read
     later = await playground.store.week(group.id, "2025-W47")
     assert later.flags.by_label == {Label.ACK_DEMAND: 1}
+
+
+async def test_text_while_a_button_is_awaited_is_answered_with_one_line_and_not_logged(
+    playground: Playground, caplog: pytest.LogCaptureFixture
+) -> None:
+    group, _, members = group_with_members(playground, 1)
+    member = members[0]
+    # The levels ``fingertip run`` sets, restored afterwards.
+    saved = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    quiet_third_party()
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    try:
+        await type_instead_of_pressing(playground, group, member)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+    for record in caplog.records:
+        line = record.getMessage()
+        assert "网格通" not in line
+        assert str(member.id) not in line
+
+
+async def type_instead_of_pressing(playground: Playground, group: Chat, member: User) -> None:
+    """Type text where the flag dialogue asks for a button (the group, then the kind): one
+    line answers, and the dialogue goes on."""
+    sandbox = playground.sandbox
+    sandbox.private(member, "/flag")  # buttons: which group
+    await playground.drain()
+    sandbox.private(member, "网格通每天打卡")
+    await playground.drain()
+    hint = last_private(playground, member).plain_text or ""
+    assert "按钮" in hint
+    assert "/cancel" in hint
+    assert "\n" not in hint
+    sandbox.press(member, with_buttons(playground, member), f"flag:g:{group.id}")  # which kind
+    await playground.drain()
+    sandbox.private(member, "网格通每天打卡")
+    await playground.drain()
+    assert last_private(playground, member).plain_text == hint
+    # The dialogue goes on where it was.
+    sandbox.press(member, with_buttons(playground, member), f"flag:k:{Label.PROOF_DEMAND.value}")
+    await playground.drain()
+    asked = with_buttons(playground, member)
+    assert "几句话" in (asked.plain_text or "")
+    sandbox.press(member, asked, "flag:cancel")
+    await playground.drain()
+    cancelled = sandbox.message(member, asked.message_id)
+    assert "已取消" in (cancelled.text or "")

@@ -217,3 +217,28 @@ async def test_a_batch_redelivered_after_a_crash_across_the_upgrade_counts_once(
     assert (moved.messages, moved.counted_label(Label.REPORT_DEMAND)) == (1, 1)
     assert (await playground.store.week(group.id, "2025-W46")).messages == 0
     assert await playground.store.groups() == [supergroup.id]
+
+
+async def test_a_redelivered_addition_welcomes_once_and_a_re_addition_again(
+    playground: Playground,
+) -> None:
+    group, boss, _, _ = people(playground)
+    sandbox = playground.sandbox
+    sandbox.add_bot_to_group(group, by=boss)
+    # The batch as Telegram sends it again when the bot dies before confirming it.
+    batch = await playground.application.bot.get_updates(
+        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
+    )
+    await playground.drain()
+    await playground.restart_bot()
+    for update in batch:
+        await playground.application.process_update(update)
+    assert len(sandbox.sent_to(group)) == 1
+
+    # A real removal, then the bot is added back (in the same second, even): welcomed again.
+    sandbox.remove_bot_from_group(group, by=boss)
+    sandbox.add_bot_to_group(group, by=boss)
+    await playground.drain()
+    welcomes = sandbox.sent_to(group)
+    assert len(welcomes) == 2
+    assert "/flag" in (welcomes[1].plain_text or "")

@@ -202,6 +202,17 @@ async def test_a_digest_is_claimed_once_until_released(store: RedisStore) -> Non
     assert await store.claim_digest(GROUP, WEEK, 5)
 
 
+async def test_an_addition_is_welcomed_once_and_a_later_one_again(store: RedisStore) -> None:
+    added = datetime(2025, 11, 10, 9, 0, tzinfo=SHANGHAI)
+    assert await store.claim_welcome(GROUP, added, 100)
+    assert not await store.claim_welcome(GROUP, added, 100)  # the same update, redelivered
+    assert await store.claim_welcome(GROUP, added, 103)  # removed and added back at once
+    assert not await store.claim_welcome(GROUP, added - timedelta(minutes=1), 90)
+    assert await store.claim_welcome(GROUP, added + timedelta(days=1), 7)  # ids may restart
+    assert not await store.claim_welcome(GROUP, added + timedelta(days=1), 7)
+    assert await store.claim_welcome(GROUP + 1, added, 100)
+
+
 async def test_evidence_expires_before_aggregates(store: RedisStore, redis_client: Redis) -> None:
     await store.ingest(observation(1, labels=PUSH_PROOF))
     evidence_ttl = await redis_client.ttl(f"ft:{{g{GROUP}}}:w:{WEEK}:ev")
