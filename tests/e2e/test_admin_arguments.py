@@ -44,7 +44,7 @@ async def test_a_time_zone_that_names_a_region_or_is_too_long_is_explained(
     group, boss, _ = await in_group(playground)
     for value in ("Asia", "A" * 300):
         [reply] = await answer(playground, group, boss, f"/set tz {value}")
-        assert "unknown time zone" in reply
+        assert "未知时区" in reply
         assert "Asia/Shanghai" in reply
     assert (await settings_of(playground, group)).timezone is None
 
@@ -58,7 +58,7 @@ async def test_very_long_arguments_get_one_short_line(playground: Playground) ->
         "/set holiday" + " 2025-12-31" * 360,
     ):
         [reply] = await answer(playground, group, boss, command)
-        assert "too long" in reply
+        assert "参数过长" in reply
         assert len(reply) < 500
     assert await settings_of(playground, group) == GroupSettings(title=group.title or "")
 
