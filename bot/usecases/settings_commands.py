@@ -264,7 +264,8 @@ MAX_UNIT_DEPTH = 6
 
 
 def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
-    """``app add NAME [ALIAS...]``, ``app required NAME``, ``app optional NAME``."""
+    """``app add NAME [ALIAS...]``, ``app required NAME``, ``app optional NAME``, ``app remove
+    NAME``; undoing names only one the group listed."""
     action, names = values[0].lower(), values[1:]
     if action not in ("add", "required", "optional", "remove") or not names:
         raise CommandArgumentError(
@@ -295,8 +296,18 @@ def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
                 N_("a group can require at most {most} apps"), most=MAX_GROUP_APPS
             )
         return _set(current, required_apps=[*required, name])
+    # Saying "Saved." for a name the group never listed would hide a typo behind a no-op.
     if action == "optional":
+        if name not in current.required_apps:
+            raise CommandArgumentError(
+                N_("{name!r} is not in this group's required apps; /settings lists them"),
+                name=name,
+            )
         return _set(current, required_apps=required)
+    if name not in {app.name for app in current.apps} | set(current.required_apps):
+        raise CommandArgumentError(
+            N_("{name!r} is not in this group's apps; /settings lists them"), name=name
+        )
     return _set(current, apps=apps, required_apps=required)
 
 

@@ -22,6 +22,7 @@ WRONG_ARGUMENTS = {
     "/set calendar moon": "unknown holiday calendar 'moon'",
     "/set digest someday 09:00": "unknown weekday 'someday'",
     "/set quiet 22:00": "are not START-END",
+    "/set app remove 不存在的应用": "is not in this group's apps",
     "/subscribe unit 城南区//青禾社区": "a unit is a path",
 }
 COMMAND_EXAMPLE = re.compile(r"/(?:set|subscribe)(?: [\x21-\x7e]+)+")

@@ -96,3 +96,18 @@ async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
         assert command in reply
         assert "私聊" in reply
     assert (await settings_of(playground, group)).timezone is None
+
+
+async def test_undoing_an_app_the_group_never_listed_says_so_and_changes_nothing(
+    playground: Playground,
+) -> None:
+    group, boss, _ = await in_group(playground)
+    [saved] = await answer(playground, group, boss, "/set app required 浙政钉")
+    assert saved.startswith("已保存")
+    listed = await settings_of(playground, group)
+    for command in ("/set app optional 网格通", "/set app remove 网格通"):
+        [reply] = await answer(playground, group, boss, command)
+        assert reply.startswith("未修改：“网格通”不在本群")
+        assert "/settings" in reply
+        assert "\n" not in reply
+    assert await settings_of(playground, group) == listed
