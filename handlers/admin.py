@@ -78,7 +78,7 @@ async def set_setting(update: Update, context: BotContext) -> None:
         updated = apply_setting(current, context.args or [], found.settings, now=found.clock())
     except CommandArgumentError as error:
         _ = await group_translator(context, chat)
-        await message.reply_text(_("Not changed: {reason}", reason=str(error)))
+        await message.reply_text(_("Not changed: {reason}", reason=_.phrase(error.phrase)))
         return
     await found.save_group(chat.id, updated)
     digest_delivery.schedule_group(context.job_queue, found, chat.id, updated)

@@ -63,7 +63,7 @@ async def subscribe_unit(update: Update, context: BotContext, raw_unit: str) -> 
     try:
         unit = parse_unit(raw_unit)
     except CommandArgumentError as error:
-        await message.reply_text(_("Not changed: {reason}", reason=str(error)))
+        await message.reply_text(_("Not changed: {reason}", reason=_.phrase(error.phrase)))
         return
     group = await found.group(chat.id)
     if not in_unit(group.unit_or(found.settings, chat.id), unit):

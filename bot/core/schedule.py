@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot.core.worktime import DAY_NAMES, iso_week
+from bot.core.translatable import N_
+from bot.core.worktime import DAY_NAMES, WorkTimeError, iso_week
 
 
 def weekday_index(name: str) -> int:
-    """Return 0 for "mon" … 6 for "sun"; raise ``ValueError`` for anything else."""
+    """Return 0 for "mon" … 6 for "sun"; raise ``WorkTimeError`` (a ``ValueError``) for
+    anything else."""
     try:
         return DAY_NAMES.index(name.strip().lower()[:3])
     except ValueError:
-        raise ValueError(f"unknown weekday {name!r}; use one of {', '.join(DAY_NAMES)}") from None
+        raise WorkTimeError(
+            N_("unknown weekday {name!r}; use one of {days}"), name=name, days=", ".join(DAY_NAMES)
+        ) from None
 
 
 def ptb_day(weekday: int) -> int:

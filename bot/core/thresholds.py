@@ -25,6 +25,7 @@ from bot.core.metrics import (
     MetricRuleOverride,
     define_metric,
 )
+from bot.core.translatable import N_, TranslatableError
 
 _GROUP_METRICS = (
     define_metric(
@@ -51,7 +52,7 @@ DEFINITIONS: Mapping[MetricId, MetricDefinition] = {
 """Every metric's definition, in the order of ``MetricId`` (the digest's order)."""
 
 
-class ThresholdError(ValueError):
+class ThresholdError(TranslatableError):
     """A threshold override names an unknown metric or has an inconsistent value."""
 
 
@@ -88,14 +89,21 @@ def parse_metric(name: str) -> MetricId:
         return MetricId(name.strip().lower())
     except ValueError:
         valid = ", ".join(MetricId)
-        raise ThresholdError(f"unknown metric {name!r}; valid metrics are: {valid}") from None
+        raise ThresholdError(
+            N_("unknown metric {name!r}; valid metrics are: {valid}"), name=name, valid=valid
+        ) from None
 
 
 def _check_order(metric: MetricId, rule: MetricRule) -> None:
     if rule.warn is not None and rule.alert is not None and rule.alert < rule.warn:
         raise ThresholdError(
-            f"{metric}: alert ({rule.alert:g}) must not be below warn ({rule.warn:g}); "
-            f"for example warn=3 alert=6"
+            N_(
+                "{metric}: alert ({alert}) must not be below warn ({warn}); "
+                "for example warn=3 alert=6"
+            ),
+            metric=metric,
+            alert=f"{rule.alert:g}",
+            warn=f"{rule.warn:g}",
         )
 
 
@@ -109,23 +117,31 @@ def load_threshold_file(path: Path) -> dict[str, MetricRuleOverride]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ThresholdError(f"thresholds file {path} does not exist") from None
+        raise ThresholdError(N_("thresholds file {path} does not exist"), path=path) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ThresholdError(f"thresholds file {path} is not valid TOML: {error}") from None
+        raise ThresholdError(
+            N_("thresholds file {path} is not valid TOML: {error}"), path=path, error=error
+        ) from None
     tables = data.get("thresholds", data)
     if not isinstance(tables, dict):
-        raise ThresholdError(f"{path}: 'thresholds' must be a table of metrics")
+        raise ThresholdError(N_("{path}: 'thresholds' must be a table of metrics"), path=path)
     overrides: dict[str, MetricRuleOverride] = {}
     for name, table in tables.items():
         parse_metric(name)
         if not isinstance(table, dict):
-            raise ThresholdError(f"{path}: [{name}] must be a table, e.g. warn = 3, alert = 6")
+            raise ThresholdError(
+                N_("{path}: [{name}] must be a table, e.g. warn = 3, alert = 6"),
+                path=path,
+                name=name,
+            )
         try:
             overrides[name] = MetricRuleOverride.model_validate(table)
         except ValidationError as error:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
             )
-            raise ThresholdError(f"{path}: [{name}] {problems}") from None
+            raise ThresholdError(
+                N_("{path}: [{name}] {problems}"), path=path, name=name, problems=problems
+            ) from None
     Thresholds.defaults().with_overrides(overrides)
     return overrides

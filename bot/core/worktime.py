@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chinese_calendar import constants as _cn_constants
 
 from bot.core.statutory_days import LAW_IN_FORCE, StatutoryDaysError, statutory_holidays
+from bot.core.translatable import N_, Phrase, TranslatableError
 
 __all__ = [
     "DAY_NAMES",
@@ -47,14 +48,22 @@ _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satu
 _DAY_INDEX = {name: i for i, name in enumerate(DAY_NAMES)} | {
     name: i for i, name in enumerate(_FULL_DAY_NAMES)
 }
-_HOURS_EXAMPLE = "'mon-fri 09:00-18:00' or 'mon-fri 08:30-12:00,14:00-18:00; sat 09:00-12:00'"
-_QUIET_EXAMPLE = "'22:00-07:00' (may wrap midnight) or 'off'"
+_HOURS_EXAMPLE = Phrase(
+    N_("{simple} or {split}"),
+    {
+        "simple": "'mon-fri 09:00-18:00'",
+        "split": "'mon-fri 08:30-12:00,14:00-18:00; sat 09:00-12:00'",
+    },
+)
+_QUIET_EXAMPLE = Phrase(
+    N_("{example} (may wrap midnight) or {off}"), {"example": "'22:00-07:00'", "off": "'off'"}
+)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
 _CLAUSE_RE = re.compile(r"(?P<days>[^\d]+?)\s*(?P<intervals>\d.*)")
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
 
 
-class WorkTimeError(ValueError):
+class WorkTimeError(TranslatableError):
     """A working-time setting is invalid; the message says what is wrong and the right form."""
 
 
@@ -90,26 +99,40 @@ def _format_time(t: time, *, midnight_as_24: bool = False) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def _check_wall_time(t: time, what: str) -> None:
+def _check_wall_time(t: time, what: Phrase) -> None:
     if t.tzinfo is not None or t.second or t.microsecond:
         raise WorkTimeError(
-            f"{what} must be a whole minute without a time zone, got {t.isoformat()}; "
-            "write e.g. time(9, 0)"
+            N_(
+                "{what} must be a whole minute without a time zone, got {value}; "
+                "write e.g. time(9, 0)"
+            ),
+            what=what,
+            value=t.isoformat(),
         )
 
 
-def _parse_time(text: str, *, allow_24: bool, context: str, example: str) -> time:
+def _parse_time(text: str, *, allow_24: bool, context: Phrase, example: object) -> time:
     match = _TIME_RE.fullmatch(text.strip())
     if match is None:
         raise WorkTimeError(
-            f"{context}: {text.strip()!r} is not a time; write HH:MM, e.g. {example}"
+            N_("{context}: {text!r} is not a time; write HH:MM, e.g. {example}"),
+            context=context,
+            text=text.strip(),
+            example=example,
         )
     hour, minute = int(match[1]), int(match[2])
     if allow_24 and (hour, minute) == (24, 0):
         return MIDNIGHT
     if hour > 23 or minute > 59:
-        limit = "00:00..23:59 (24:00 only as an end)" if allow_24 else "00:00..23:59"
-        raise WorkTimeError(f"{context}: {text.strip()!r} is out of range {limit}; e.g. {example}")
+        out_of_range = (
+            N_(
+                "{context}: {text!r} is out of range 00:00..23:59 (24:00 only as an end); "
+                "e.g. {example}"
+            )
+            if allow_24
+            else N_("{context}: {text!r} is out of range 00:00..23:59; e.g. {example}")
+        )
+        raise WorkTimeError(out_of_range, context=context, text=text.strip(), example=example)
     return time(hour, minute)
 
 
@@ -125,12 +148,15 @@ class Interval:
     end: time
 
     def __post_init__(self) -> None:
-        _check_wall_time(self.start, "an interval start")
-        _check_wall_time(self.end, "an interval end")
+        _check_wall_time(self.start, Phrase(N_("an interval start")))
+        _check_wall_time(self.end, Phrase(N_("an interval end")))
         if not self.ends_at_midnight and self.end <= self.start:
             raise WorkTimeError(
-                f"interval {self} does not end after it starts; the end must be later than the "
-                "start on the same day, e.g. 09:00-18:00 (use 24:00 for midnight)"
+                N_(
+                    "interval {interval} does not end after it starts; the end must be later "
+                    "than the start on the same day, e.g. 09:00-18:00 (use 24:00 for midnight)"
+                ),
+                interval=str(self),
             )
 
     @property
@@ -155,16 +181,21 @@ class Interval:
     @classmethod
     def parse(cls, text: str) -> Interval:
         """Parse ``HH:MM-HH:MM`` (``24:00`` allowed as the end); ``WorkTimeError`` otherwise."""
-        context = f"working hours interval {text.strip()!r}"
+        context = Phrase(N_("working hours interval {interval!r}"), {"interval": text.strip()})
         parts = text.split("-")
         if len(parts) != 2:
-            raise WorkTimeError(f"{context} is not START-END; write e.g. 09:00-18:00")
+            raise WorkTimeError(
+                N_("{context} is not START-END; write e.g. 09:00-18:00"), context=context
+            )
         start = _parse_time(parts[0], allow_24=False, context=context, example="09:00-18:00")
         end = _parse_time(parts[1], allow_24=True, context=context, example="09:00-18:00")
         if end != MIDNIGHT and end <= start:
             raise WorkTimeError(
-                f"{context} does not end after it starts; write e.g. 09:00-18:00 "
-                "(24:00 for midnight; an interval cannot wrap past midnight)"
+                N_(
+                    "{context} does not end after it starts; write e.g. 09:00-18:00 "
+                    "(24:00 for midnight; an interval cannot wrap past midnight)"
+                ),
+                context=context,
             )
         return cls(start, end)
 
@@ -180,14 +211,23 @@ def _parse_days(text: str, clause: str) -> list[int]:
         if unknown or len(ends) > 2:
             bad = unknown[0] if unknown else item.strip()
             raise WorkTimeError(
-                f"working hours {clause!r}: {bad!r} is not a day; use mon tue wed thu fri sat "
-                f"sun, a range like mon-fri or a list like mon,wed,fri, e.g. {_HOURS_EXAMPLE}"
+                N_(
+                    "working hours {clause!r}: {day!r} is not a day; use mon tue wed thu fri sat "
+                    "sun, a range like mon-fri or a list like mon,wed,fri, e.g. {example}"
+                ),
+                clause=clause,
+                day=bad,
+                example=_HOURS_EXAMPLE,
             )
         first, last = _DAY_INDEX[ends[0]], _DAY_INDEX[ends[-1]]
         if last < first:
             raise WorkTimeError(
-                f"working hours {clause!r}: day range {item.strip()!r} runs backwards; ranges go "
-                "forward within one week, e.g. mon-fri, or write fri-sun,mon"
+                N_(
+                    "working hours {clause!r}: day range {days!r} runs backwards; ranges go "
+                    "forward within one week, e.g. mon-fri, or write fri-sun,mon"
+                ),
+                clause=clause,
+                days=item.strip(),
             )
         days.extend(range(first, last + 1))
     return days
@@ -197,8 +237,13 @@ def _check_no_overlap(intervals: tuple[Interval, ...], day: int) -> None:
     for earlier, later in pairwise(intervals):
         if later.start_minute < earlier.end_minute:
             raise WorkTimeError(
-                f"working hours on {DAY_NAMES[day]}: intervals {earlier} and {later} overlap; "
-                "list separate intervals, e.g. 08:30-12:00,14:00-18:00"
+                N_(
+                    "working hours on {day}: intervals {earlier} and {later} overlap; "
+                    "list separate intervals, e.g. 08:30-12:00,14:00-18:00"
+                ),
+                day=DAY_NAMES[day],
+                earlier=str(earlier),
+                later=str(later),
             )
 
 
@@ -224,8 +269,12 @@ class WeeklySchedule:
     def __post_init__(self) -> None:
         if len(self.days) != 7:
             raise WorkTimeError(
-                f"a weekly schedule needs 7 days (Monday first), got {len(self.days)}; "
-                f"write e.g. {_HOURS_EXAMPLE}"
+                N_(
+                    "a weekly schedule needs 7 days (Monday first), got {count}; "
+                    "write e.g. {example}"
+                ),
+                count=len(self.days),
+                example=_HOURS_EXAMPLE,
             )
         normalised = tuple(tuple(sorted(day, key=lambda iv: iv.start)) for day in self.days)
         for index, intervals in enumerate(normalised):
@@ -246,13 +295,19 @@ class WeeklySchedule:
         per_day: list[list[Interval]] = [[] for _ in range(7)]
         clauses = [clause.strip() for clause in re.split(r"[;\n]", stripped) if clause.strip()]
         if not clauses:
-            raise WorkTimeError(f"working hours are empty; write e.g. {_HOURS_EXAMPLE}")
+            raise WorkTimeError(
+                N_("working hours are empty; write e.g. {example}"), example=_HOURS_EXAMPLE
+            )
         for clause in clauses:
             match = _CLAUSE_RE.fullmatch(clause)
             if match is None:
                 raise WorkTimeError(
-                    f"working hours {clause!r} need days and then intervals; "
-                    f"write e.g. {_HOURS_EXAMPLE}"
+                    N_(
+                        "working hours {clause!r} need days and then intervals; "
+                        "write e.g. {example}"
+                    ),
+                    clause=clause,
+                    example=_HOURS_EXAMPLE,
                 )
             days = _parse_days(match["days"], clause)
             intervals = [Interval.parse(part) for part in match["intervals"].split(",")]
@@ -293,8 +348,8 @@ class QuietHours:
     end: time
 
     def __post_init__(self) -> None:
-        _check_wall_time(self.start, "quiet hours start")
-        _check_wall_time(self.end, "quiet hours end")
+        _check_wall_time(self.start, Phrase(N_("quiet hours start")))
+        _check_wall_time(self.end, Phrase(N_("quiet hours end")))
 
     @classmethod
     def parse(cls, text: str) -> QuietHours:
@@ -302,15 +357,21 @@ class QuietHours:
         stripped = text.strip()
         if stripped.lower() in {"off", "none"}:
             return cls(MIDNIGHT, MIDNIGHT)
-        context = f"quiet hours {stripped!r}"
+        context = Phrase(N_("quiet hours {hours!r}"), {"hours": stripped})
         parts = stripped.split("-")
         if len(parts) != 2:
-            raise WorkTimeError(f"{context} are not START-END; write e.g. {_QUIET_EXAMPLE}")
+            raise WorkTimeError(
+                N_("{context} are not START-END; write e.g. {example}"),
+                context=context,
+                example=_QUIET_EXAMPLE,
+            )
         start = _parse_time(parts[0], allow_24=False, context=context, example=_QUIET_EXAMPLE)
         end = _parse_time(parts[1], allow_24=True, context=context, example=_QUIET_EXAMPLE)
         if start == end:
             raise WorkTimeError(
-                f"{context} start and end at the same time; write e.g. {_QUIET_EXAMPLE}"
+                N_("{context} start and end at the same time; write e.g. {example}"),
+                context=context,
+                example=_QUIET_EXAMPLE,
             )
         return cls(start, end)
 
@@ -466,12 +527,14 @@ def _statutory_days(year: int) -> frozenset[date]:
         return frozenset()
 
 
-def _as_dates(values: Iterable[date], what: str) -> frozenset[date]:
+def _as_dates(values: Iterable[date], what: Phrase) -> frozenset[date]:
     days = frozenset(values)
     for value in days:
         if isinstance(value, datetime) or not isinstance(value, date):
             raise WorkTimeError(
-                f"{what} must be calendar dates, got {value!r}; write e.g. 2025-10-09"
+                N_("{what} must be calendar dates, got {value!r}; write e.g. 2025-10-09"),
+                what=what,
+                value=value,
             )
     return days
 
@@ -483,13 +546,16 @@ def make_calendar(
 
     Raises ``WorkTimeError`` for an unknown name or a date listed both as holiday and workday.
     """
-    holidays = _as_dates(extra_holidays, "extra holidays")
-    workdays = _as_dates(extra_workdays, "extra working days")
+    holidays = _as_dates(extra_holidays, Phrase(N_("extra holidays")))
+    workdays = _as_dates(extra_workdays, Phrase(N_("extra working days")))
     both = sorted(holidays & workdays)
     if both:
         raise WorkTimeError(
-            f"{both[0].isoformat()} is listed both as an extra holiday and an extra working day; "
-            "keep it in only one of the two lists"
+            N_(
+                "{day} is listed both as an extra holiday and an extra working day; "
+                "keep it in only one of the two lists"
+            ),
+            day=both[0].isoformat(),
         )
     key = name.strip().lower()
     if key == "cn":
@@ -497,8 +563,11 @@ def make_calendar(
     if key == "none":
         return NoHolidayCalendar(extra_holidays=holidays, extra_workdays=workdays)
     raise WorkTimeError(
-        f"unknown holiday calendar {name!r}; use 'cn' (mainland China statutory holidays and "
-        "make-up working days) or 'none'"
+        N_(
+            "unknown holiday calendar {name!r}; use 'cn' (mainland China statutory holidays and "
+            "make-up working days) or 'none'"
+        ),
+        name=name,
     )
 
 
@@ -508,8 +577,11 @@ def _zone(key: str) -> ZoneInfo:
     # OSError: a key naming a directory of the database ("Asia") or too long for a file name.
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise WorkTimeError(
-            f"unknown time zone {key!r}; use an IANA name such as 'Asia/Shanghai' or "
-            "'Europe/Berlin'"
+            N_(
+                "unknown time zone {key!r}; use an IANA name such as 'Asia/Shanghai' or "
+                "'Europe/Berlin'"
+            ),
+            key=key,
         ) from None
 
 
@@ -609,12 +681,15 @@ def week_start(week: str) -> date:
     """The Monday of ISO week ``YYYY-Www``; ``WorkTimeError`` on a malformed or impossible week."""
     match = _WEEK_RE.fullmatch(week.strip())
     if match is None:
-        raise WorkTimeError(f"{week!r} is not an ISO week; write YYYY-Www, e.g. 2025-W39")
+        raise WorkTimeError(
+            N_("{week!r} is not an ISO week; write YYYY-Www, e.g. 2025-W39"), week=week
+        )
     try:
         return date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise WorkTimeError(
-            f"{week!r} does not exist (weeks run 01..52, or 53 in long years); e.g. 2025-W39"
+            N_("{week!r} does not exist (weeks run 01..52, or 53 in long years); e.g. 2025-W39"),
+            week=week,
         ) from None
 
 

@@ -7,6 +7,8 @@ from importlib import resources
 
 from babel.messages.mofile import read_mo
 
+from bot.core.translatable import Phrase
+
 DOMAIN = "fingertip"
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
@@ -42,3 +44,12 @@ class Translator:
         """Translate ``message`` and fill its ``{name}`` placeholders from ``values``."""
         text = gettext(self.language, message)
         return text.format(**values) if values else text
+
+    def phrase(self, phrase: Phrase) -> str:
+        """``phrase`` in this language, its nested phrases too; other values go in as they are
+        (the words an admin typed, command tokens). Untranslated templates stay English."""
+        values = {
+            name: self.phrase(value) if isinstance(value, Phrase) else value
+            for name, value in phrase.values.items()
+        }
+        return gettext(self.language, phrase.template).format_map(values)

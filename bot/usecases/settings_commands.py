@@ -15,6 +15,7 @@ from bot.core.apps.catalogue import check_name
 from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
 from bot.core.thresholds import ThresholdError, parse_metric
+from bot.core.translatable import N_, TranslatableError, phrase_of
 from bot.core.worktime import DAY_NAMES, WorkTimeError, iso_week
 
 EXAMPLES: Mapping[str, str] = {
@@ -37,7 +38,7 @@ MAX_ARGUMENTS_LENGTH = 1000
 value is quoted in the answer, which must stay within Telegram's 4,096 characters."""
 
 
-class CommandArgumentError(ValueError):
+class CommandArgumentError(TranslatableError):
     """A command argument is wrong; the message explains it and gives an example."""
 
 
@@ -61,7 +62,9 @@ def apply_setting(
     (``GroupSettings.flags_from_week``).
     """
     if not args:
-        raise CommandArgumentError(f"say what to set, for example: {EXAMPLES['tz']}")
+        raise CommandArgumentError(
+            N_("say what to set, for example: {example}"), example=EXAMPLES["tz"]
+        )
     key, values = _ascii(args[0]).lower(), [a for a in args[1:] if a]
     # Full-width forms from a Chinese keyboard ("０８：３０", "ｗａｒｎ＝２") mean the ASCII ones;
     # names (an app's, a unit's) keep the forms the admin chose, only an app's action is read.
@@ -73,21 +76,34 @@ def apply_setting(
     if length > MAX_ARGUMENTS_LENGTH:
         example = EXAMPLES.get(key, EXAMPLES["tz"])
         raise CommandArgumentError(
-            f"the arguments are too long ({length} characters, at most {MAX_ARGUMENTS_LENGTH}); "
-            f"write one setting, e.g. {example}"
+            N_(
+                "the arguments are too long ({length} characters, at most {most}); "
+                "write one setting, e.g. {example}"
+            ),
+            length=length,
+            most=MAX_ARGUMENTS_LENGTH,
+            example=example,
         )
     handler = _HANDLERS.get(key)
     if handler is None:
         raise CommandArgumentError(
-            f"unknown setting {key!r}; use one of {', '.join(EXAMPLES)} (e.g. {EXAMPLES['tz']})"
+            N_("unknown setting {key!r}; use one of {keys} (e.g. {example})"),
+            key=key,
+            keys=", ".join(EXAMPLES),
+            example=EXAMPLES["tz"],
         )
     if not values:
-        raise CommandArgumentError(f"{key} needs a value, for example: {EXAMPLES[key]}")
+        raise CommandArgumentError(
+            N_("{key} needs a value, for example: {example}"), key=key, example=EXAMPLES[key]
+        )
     if key in _ONE_VALUE and len(values) > 1:
         # Taking the first and dropping the rest would save what the admin may not have meant
         # ("/set tz Europe/Berlin Asia/Shanghai", "/set quiet 22:00-07:00 weekdays").
         raise CommandArgumentError(
-            f"{key} takes one value, not {' '.join(values)!r}; e.g. {EXAMPLES[key]}"
+            N_("{key} takes one value, not {values!r}; e.g. {example}"),
+            key=key,
+            values=" ".join(values),
+            example=EXAMPLES[key],
         )
     try:
         updated = handler(current, values)
@@ -96,7 +112,9 @@ def apply_setting(
     except (WorkTimeError, ThresholdError, ValueError) as error:
         if isinstance(error, CommandArgumentError):
             raise
-        raise CommandArgumentError(f"{error} (example: {EXAMPLES[key]})") from None
+        raise CommandArgumentError(
+            N_("{reason} (example: {example})"), reason=phrase_of(error), example=EXAMPLES[key]
+        ) from None
     return _close_flag_weeks(current, updated, defaults, now)
 
 
@@ -143,13 +161,17 @@ def _quiet(current: GroupSettings, values: list[str]) -> GroupSettings:
 def _language(current: GroupSettings, values: list[str]) -> GroupSettings:
     language = values[0].lower()
     if language not in ("zh", "en"):
-        raise CommandArgumentError(f"language must be zh or en, e.g. {EXAMPLES['lang']}")
+        raise CommandArgumentError(
+            N_("language must be zh or en, e.g. {example}"), example=EXAMPLES["lang"]
+        )
     return _set(current, language=language)
 
 
 def _digest(current: GroupSettings, values: list[str]) -> GroupSettings:
     if len(values) != 2 or not _TIME.match(values[1]):
-        raise CommandArgumentError(f"give a weekday and a time, e.g. {EXAMPLES['digest']}")
+        raise CommandArgumentError(
+            N_("give a weekday and a time, e.g. {example}"), example=EXAMPLES["digest"]
+        )
     weekday = DAY_NAMES[weekday_index(values[0])]
     hour, minute = (int(part) for part in values[1].split(":"))
     return _set(current, digest_weekday=weekday, digest_time=time(hour, minute))
@@ -162,11 +184,15 @@ def _threshold(current: GroupSettings, values: list[str]) -> GroupSettings:
         name, _, raw = pair.partition("=")
         if name not in ("warn", "alert") or not raw:
             raise CommandArgumentError(
-                f"expected warn=N and/or alert=N, got {pair!r} (e.g. {EXAMPLES['threshold']})"
+                N_("expected warn=N and/or alert=N, got {pair!r} (e.g. {example})"),
+                pair=pair,
+                example=EXAMPLES["threshold"],
             )
         changes[name] = None if raw.lower() == "off" else _number(raw)
     if not changes:
-        raise CommandArgumentError(f"give warn=N and/or alert=N, e.g. {EXAMPLES['threshold']}")
+        raise CommandArgumentError(
+            N_("give warn=N and/or alert=N, e.g. {example}"), example=EXAMPLES["threshold"]
+        )
     merged = dict(current.thresholds)
     previous = merged.get(metric.value, MetricRuleOverride()).model_dump(exclude_unset=True)
     merged[metric.value] = MetricRuleOverride.model_validate({**previous, **changes})
@@ -181,10 +207,14 @@ def _number(raw: str) -> float:
     # float() also reads "nan", "inf" and "1e999": none is a threshold ("off" turns one off).
     if not math.isfinite(value):
         raise CommandArgumentError(
-            f"{raw!r} is not a number (e.g. {EXAMPLES['threshold']}; off turns it off)"
+            N_("{raw!r} is not a number (e.g. {example}; off turns it off)"),
+            raw=raw,
+            example=EXAMPLES["threshold"],
         )
     if value < 0:
-        raise CommandArgumentError(f"thresholds cannot be negative (e.g. {EXAMPLES['threshold']})")
+        raise CommandArgumentError(
+            N_("thresholds cannot be negative (e.g. {example})"), example=EXAMPLES["threshold"]
+        )
     return value
 
 
@@ -193,7 +223,7 @@ def _day(raw: str, key: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise CommandArgumentError(
-            f"{raw!r} is not a date YYYY-MM-DD (e.g. {EXAMPLES[key]})"
+            N_("{raw!r} is not a date YYYY-MM-DD (e.g. {example})"), raw=raw, example=EXAMPLES[key]
         ) from None
 
 
@@ -220,8 +250,11 @@ def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
 def _recipients(current: GroupSettings, values: list[str]) -> GroupSettings:
     if values[0].lower() not in ("none", "group"):
         raise CommandArgumentError(
-            "recipients can only be reset (the digest then goes to the group); new leaders "
-            f"subscribe through /subscribe (e.g. {EXAMPLES['recipients']})"
+            N_(
+                "recipients can only be reset (the digest then goes to the group); new leaders "
+                "subscribe through /subscribe (e.g. {example})"
+            ),
+            example=EXAMPLES["recipients"],
         )
     return _set(current, digest_recipients=[])
 
@@ -231,30 +264,50 @@ MAX_UNIT_DEPTH = 6
 
 
 def _app(current: GroupSettings, values: list[str]) -> GroupSettings:
-    """``app add NAME [ALIAS...]``, ``app required NAME``, ``app optional NAME``."""
+    """``app add NAME [ALIAS...]``, ``app required NAME``, ``app optional NAME``, ``app remove
+    NAME``; undoing names only one the group listed."""
     action, names = values[0].lower(), values[1:]
     if action not in ("add", "required", "optional", "remove") or not names:
         raise CommandArgumentError(
-            "use /set app add NAME [ALIAS...], /set app required NAME, /set app optional NAME "
-            f"or /set app remove NAME (e.g. {EXAMPLES['app']})"
+            N_(
+                "use /set app add NAME [ALIAS...], /set app required NAME, /set app optional NAME "
+                "or /set app remove NAME (e.g. {example})"
+            ),
+            example=EXAMPLES["app"],
         )
     try:
         name, aliases = check_name(names[0]), [check_name(alias) for alias in names[1:]]
     except CatalogueError as error:
-        raise CommandArgumentError(f"{error} (e.g. {EXAMPLES['app']})") from None
+        raise CommandArgumentError(
+            N_("{reason} (e.g. {example})"), reason=error.phrase, example=EXAMPLES["app"]
+        ) from None
     apps = [app for app in current.apps if app.name != name]
     required = [app for app in current.required_apps if app != name]
     if action == "add":
         if len(apps) >= MAX_GROUP_APPS:
-            raise CommandArgumentError(f"a group can add at most {MAX_GROUP_APPS} apps")
+            raise CommandArgumentError(
+                N_("a group can add at most {most} apps"), most=MAX_GROUP_APPS
+            )
         apps.append(GroupApp(name=name, aliases=aliases))
         return _set(current, apps=apps)
     if action == "required":
         if len(required) >= MAX_GROUP_APPS:
-            raise CommandArgumentError(f"a group can require at most {MAX_GROUP_APPS} apps")
+            raise CommandArgumentError(
+                N_("a group can require at most {most} apps"), most=MAX_GROUP_APPS
+            )
         return _set(current, required_apps=[*required, name])
+    # Saying "Saved." for a name the group never listed would hide a typo behind a no-op.
     if action == "optional":
+        if name not in current.required_apps:
+            raise CommandArgumentError(
+                N_("{name!r} is not in this group's required apps; /settings lists them"),
+                name=name,
+            )
         return _set(current, required_apps=required)
+    if name not in {app.name for app in current.apps} | set(current.required_apps):
+        raise CommandArgumentError(
+            N_("{name!r} is not in this group's apps; /settings lists them"), name=name
+        )
     return _set(current, apps=apps, required_apps=required)
 
 
@@ -269,8 +322,9 @@ def parse_unit(raw: str) -> str:
     parts = [part.strip() for part in raw.replace("／", "/").split("/")]
     if not all(parts) or len(parts) > MAX_UNIT_DEPTH or any(len(p) > 40 for p in parts):
         raise CommandArgumentError(
-            f"a unit is a path of 1-{MAX_UNIT_DEPTH} names separated by / "
-            f"(e.g. {EXAMPLES['unit']})"
+            N_("a unit is a path of 1-{deepest} names separated by / (e.g. {example})"),
+            deepest=MAX_UNIT_DEPTH,
+            example=EXAMPLES["unit"],
         )
     return "/".join(parts)
 

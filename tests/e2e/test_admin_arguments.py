@@ -45,7 +45,7 @@ async def test_a_time_zone_that_names_a_region_or_is_too_long_is_explained(
     group, boss, _ = await in_group(playground)
     for value in ("Asia", "A" * 300):
         [reply] = await answer(playground, group, boss, f"/set tz {value}")
-        assert "unknown time zone" in reply
+        assert "未知时区" in reply
         assert "Asia/Shanghai" in reply
     assert (await settings_of(playground, group)).timezone is None
 
@@ -59,7 +59,7 @@ async def test_very_long_arguments_get_one_short_line(playground: Playground) ->
         "/set holiday" + " 2025-12-31" * 360,
     ):
         [reply] = await answer(playground, group, boss, command)
-        assert "too long" in reply
+        assert "参数过长" in reply
         assert len(reply) < 500
     assert await settings_of(playground, group) == GroupSettings(title=group.title or "")
 
@@ -119,3 +119,18 @@ async def test_a_threshold_set_on_one_side_shows_that_side_only_and_keeps_the_ot
         [shown] = await answer(playground, group, boss, "/settings")
         [overrides] = [line for line in shown.splitlines() if line.startswith(heading)]
         assert overrides == heading + "proof_demand alert=4, report_demand warn=off"
+
+
+async def test_undoing_an_app_the_group_never_listed_says_so_and_changes_nothing(
+    playground: Playground,
+) -> None:
+    group, boss, _ = await in_group(playground)
+    [saved] = await answer(playground, group, boss, "/set app required 浙政钉")
+    assert saved.startswith("已保存")
+    listed = await settings_of(playground, group)
+    for command in ("/set app optional 网格通", "/set app remove 网格通"):
+        [reply] = await answer(playground, group, boss, command)
+        assert reply.startswith("未修改：“网格通”不在本群")
+        assert "/settings" in reply
+        assert "\n" not in reply
+    assert await settings_of(playground, group) == listed

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bot.core.translatable import N_, Phrase, TranslatableError, phrase_of
+
 SHIPPED_CATALOGUE = Path(__file__).parent / "data" / "catalogue.toml"
 MAX_NAME_LENGTH = 40
 
@@ -34,7 +36,7 @@ class Means(StrEnum):
     SHEET = "sheet"
 
 
-class CatalogueError(ValueError):
+class CatalogueError(TranslatableError):
     """A catalogue file or entry is malformed; the message names the file and the entry."""
 
 
@@ -57,7 +59,11 @@ def check_name(name: str) -> str:
     """Return ``name`` stripped, or raise ``CatalogueError`` if it cannot name an app."""
     clean = " ".join(name.split())
     if not clean or len(clean) > MAX_NAME_LENGTH or any(c in clean for c in "|~"):
-        raise CatalogueError(f"not a usable app name: {name!r} (1-{MAX_NAME_LENGTH} characters)")
+        raise CatalogueError(
+            N_("not a usable app name: {name!r} (1-{longest} characters)"),
+            name=name,
+            longest=MAX_NAME_LENGTH,
+        )
     return clean
 
 
@@ -92,14 +98,16 @@ class Catalogue:
         return index.get(name.casefold())
 
 
-def _parse_entry(raw: object, where: str) -> AppEntry:
+def _parse_entry(raw: object, where: Phrase) -> AppEntry:
     if not isinstance(raw, dict):
-        raise CatalogueError(f"{where}: each [[app]] must be a table")
+        raise CatalogueError(N_("{where}: each [[app]] must be a table"), where=where)
     name, aliases = raw.get("name"), raw.get("aliases", [])
     if not isinstance(name, str):
-        raise CatalogueError(f'{where}: an [[app]] needs name = "..."')
+        raise CatalogueError(N_('{where}: an [[app]] needs name = "..."'), where=where)
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise CatalogueError(f"{where}: aliases of {name!r} must be a list of strings")
+        raise CatalogueError(
+            N_("{where}: aliases of {name!r} must be a list of strings"), where=where, name=name
+        )
     try:
         kind = AppType(raw.get("kind", AppType.APP))
         means = Means(raw["means"]) if "means" in raw else None
@@ -107,7 +115,9 @@ def _parse_entry(raw: object, where: str) -> AppEntry:
             check_name(name), tuple(check_name(a) for a in aliases), type=kind, means=means
         )
     except ValueError as error:
-        raise CatalogueError(f"{where}: app {name!r}: {error}") from error
+        raise CatalogueError(
+            N_("{where}: app {name!r}: {reason}"), where=where, name=name, reason=phrase_of(error)
+        ) from error
 
 
 def read_catalogue_file(path: Path) -> tuple[AppEntry, ...]:
@@ -115,11 +125,16 @@ def read_catalogue_file(path: Path) -> tuple[AppEntry, ...]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CatalogueError(f"{path}: cannot read the app catalogue: {error}") from error
+        raise CatalogueError(
+            N_("{path}: cannot read the app catalogue: {error}"), path=path, error=error
+        ) from error
     apps = document.get("app", [])
     if not isinstance(apps, list):
-        raise CatalogueError(f"{path}: expected [[app]] tables")
-    return tuple(_parse_entry(raw, f"{path}, app #{i + 1}") for i, raw in enumerate(apps))
+        raise CatalogueError(N_("{path}: expected [[app]] tables"), path=path)
+    return tuple(
+        _parse_entry(raw, Phrase(N_("{path}, app #{number}"), {"path": path, "number": i + 1}))
+        for i, raw in enumerate(apps)
+    )
 
 
 def load_catalogue(extra_files: Sequence[Path] = ()) -> Catalogue:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.config.group_settings import GroupSettings
+from bot.config.group_settings import GroupApp, GroupSettings
 from bot.config.settings import Settings, default_settings
 from bot.core.apps import load_catalogue
 from bot.core.labels import Label
@@ -170,3 +170,30 @@ def test_full_width_forms_from_a_chinese_keyboard_mean_the_same(
 def test_app_names_keep_their_own_forms() -> None:
     added = apply_setting(GroupSettings(), ["app", "add", "ＡＢ通"], DEFAULTS)
     assert [app.name for app in added.apps] == ["ＡＢ通"]
+
+
+LISTED = GroupSettings(apps=[GroupApp(name="青禾网格通")], required_apps=["浙政钉"])
+
+
+@pytest.mark.parametrize(
+    ("args", "list_name"),
+    [
+        (["app", "optional", "不存在的应用"], "required apps"),
+        (["app", "optional", "青禾网格通"], "required apps"),  # added, but never required
+        (["app", "remove", "不存在的应用"], "apps"),
+    ],
+)
+def test_undoing_an_app_the_group_never_listed_is_refused(args: list[str], list_name: str) -> None:
+    with pytest.raises(CommandArgumentError) as raised:
+        apply_setting(LISTED, args, DEFAULTS)
+    assert (
+        str(raised.value)
+        == f"'{args[2]}' is not in this group's {list_name}; /settings lists them"
+    )
+
+
+def test_apps_the_group_listed_are_undone() -> None:
+    assert apply_setting(LISTED, ["app", "optional", "浙政钉"], DEFAULTS).required_apps == []
+    removed = apply_setting(LISTED, ["app", "remove", "青禾网格通"], DEFAULTS)
+    assert (removed.apps, removed.required_apps) == ([], ["浙政钉"])
+    assert apply_setting(LISTED, ["app", "remove", "浙政钉"], DEFAULTS).required_apps == []
