@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.config.group_settings import GroupApp, GroupSettings
 from bot.config.settings import Settings
@@ -218,6 +218,11 @@ def _number(raw: str) -> float:
     return value
 
 
+MAX_DAY_RANGE = 31
+"""The most days one ``FIRST..LAST`` range of ``/set holiday`` or ``/set workday`` may span
+(the longest official holiday runs about nine days)."""
+
+
 def _day(raw: str, key: str) -> date:
     try:
         return date.fromisoformat(raw)
@@ -227,10 +232,33 @@ def _day(raw: str, key: str) -> date:
         ) from None
 
 
+def _days(raw: str, key: str) -> list[date]:
+    """One date, or every date of an inclusive range ``FIRST..LAST`` (a published holiday
+    arrangement is entered a run at a time)."""
+    if ".." not in raw:
+        return [_day(raw, key)]
+    first_raw, _, last_raw = raw.partition("..")
+    # an open end ("2025-10-01..") is a wrong range, not an empty date
+    first = _day(first_raw, key) if first_raw else date.max
+    last = _day(last_raw, key) if last_raw else date.min
+    span = (last - first).days + 1
+    if not 1 <= span <= MAX_DAY_RANGE:
+        raise CommandArgumentError(
+            N_(
+                "{raw!r} is not a range of 1 to {most} days: write FIRST..LAST with FIRST not "
+                "after LAST (e.g. {example})"
+            ),
+            raw=raw,
+            most=MAX_DAY_RANGE,
+            example=f"/set {key} 2025-10-01..2025-10-08",
+        )
+    return [first + timedelta(days=offset) for offset in range(span)]
+
+
 def _holiday(current: GroupSettings, values: list[str]) -> GroupSettings:
     # The latest choice for a day wins: a day cannot be both, and without this a holiday set
     # by mistake could never be undone (a day in both lists is refused).
-    new = {_day(v, "holiday") for v in values}
+    new = {day for v in values for day in _days(v, "holiday")}
     return _set(
         current,
         extra_holidays=sorted({*current.extra_holidays, *new}),
@@ -239,7 +267,7 @@ def _holiday(current: GroupSettings, values: list[str]) -> GroupSettings:
 
 
 def _workday(current: GroupSettings, values: list[str]) -> GroupSettings:
-    new = {_day(v, "workday") for v in values}
+    new = {day for v in values for day in _days(v, "workday")}
     return _set(
         current,
         extra_workdays=sorted({*current.extra_workdays, *new}),

@@ -138,6 +138,24 @@ def test_a_day_set_as_holiday_by_mistake_can_be_made_a_workday_again() -> None:
     assert (back.extra_holidays, back.extra_workdays) == ([date(2025, 10, 11)], [])
 
 
+def test_a_published_holiday_run_is_entered_as_one_range_with_its_make_up_day() -> None:
+    # the National Day run of 2025 and one of its make-up working days
+    run = apply_setting(GroupSettings(), ["holiday", "2025-10-01..2025-10-08"], DEFAULTS)
+    both = apply_setting(run, ["workday", "2025-10-11", "2025-10-08..2025-10-08"], DEFAULTS)
+    assert both.extra_holidays == [date(2025, 10, day) for day in range(1, 8)]
+    assert both.extra_workdays == [date(2025, 10, 8), date(2025, 10, 11)]
+
+
+@pytest.mark.parametrize(
+    "raw", ["2025-10-08..2025-10-01", "2025-10-01..2025-12-31", "2025-10-01..", "..2025-10-01"]
+)
+def test_a_backwards_overlong_or_open_range_is_refused_in_one_line(raw: str) -> None:
+    with pytest.raises(CommandArgumentError) as raised:
+        apply_setting(GroupSettings(), ["holiday", raw], DEFAULTS)
+    assert repr(raw) in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
