@@ -106,7 +106,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
         return
     token = secrets.token_urlsafe(18)
     found = context.services
-    await found.store.create_invite(token, chat.id, INVITE_SECONDS)
+    await found.store.create_invite(token, chat.id, user.id, INVITE_SECONDS)
     link = f"https://t.me/{context.bot.username}?start=sub_{token}"
     text = _(
         "One-time link for the weekly digest of {group}. Forward it to the leader who should "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Chat, Message, Update, User
@@ -9,6 +10,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.render.i18n import Translator
+from bot.usecases.subscriptions import LinkOutcome
 from handlers.context import BotContext
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -48,7 +50,7 @@ async def is_group_admin(update: Update, context: BotContext) -> bool:
     """True when the sender of ``update`` administers its group.
 
     Anonymous administrators post "on behalf of the group" (``sender_chat`` is the group itself).
-    Administrator lists are cached for a few minutes.
+    Administrator lists are cached for a few minutes (see ``administers``).
     """
     chat = update.effective_chat
     message = update.effective_message
@@ -57,18 +59,34 @@ async def is_group_admin(update: Update, context: BotContext) -> bool:
     if message is not None and message.sender_chat is not None:
         return message.sender_chat.id == chat.id
     user = update.effective_user
-    if user is None:
-        return False
+    return user is not None and await administers(context, chat.id, user.id)
+
+
+async def administers(context: BotContext, group_id: int, user_id: int) -> bool:
+    """True when ``user_id`` administers ``group_id`` (False when Telegram cannot tell).
+
+    The list is cached for a few minutes, and forgotten when the bot hears of a change of the
+    group's administrators (it does where it is an administrator itself).
+    """
     found = context.services
-    admins = found.admins.get(chat.id)
+    admins = found.admins.get(group_id)
     if admins is None:
         try:
-            members = await context.bot.get_chat_administrators(chat.id)
+            members = await context.bot.get_chat_administrators(group_id)
         except TelegramError:
             return False
         admins = frozenset(member.user.id for member in members)
-        found.admins.put(chat.id, admins)
-    return user.id in admins
+        found.admins.put(group_id, admins)
+    return user_id in admins
+
+
+def administers_check(context: BotContext) -> Callable[[int, int], Awaitable[bool]]:
+    """``administers`` bound to ``context``: ``check(group_id, user_id)``, for use cases."""
+
+    async def check(group_id: int, user_id: int) -> bool:
+        return await administers(context, group_id, user_id)
+
+    return check
 
 
 async def is_member(context: BotContext, group_id: int, user_id: int) -> bool:
@@ -98,3 +116,14 @@ async def send_invite_in_private(
         )
         return
     await message.reply_text(_("I sent you a one-time subscription link in private."))
+
+
+def refused_link_text(_: Translator, outcome: LinkOutcome) -> str:
+    """Why a one-time subscription link subscribed nobody, in one sentence (never whose rights
+    or which group stopped it)."""
+    if outcome is LinkOutcome.WITHDRAWN:
+        return _(
+            "This subscription link no longer works: whoever created it no longer administers "
+            "every group it covers, or I am no longer in the group. Ask an admin again."
+        )
+    return _("This subscription link was already used or has expired; ask an admin again.")

@@ -1,4 +1,5 @@
-"""The bot's own membership: welcome on joining, stop on removal, follow supergroup upgrades."""
+"""The bot's own membership: welcome on joining, stop on removal, follow supergroup upgrades;
+and changes of a group's administrators, which end their cached list."""
 
 from __future__ import annotations
 
@@ -42,6 +43,21 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
         log.info("removed from group %s; collection stopped", chat.id)
         await found.save_group(chat.id, group.model_copy(update={"active": False}))
         digest_delivery.unschedule_group(context.job_queue, chat.id)
+
+
+ADMIN_STATUSES = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+async def on_member_change(update: Update, context: BotContext) -> None:
+    """A ``chat_member`` update (the bot is an administrator): when someone became or stopped
+    being an administrator, forget the cached list, so a demoted admin loses the admin commands
+    (and a promoted one gains them) at once rather than minutes later."""
+    change = update.chat_member
+    if change is None:
+        return
+    statuses = (change.old_chat_member.status, change.new_chat_member.status)
+    if any(status in ADMIN_STATUSES for status in statuses):
+        context.services.admins.forget(change.chat.id)
 
 
 async def _welcome(context: BotContext, chat: Chat) -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.usecases.subscriptions import unsubscribe_everywhere
+from bot.usecases.subscriptions import LinkOutcome, redeem_group_link, unsubscribe_everywhere
 from handlers import flags, rollup
-from handlers.common import command_name, group_translator, private_translator
+from handlers.common import (
+    administers_check,
+    command_name,
+    group_translator,
+    private_translator,
+    refused_link_text,
+)
 from handlers.context import BotContext
 
 SUBSCRIBE_PAYLOAD = "sub_"
@@ -46,21 +52,14 @@ async def start(update: Update, context: BotContext) -> None:
     elif payload.startswith(rollup.UNIT_PAYLOAD):
         await rollup.redeem(update, context, payload.removeprefix(rollup.UNIT_PAYLOAD))
     elif payload.startswith(SUBSCRIBE_PAYLOAD):
-        found = context.services
-        invited = await found.store.redeem_invite(payload.removeprefix(SUBSCRIBE_PAYLOAD))
-        if invited is None:
+        token, check = payload.removeprefix(SUBSCRIBE_PAYLOAD), administers_check(context)
+        done = await redeem_group_link(context.services, token, user.id, check)
+        if done.outcome is LinkOutcome.SUBSCRIBED:
             await message.reply_text(
-                _("This subscription link was already used or has expired; ask an admin again.")
+                _("You will receive the weekly digest of {group}.", group=done.name)
             )
-            return
-        group = await found.group(invited)
-        if user.id not in group.digest_recipients:
-            recipients = [*group.digest_recipients, user.id]
-            await found.save_group(
-                invited, group.model_copy(update={"digest_recipients": recipients})
-            )
-        title = group.title or str(invited)
-        await message.reply_text(_("You will receive the weekly digest of {group}.", group=title))
+        else:
+            await message.reply_text(refused_link_text(_, done.outcome))
     else:
         await message.reply_text(help_text(context, update))
 

@@ -84,6 +84,9 @@ def registrations() -> tuple[Registration, ...]:
                 membership.on_my_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER
             )
         ),
+        Registration(
+            ChatMemberHandler(membership.on_member_change, ChatMemberHandler.CHAT_MEMBER)
+        ),
         Registration(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate)),
         # group administration
         Registration(CommandHandler("settings", admin.show_settings, filters=_GROUPS)),

@@ -2,7 +2,9 @@
 
 Who may hand out a unit's roll-up: an administrator of a group that lies within the unit, who
 also administers every other active group of the unit (checked with Telegram), because the
-roll-up shows each of those groups' weekly counts to the leader who redeems the link.
+roll-up shows each of those groups' weekly counts to the leader who redeems the link. The same
+holds when the link is opened (``bot.usecases.subscriptions``): a group that joined the unit in
+between, or a right lost meanwhile, makes the link subscribe nobody.
 """
 
 from __future__ import annotations
@@ -26,26 +28,21 @@ from bot.usecases.pages import unit_page_link
 from bot.usecases.rollup import load_rollup, unit_members
 from bot.usecases.services import Services
 from bot.usecases.settings_commands import CommandArgumentError, parse_unit
-from handlers.common import group_translator, is_group_admin, send_invite_in_private, user_language
+from bot.usecases.subscriptions import LinkOutcome, first_not_administered, redeem_unit_link
+from handlers.common import (
+    administers_check,
+    group_translator,
+    is_group_admin,
+    refused_link_text,
+    send_invite_in_private,
+    user_language,
+)
 from handlers.context import App, BotContext
 
 log = logging.getLogger(__name__)
 UNIT_PAYLOAD = "unit_"
 INVITE_SECONDS = 24 * 3600
 JOB_NAME = "rollup:weekly"
-
-
-async def _administers(context: BotContext, group_id: int, user_id: int) -> bool:
-    found = context.services
-    admins = found.admins.get(group_id)
-    if admins is None:
-        try:
-            members = await context.bot.get_chat_administrators(group_id)
-        except TelegramError:
-            return False
-        admins = frozenset(member.user.id for member in members)
-        found.admins.put(group_id, admins)
-    return user_id in admins
 
 
 async def subscribe_unit(update: Update, context: BotContext, raw_unit: str) -> None:
@@ -72,19 +69,19 @@ async def subscribe_unit(update: Update, context: BotContext, raw_unit: str) -> 
         )
         return
     members = await unit_members(found.store, found.settings, unit)
-    for member in members:
-        if not await _administers(context, member.request.group_id, user.id):
-            await message.reply_text(
-                _(
-                    "You do not administer every group in {unit} ({group} among them), so you "
-                    "cannot share its roll-up.",
-                    unit=unit,
-                    group=member.request.group_name,
-                )
+    foreign = await first_not_administered(members, user.id, administers_check(context))
+    if foreign is not None:
+        await message.reply_text(
+            _(
+                "You do not administer every group in {unit} ({group} among them), so you "
+                "cannot share its roll-up.",
+                unit=unit,
+                group=foreign.request.group_name,
             )
-            return
+        )
+        return
     token = secrets.token_urlsafe(18)
-    await found.store.create_unit_invite(token, unit, INVITE_SECONDS)
+    await found.store.create_unit_invite(token, unit, user.id, INVITE_SECONDS)
     link = f"https://t.me/{context.bot.username}?start={UNIT_PAYLOAD}{token}"
     text = _(
         "One-time link for the weekly roll-up of {unit} ({n} groups). Forward it to the leader "
@@ -102,14 +99,12 @@ async def redeem(update: Update, context: BotContext, token: str) -> None:
         return
     found = context.services
     _ = Translator(user_language(user, found.settings.language))
-    unit = await found.store.redeem_unit_invite(token)
-    if unit is None:
-        await message.reply_text(
-            _("This subscription link was already used or has expired; ask an admin again.")
-        )
-        return
-    await found.store.subscribe_unit(user.id, unit)
-    await message.reply_text(_("You will receive the weekly roll-up of {unit}.", unit=unit))
+    done = await redeem_unit_link(found, token, user.id, administers_check(context))
+    if done.outcome is LinkOutcome.SUBSCRIBED:
+        text = _("You will receive the weekly roll-up of {unit}.", unit=done.name)
+        await message.reply_text(text)
+    else:
+        await message.reply_text(refused_link_text(_, done.outcome))
 
 
 def due_rollup_week(found: Services, now: datetime) -> str:

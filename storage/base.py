@@ -31,6 +31,18 @@ class DigestLease:
     parts_sent: int
 
 
+@dataclass(frozen=True)
+class Invite:
+    """A one-time subscription link: what it subscribes to and who created it.
+
+    ``subject`` is a group id (a digest link) or a unit path (a roll-up link); ``issuer`` is the
+    administrator who created it, None for a link stored before issuers were recorded.
+    """
+
+    subject: int | str
+    issuer: int | None
+
+
 class StoreError(RuntimeError):
     """The store cannot be reached or used; the message says what to check."""
 
@@ -180,20 +192,26 @@ class Store(Protocol):
         server does not allow it."""
         ...
 
-    async def create_invite(self, token: str, group_id: int, ttl_seconds: int) -> None:
-        """Store a one-time digest subscription token for ``group_id``."""
+    async def create_invite(
+        self, token: str, group_id: int, issuer: int, ttl_seconds: int
+    ) -> None:
+        """Store a one-time digest subscription token for ``group_id``, created by ``issuer``."""
         ...
 
-    async def redeem_invite(self, token: str) -> int | None:
-        """Consume a subscription token; return its group id, or None if unknown or used."""
+    async def redeem_invite(self, token: str) -> Invite | None:
+        """Consume a subscription token; return it (``subject`` the group id), or None if
+        unknown or used."""
         ...
 
-    async def create_unit_invite(self, token: str, unit: str, ttl_seconds: int) -> None:
-        """Store a one-time roll-up subscription token for ``unit``."""
+    async def create_unit_invite(
+        self, token: str, unit: str, issuer: int, ttl_seconds: int
+    ) -> None:
+        """Store a one-time roll-up subscription token for ``unit``, created by ``issuer``."""
         ...
 
-    async def redeem_unit_invite(self, token: str) -> str | None:
-        """Consume a roll-up subscription token; return its unit, or None if unknown or used."""
+    async def redeem_unit_invite(self, token: str) -> Invite | None:
+        """Consume a roll-up subscription token; return it (``subject`` the unit path), or None
+        if unknown or used."""
         ...
 
     async def subscribe_unit(self, user_id: int, unit: str) -> None:

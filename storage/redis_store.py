@@ -23,7 +23,7 @@ from bot.core.observation import Observation
 from bot.core.retention import Retention
 from bot.core.worktime import week_start
 from storage import keys
-from storage.base import DigestLease, IngestResult, StoreError
+from storage.base import DigestLease, IngestResult, Invite, StoreError
 from storage.batcher import Coalescer, Command
 from storage.cluster import RedisClient, is_cluster
 from storage.codec import (
@@ -35,6 +35,7 @@ from storage.codec import (
     evidence_record,
 )
 from storage.conversations import DecodedStates
+from storage.invites import decode_invite, encode_invite
 from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
@@ -710,23 +711,29 @@ class RedisStore:
                 return
             await asyncio.sleep(_REWRITE_POLL_SECONDS)
 
-    async def create_invite(self, token: str, group_id: int, ttl_seconds: int) -> None:
+    async def create_invite(
+        self, token: str, group_id: int, issuer: int, ttl_seconds: int
+    ) -> None:
         """Store a subscription token; see ``Store.create_invite``."""
-        await self._redis.set(keys.invite(token), str(group_id), ex=ttl_seconds)
+        stored = encode_invite(Invite(group_id, issuer))
+        await self._redis.set(keys.invite(token), stored, ex=ttl_seconds)
 
-    async def redeem_invite(self, token: str) -> int | None:
+    async def redeem_invite(self, token: str) -> Invite | None:
         """Consume a subscription token; see ``Store.redeem_invite``."""
         raw = await self._redis.getdel(keys.invite(token))
-        return None if raw is None else int(_text(raw))
+        return None if raw is None else decode_invite(_text(raw), as_group=True)
 
-    async def create_unit_invite(self, token: str, unit: str, ttl_seconds: int) -> None:
+    async def create_unit_invite(
+        self, token: str, unit: str, issuer: int, ttl_seconds: int
+    ) -> None:
         """Store a roll-up subscription token; see ``Store.create_unit_invite``."""
-        await self._redis.set(keys.unit_invite(token), unit, ex=ttl_seconds)
+        stored = encode_invite(Invite(unit, issuer))
+        await self._redis.set(keys.unit_invite(token), stored, ex=ttl_seconds)
 
-    async def redeem_unit_invite(self, token: str) -> str | None:
+    async def redeem_unit_invite(self, token: str) -> Invite | None:
         """Consume a roll-up subscription token; see ``Store.redeem_unit_invite``."""
         raw = await self._redis.getdel(keys.unit_invite(token))
-        return None if raw is None else _text(raw)
+        return None if raw is None else decode_invite(_text(raw), as_group=False)
 
     async def subscribe_unit(self, user_id: int, unit: str) -> None:
         """Subscribe a leader to a unit; see ``Store.subscribe_unit``."""

@@ -13,6 +13,7 @@ from bot.core.apps import (
 from bot.core.labels import Label
 from bot.core.observation import Observation
 from bot.core.worktime import Band
+from storage.base import Invite
 from storage.redis_store import RedisStore
 from tests.support.builders import observation
 
@@ -93,8 +94,8 @@ async def test_bulk_reads_count_repeats_without_naming_them(store: RedisStore) -
 
 
 async def test_unit_subscriptions_and_single_use_unit_links(store: RedisStore) -> None:
-    await store.create_unit_invite("tok", "城南区", 60)
-    assert await store.redeem_unit_invite("tok") == "城南区"
+    await store.create_unit_invite("tok", "城南区", 7, 60)
+    assert await store.redeem_unit_invite("tok") == Invite("城南区", 7)
     assert await store.redeem_unit_invite("tok") is None
     await store.subscribe_unit(7, "城南区")
     await store.subscribe_unit(7, "城南区")

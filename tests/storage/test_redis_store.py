@@ -13,7 +13,7 @@ from bot.core.context import ConversationState, Demand, SenderHistory
 from bot.core.labels import Label
 from bot.core.metrics import MetricRuleOverride
 from bot.core.worktime import Band
-from storage.base import IngestResult, StoreError
+from storage.base import IngestResult, Invite, StoreError
 from storage.redis_store import RedisStore
 from tests.support.builders import SHANGHAI, flag_entry, observation
 
@@ -222,8 +222,8 @@ async def test_evidence_expires_before_aggregates(store: RedisStore, redis_clien
 
 
 async def test_invites_are_single_use(store: RedisStore) -> None:
-    await store.create_invite("tok", GROUP, 60)
-    assert await store.redeem_invite("tok") == GROUP
+    await store.create_invite("tok", GROUP, 7, 60)
+    assert await store.redeem_invite("tok") == Invite(GROUP, 7)
     assert await store.redeem_invite("tok") is None
 
 
