@@ -79,6 +79,9 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
             )
         )
         return
+    if stopped == 1:
+        await message.reply_text(_("You will no longer receive the digest you subscribed to."))
+        return
     await message.reply_text(_("You will no longer receive {count} digests.", count=stopped))
 
 

@@ -185,7 +185,8 @@ async def test_a_leader_who_unsubscribes_no_longer_receives_it(playground: Playg
     await subscribe(playground, boss, leader)
     playground.sandbox.private(leader, "/unsubscribe")
     await playground.drain()
-    assert "1" in texts(playground, leader)[-1]
+    # one subscription: said without a count ("1 digests")
+    assert "不再收到所订阅的周报" in texts(playground, leader)[-1]
     settings = await playground.store.group_settings(group.id)
     assert settings is not None
     assert settings.digest_recipients == []
