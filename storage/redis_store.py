@@ -39,6 +39,9 @@ from storage.invites import decode_invite, encode_invite
 from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
+_MOVED_CHAT_SECONDS = _WEEK_SECONDS
+"""How long an upgraded chat's successor is remembered: past Telegram's 24 hours of keeping
+unconfirmed updates and a one-time link's 24 hours, with room for a bot down for days."""
 _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
 _REWRITE_REFUSALS = 6
@@ -479,11 +482,13 @@ class RedisStore:
             await self._merge_key(name, new_prefix + name[len(old_prefix) :])
         await self.erase_group(old_id)
         # What stays of the old chat: inactive settings naming its successor (not a known
-        # group), so a late update of it is not counted and the move is not made twice.
-        moved = GroupSettings(
-            title=old_settings.title if old_settings else "", active=False, migrated_to=new_id
+        # group), so a late update of it is not counted and the move is not made twice. Nothing
+        # of the group itself (not its title: /erase of the supergroup could not reach it), and
+        # only while an update or a one-time link can still name the old chat.
+        moved = GroupSettings(active=False, migrated_to=new_id)
+        await self._redis.set(
+            keys.group_settings(old_id), moved.model_dump_json(), ex=_MOVED_CHAT_SECONDS
         )
-        await self._redis.set(keys.group_settings(old_id), moved.model_dump_json())
         await self.add_group(new_id)
 
     async def _merge_key(self, source: str, target: str) -> None:

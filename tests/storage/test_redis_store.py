@@ -366,3 +366,17 @@ async def test_a_redelivered_upgrade_moves_nothing_twice(store: RedisStore) -> N
     await store.move_group(GROUP, -1009)
     assert (await store.week(-1009, WEEK)).messages == 1
     assert await store.group_settings(-1009) == GroupSettings(title="old")
+
+
+async def test_what_stays_of_an_upgraded_chat_names_nothing_of_it_and_expires(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    await store.save_group_settings(GROUP, GroupSettings(title="云溪街道工作群", unit="城南区"))
+    await store.move_group(GROUP, -1009)
+    # The supergroup is erased: its settings (title included) go, and what the old chat kept
+    # only stops a late update of it being counted, for as long as one can come.
+    await store.erase_group(-1009)
+    stub = await store.group_settings(GROUP)
+    assert stub == GroupSettings(active=False, migrated_to=-1009)
+    ttl = await redis_client.ttl(f"ft:{{g{GROUP}}}:settings")
+    assert 24 * 3600 < ttl <= 14 * 24 * 3600
