@@ -721,24 +721,32 @@ class RedisStore:
     ) -> None:
         """Store a subscription token; see ``Store.create_invite``."""
         stored = encode_invite(Invite(group_id, issuer))
-        await self._redis.set(keys.invite(token), stored, ex=ttl_seconds)
+        await self._redis.set(keys.group_link(token), stored, ex=ttl_seconds)
 
     async def redeem_invite(self, token: str) -> Invite | None:
         """Consume a subscription token; see ``Store.redeem_invite``."""
-        raw = await self._redis.getdel(keys.invite(token))
-        return None if raw is None else decode_invite(_text(raw), as_group=True)
+        raw = await self._take_link(keys.group_link(token), keys.invite(token))
+        return None if raw is None else decode_invite(raw, as_group=True)
 
     async def create_unit_invite(
         self, token: str, unit: str, issuer: int, ttl_seconds: int
     ) -> None:
         """Store a roll-up subscription token; see ``Store.create_unit_invite``."""
         stored = encode_invite(Invite(unit, issuer))
-        await self._redis.set(keys.unit_invite(token), stored, ex=ttl_seconds)
+        await self._redis.set(keys.unit_link(token), stored, ex=ttl_seconds)
 
     async def redeem_unit_invite(self, token: str) -> Invite | None:
         """Consume a roll-up subscription token; see ``Store.redeem_unit_invite``."""
-        raw = await self._redis.getdel(keys.unit_invite(token))
-        return None if raw is None else decode_invite(_text(raw), as_group=False)
+        raw = await self._take_link(keys.unit_link(token), keys.unit_invite(token))
+        return None if raw is None else decode_invite(raw, as_group=False)
+
+    async def _take_link(self, key: str, previous_key: str) -> str | None:
+        """Consume a link's value: its own, else one the previous release stored (which reads
+        back without a creator, so the bot refuses it)."""
+        raw = await self._redis.getdel(key)
+        if raw is None:
+            raw = await self._redis.getdel(previous_key)
+        return None if raw is None else _text(raw)
 
     async def subscribe_unit(self, user_id: int, unit: str) -> None:
         """Subscribe a leader to a unit; see ``Store.subscribe_unit``."""
