@@ -29,6 +29,11 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
     is_in = change.new_chat_member.status in PRESENT
     found = context.services
     group = await found.group(chat.id)
+    if group.migrated_to is not None:
+        # The chat became a supergroup and lives on there: this is a late or redelivered
+        # update of it (a batch again after a crash), which must not make the old chat a
+        # counted group again nor welcome it twice.
+        return
     if is_in:
         await found.save_group(
             chat.id, group.model_copy(update={"active": True, "title": chat.title or ""})

@@ -131,8 +131,17 @@ def group_pattern(group_id: int) -> str:
 
 
 def invite(token: str) -> str:
-    """One-time digest subscription link token -> group id."""
+    """One-time digest subscription link token -> group id, as links were stored before their
+    creator was recorded (read only: a worker of that release may still share the store)."""
     return f"{PREFIX}:invite:{token}"
+
+
+def group_link(token: str) -> str:
+    """One-time digest subscription link token -> ``storage.invites`` JSON (group id, creator).
+
+    Not ``invite``'s key: a worker of the previous release reads that value as a bare group id,
+    and must find nothing there rather than a value it cannot read."""
+    return f"{PREFIX}:link:{token}"
 
 
 UNIT_SUBSCRIPTIONS = f"{PREFIX}:unitsubs"
@@ -145,8 +154,15 @@ stopped first): the next process to open the store does it."""
 
 
 def unit_invite(token: str) -> str:
-    """One-time unit roll-up subscription link token -> unit path."""
+    """One-time unit roll-up subscription link token -> unit path, as links were stored before
+    their creator was recorded (read only, see ``invite``)."""
     return f"{PREFIX}:unitinvite:{token}"
+
+
+def unit_link(token: str) -> str:
+    """One-time unit roll-up subscription link token -> ``storage.invites`` JSON (unit path,
+    creator); a key of its own for the reason ``group_link`` gives."""
+    return f"{PREFIX}:unitlink:{token}"
 
 
 def digest_lease(group_id: int, week: str, recipient: int) -> str:

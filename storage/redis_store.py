@@ -39,6 +39,9 @@ from storage.invites import decode_invite, encode_invite
 from storage.leases import DigestLeases
 
 _WEEK_SECONDS = 7 * 24 * 3600
+_MOVED_CHAT_SECONDS = _WEEK_SECONDS
+"""How long an upgraded chat's successor is remembered: past Telegram's 24 hours of keeping
+unconfirmed updates and a one-time link's 24 hours, with room for a bot down for days."""
 _REWRITE_POLL_SECONDS = 0.02
 _REWRITE_WAIT_SECONDS = 10.0
 _REWRITE_REFUSALS = 6
@@ -479,11 +482,13 @@ class RedisStore:
             await self._merge_key(name, new_prefix + name[len(old_prefix) :])
         await self.erase_group(old_id)
         # What stays of the old chat: inactive settings naming its successor (not a known
-        # group), so a late update of it is not counted and the move is not made twice.
-        moved = GroupSettings(
-            title=old_settings.title if old_settings else "", active=False, migrated_to=new_id
+        # group), so a late update of it is not counted and the move is not made twice. Nothing
+        # of the group itself (not its title: /erase of the supergroup could not reach it), and
+        # only while an update or a one-time link can still name the old chat.
+        moved = GroupSettings(active=False, migrated_to=new_id)
+        await self._redis.set(
+            keys.group_settings(old_id), moved.model_dump_json(), ex=_MOVED_CHAT_SECONDS
         )
-        await self._redis.set(keys.group_settings(old_id), moved.model_dump_json())
         await self.add_group(new_id)
 
     async def _merge_key(self, source: str, target: str) -> None:
@@ -716,24 +721,32 @@ class RedisStore:
     ) -> None:
         """Store a subscription token; see ``Store.create_invite``."""
         stored = encode_invite(Invite(group_id, issuer))
-        await self._redis.set(keys.invite(token), stored, ex=ttl_seconds)
+        await self._redis.set(keys.group_link(token), stored, ex=ttl_seconds)
 
     async def redeem_invite(self, token: str) -> Invite | None:
         """Consume a subscription token; see ``Store.redeem_invite``."""
-        raw = await self._redis.getdel(keys.invite(token))
-        return None if raw is None else decode_invite(_text(raw), as_group=True)
+        raw = await self._take_link(keys.group_link(token), keys.invite(token))
+        return None if raw is None else decode_invite(raw, as_group=True)
 
     async def create_unit_invite(
         self, token: str, unit: str, issuer: int, ttl_seconds: int
     ) -> None:
         """Store a roll-up subscription token; see ``Store.create_unit_invite``."""
         stored = encode_invite(Invite(unit, issuer))
-        await self._redis.set(keys.unit_invite(token), stored, ex=ttl_seconds)
+        await self._redis.set(keys.unit_link(token), stored, ex=ttl_seconds)
 
     async def redeem_unit_invite(self, token: str) -> Invite | None:
         """Consume a roll-up subscription token; see ``Store.redeem_unit_invite``."""
-        raw = await self._redis.getdel(keys.unit_invite(token))
-        return None if raw is None else decode_invite(_text(raw), as_group=False)
+        raw = await self._take_link(keys.unit_link(token), keys.unit_invite(token))
+        return None if raw is None else decode_invite(raw, as_group=False)
+
+    async def _take_link(self, key: str, previous_key: str) -> str | None:
+        """Consume a link's value: its own, else one the previous release stored (which reads
+        back without a creator, so the bot refuses it)."""
+        raw = await self._redis.getdel(key)
+        if raw is None:
+            raw = await self._redis.getdel(previous_key)
+        return None if raw is None else _text(raw)
 
     async def subscribe_unit(self, user_id: int, unit: str) -> None:
         """Subscribe a leader to a unit; see ``Store.subscribe_unit``."""

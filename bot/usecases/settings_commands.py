@@ -223,6 +223,9 @@ MAX_DAY_RANGE = 31
 (the longest official holiday runs about nine days)."""
 
 
+_RANGE_DOTS = re.compile(r"\.{2,}")
+
+
 def _day(raw: str, key: str) -> date:
     try:
         return date.fromisoformat(raw)
@@ -234,10 +237,12 @@ def _day(raw: str, key: str) -> date:
 
 def _days(raw: str, key: str) -> list[date]:
     """One date, or every date of an inclusive range ``FIRST..LAST`` (a published holiday
-    arrangement is entered a run at a time)."""
-    if ".." not in raw:
+    arrangement is entered a run at a time). The dots may be more than two, or a Chinese
+    keyboard's '。' (NFKC keeps it; it has already made '．' and '…' plain dots)."""
+    parts = _RANGE_DOTS.split(raw.replace("。", "."), maxsplit=1)
+    if len(parts) == 1:
         return [_day(raw, key)]
-    first_raw, _, last_raw = raw.partition("..")
+    first_raw, last_raw = parts
     # an open end ("2025-10-01..") is a wrong range, not an empty date
     first = _day(first_raw, key) if first_raw else date.max
     last = _day(last_raw, key) if last_raw else date.min

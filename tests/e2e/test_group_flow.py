@@ -242,3 +242,32 @@ async def test_a_redelivered_addition_welcomes_once_and_a_re_addition_again(
     welcomes = sandbox.sent_to(group)
     assert len(welcomes) == 2
     assert "/flag" in (welcomes[1].plain_text or "")
+
+
+async def test_a_redelivered_addition_before_the_upgrade_does_not_revive_the_old_chat(
+    playground: Playground,
+) -> None:
+    # Promoting the bot in a basic group upgrades it: the addition, a message and the
+    # migration can come in one batch, and come again after a crash.
+    group, boss, _, _ = people(playground)
+    sandbox = playground.sandbox
+    sandbox.add_bot_to_group(group, by=boss)
+    sandbox.post(group, boss, "请各村今晚报送统计表", at=at(0, 20))
+    supergroup = sandbox.migrate_to_supergroup(group, by=boss)
+    batch = await playground.application.bot.get_updates(
+        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
+    )
+    await playground.drain()
+    welcomes = len(sandbox.sent_to(group))
+    await playground.restart_bot()
+    for update in batch:
+        await playground.application.process_update(update)
+
+    moved = await playground.store.week(supergroup.id, "2025-W46")
+    assert moved.messages == 1
+    assert (await playground.store.week(group.id, "2025-W46")).messages == 0
+    assert await playground.store.groups() == [supergroup.id]
+    old = await playground.store.group_settings(group.id)
+    assert old is not None
+    assert (old.active, old.migrated_to) == (False, supergroup.id)
+    assert len(sandbox.sent_to(group)) == welcomes

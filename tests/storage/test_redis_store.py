@@ -366,3 +366,41 @@ async def test_a_redelivered_upgrade_moves_nothing_twice(store: RedisStore) -> N
     await store.move_group(GROUP, -1009)
     assert (await store.week(-1009, WEEK)).messages == 1
     assert await store.group_settings(-1009) == GroupSettings(title="old")
+
+
+async def test_what_stays_of_an_upgraded_chat_names_nothing_of_it_and_expires(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    await store.save_group_settings(GROUP, GroupSettings(title="云溪街道工作群", unit="城南区"))
+    await store.move_group(GROUP, -1009)
+    # The supergroup is erased: its settings (title included) go, and what the old chat kept
+    # only stops a late update of it being counted, for as long as one can come.
+    await store.erase_group(-1009)
+    stub = await store.group_settings(GROUP)
+    assert stub == GroupSettings(active=False, migrated_to=-1009)
+    ttl = await redis_client.ttl(f"ft:{{g{GROUP}}}:settings")
+    assert 24 * 3600 < ttl <= 14 * 24 * 3600
+
+
+async def test_a_link_made_now_is_never_misread_by_a_worker_of_the_previous_release(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    # In a rolling deployment a worker of the previous release may open a link made by a new
+    # one: it read the old keys' values as a bare group id (int()) or unit path, so it must
+    # not find a link there that it would crash on or subscribe a leader to the JSON of.
+    await store.create_invite("tok", GROUP, 7, 60)
+    await store.create_unit_invite("utok", "城南区", 7, 60)
+    assert await redis_client.get("ft:invite:tok") is None
+    assert await redis_client.get("ft:unitinvite:utok") is None
+    assert await store.redeem_invite("tok") == Invite(GROUP, 7)
+    assert await store.redeem_unit_invite("utok") == Invite("城南区", 7)
+
+
+async def test_a_link_made_by_the_previous_release_is_read_without_a_creator(
+    store: RedisStore, redis_client: Redis
+) -> None:
+    await redis_client.set("ft:invite:old", str(GROUP), ex=60)
+    await redis_client.set("ft:unitinvite:old", "城南区", ex=60)
+    assert await store.redeem_invite("old") == Invite(GROUP, None)
+    assert await store.redeem_unit_invite("old") == Invite("城南区", None)
+    assert await store.redeem_invite("old") is None

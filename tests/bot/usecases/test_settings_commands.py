@@ -175,6 +175,11 @@ def test_a_backwards_overlong_or_open_range_is_refused_in_one_line(raw: str) -> 
             ["threshold", "after_hours_demand_share", "warn=20%"],
         ),
         (["ＬＡＮＧ", "ｅｎ"], ["lang", "en"]),
+        # '.' typed in Chinese punctuation mode is '。' (not a compatibility form of '.'), and
+        # the dots of a Chinese keyboard come as an ellipsis '……'
+        (["holiday", "2025-10-01。。2025-10-08"], ["holiday", "2025-10-01..2025-10-08"]),
+        (["workday", "2025-10-01……2025-10-08"], ["workday", "2025-10-01..2025-10-08"]),
+        (["holiday", "2025-10-01...2025-10-08"], ["holiday", "2025-10-01..2025-10-08"]),
     ],
 )
 def test_full_width_forms_from_a_chinese_keyboard_mean_the_same(
