@@ -43,6 +43,8 @@ def test_the_live_bot_variable_does_not_add_a_server_shape(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(fixtures.SERVER_URL_VARIABLE, raising=False)
+    # the cluster shape has a variable of its own, set in CI's cluster run
+    monkeypatch.delenv(fixtures.CLUSTER_VARIABLE, raising=False)
     monkeypatch.setenv("FINGERTIP_REDIS_URL", "redis://127.0.0.1:6379/0")
     assert fixtures._shapes() == ["embedded"]
     monkeypatch.setenv(fixtures.SERVER_URL_VARIABLE, "redis://127.0.0.1:6379/15")
