@@ -194,6 +194,21 @@ async def test_a_stale_redelivery_of_the_original_does_not_undo_an_edit(
     assert week.labelled == edited.labelled
 
 
+async def unconfirmed_batch(playground: Playground) -> tuple[Update, ...]:
+    """The pending updates, read without confirming them: polling confirms a batch with the
+    next getUpdates, so a bot killed after handling it gets the same batch after its restart."""
+    return await playground.application.bot.get_updates(
+        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
+    )
+
+
+async def replay_after_restart(playground: Playground, batch: tuple[Update, ...]) -> None:
+    """Restart the bot and hand it ``batch`` again, as Telegram does after a crash."""
+    await playground.restart_bot()
+    for update in batch:
+        await playground.application.process_update(update)
+
+
 async def test_a_batch_redelivered_after_a_crash_across_the_upgrade_counts_once(
     playground: Playground,
 ) -> None:
@@ -203,15 +218,9 @@ async def test_a_batch_redelivered_after_a_crash_across_the_upgrade_counts_once(
     await playground.drain()
     sandbox.post(group, boss, "请各村今晚报送统计表", at=at(0, 20))
     supergroup = sandbox.migrate_to_supergroup(group, by=boss)
-    # Polling confirms a batch with the next getUpdates: a bot killed after handling it gets
-    # the same batch again after its restart (the message, then the migration).
-    batch = await playground.application.bot.get_updates(
-        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
-    )
+    batch = await unconfirmed_batch(playground)  # the message, then the migration
     await playground.drain()
-    await playground.restart_bot()
-    for update in batch:
-        await playground.application.process_update(update)
+    await replay_after_restart(playground, batch)
 
     moved = await playground.store.week(supergroup.id, "2025-W46")
     assert (moved.messages, moved.counted_label(Label.REPORT_DEMAND)) == (1, 1)
@@ -225,14 +234,9 @@ async def test_a_redelivered_addition_welcomes_once_and_a_re_addition_again(
     group, boss, _, _ = people(playground)
     sandbox = playground.sandbox
     sandbox.add_bot_to_group(group, by=boss)
-    # The batch as Telegram sends it again when the bot dies before confirming it.
-    batch = await playground.application.bot.get_updates(
-        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
-    )
+    batch = await unconfirmed_batch(playground)
     await playground.drain()
-    await playground.restart_bot()
-    for update in batch:
-        await playground.application.process_update(update)
+    await replay_after_restart(playground, batch)
     assert len(sandbox.sent_to(group)) == 1
 
     # A real removal, then the bot is added back (in the same second, even): welcomed again.
@@ -254,14 +258,10 @@ async def test_a_redelivered_addition_before_the_upgrade_does_not_revive_the_old
     sandbox.add_bot_to_group(group, by=boss)
     sandbox.post(group, boss, "请各村今晚报送统计表", at=at(0, 20))
     supergroup = sandbox.migrate_to_supergroup(group, by=boss)
-    batch = await playground.application.bot.get_updates(
-        offset=playground._offset, timeout=0, allowed_updates=Update.ALL_TYPES
-    )
+    batch = await unconfirmed_batch(playground)
     await playground.drain()
     welcomes = len(sandbox.sent_to(group))
-    await playground.restart_bot()
-    for update in batch:
-        await playground.application.process_update(update)
+    await replay_after_restart(playground, batch)
 
     moved = await playground.store.week(supergroup.id, "2025-W46")
     assert moved.messages == 1

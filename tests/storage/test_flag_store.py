@@ -163,6 +163,15 @@ def _stale_hyperloglogs(values: dict[bytes, bytes]) -> set[bytes]:
     return {key for key, value in values.items() if value.startswith(b"HYLL") and value[15] & 0x80}
 
 
+async def _flag_strings(redis_client: Redis, group_id: int) -> dict[bytes, bytes]:
+    """Every string key of ``group_id``'s flags (the HyperLogLog counters) and its bytes."""
+    found = {}
+    async for key in redis_client.scan_iter(match=f"*{{g{group_id}}}*:fl:*"):
+        if await redis_client.type(key) == b"string":
+            found[key] = await redis_client.get(key) or b""
+    return found
+
+
 async def test_no_counter_tells_which_kind_was_flagged_last(
     store: RedisStore, redis_client: Redis
 ) -> None:
@@ -173,17 +182,11 @@ async def test_no_counter_tells_which_kind_was_flagged_last(
     await store.record_flag(flag_entry(GROUP, "a", label=Label.ACK_DEMAND, app="浙政钉"))
     await store.week(GROUP, WEEK)
     await store.record_flag(flag_entry(GROUP, "b", "截图太多", app="学习强国"))
-    values = {}
-    async for key in redis_client.scan_iter(match=f"*{{g{GROUP}}}*:fl:*"):
-        if await redis_client.type(key) == b"string":
-            values[key] = await redis_client.get(key) or b""
+    values = await _flag_strings(redis_client, GROUP)
     assert len(values) >= 5
     assert _stale_hyperloglogs(values) == set()
     # moving the flags of an upgraded group leaves no stale count either
     await store.move_group(GROUP, GROUP - 8)
-    moved = {}
-    async for key in redis_client.scan_iter(match=f"*{{g{GROUP - 8}}}*:fl:*"):
-        if await redis_client.type(key) == b"string":
-            moved[key] = await redis_client.get(key) or b""
+    moved = await _flag_strings(redis_client, GROUP - 8)
     assert len(moved) >= 5
     assert _stale_hyperloglogs(moved) == set()
