@@ -201,14 +201,15 @@ def build_digest(source: DigestInput, now: datetime) -> WeekDigest:
         flags=shown_flags(current, source.flag_min_members) if local_now.date() > end else None,
         apps=summarise_apps(current.apps, [aggregate.apps for aggregate in previous]),
         platforms=dict(sorted(current.platforms.items(), key=lambda item: (-item[1], item[0]))),
-        provisional_holiday_years=provisional_years(source.working_time, start, end),
+        provisional_holiday_years=provisional_years(source.working_time, source.week),
     )
 
 
-def provisional_years(working_time: WorkingTime, start: date, end: date) -> tuple[int, ...]:
-    """The years between ``start`` and ``end`` (inclusive) whose days off the group's calendar
-    can only stand in for, so the digest says its weekend and holiday figures may be off."""
-    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+def provisional_years(working_time: WorkingTime, week: str) -> tuple[int, ...]:
+    """The years of ``week``'s days whose days off the group's calendar can only stand in for,
+    so the digest says its weekend and holiday figures may be off."""
+    monday = week_start(week)
+    days = (monday + timedelta(days=offset) for offset in range(7))
     return tuple(sorted({day.year for day in days if working_time.calendar.provisional(day)}))
 
 

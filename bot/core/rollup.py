@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from bot.core.aggregates import WeekAggregate
@@ -51,7 +51,7 @@ from bot.core.digest import (
 )
 from bot.core.labels import Label
 from bot.core.metrics import MetricId
-from bot.core.worktime import previous_weeks, week_start
+from bot.core.worktime import previous_weeks
 
 SCORE_WEIGHTS: Mapping[str, int] = {
     "demand": 1,
@@ -63,7 +63,6 @@ SCORE_WEIGHTS: Mapping[str, int] = {
 }
 """The weights of the burden score (module docstring); documented, not tuned per deployment."""
 _STATUS_RANK = {Status.OK: 0, Status.WARN: 1, Status.ALERT: 2}
-_SUNDAY = timedelta(days=6)
 
 
 def burden_score(digest: WeekDigest) -> int:
@@ -220,7 +219,6 @@ def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> Grou
     with the history's totals as trend.
     """
     current = source.current
-    monday = week_start(source.week)
     previous = [
         source.history.get(week) or WeekAggregate(week=week)
         for week in _previous_weeks(source.week)
@@ -251,7 +249,7 @@ def summarise_week(source: DigestInput, unit: str | None, now: datetime) -> Grou
         apps={app.app: app.demands for app in apps},
         flags=dict(flags.by_label) if flags is not None else None,
         flagged_apps=dict(flags.by_app) if flags is not None else {},
-        provisional_holiday_years=provisional_years(source.working_time, monday, monday + _SUNDAY),
+        provisional_holiday_years=provisional_years(source.working_time, source.week),
     )
     totals = Totals(
         week=source.week,
