@@ -12,6 +12,7 @@ from bot.config.group_settings import GroupApp, GroupSettings
 from bot.config.settings import Settings
 from bot.core.apps import CatalogueError
 from bot.core.apps.catalogue import check_name
+from bot.core.flags import flag_week
 from bot.core.metrics import MetricRuleOverride
 from bot.core.schedule import weekday_index
 from bot.core.thresholds import ThresholdError, parse_metric
@@ -128,8 +129,8 @@ def _close_flag_weeks(
         return updated
     if now is None:
         raise TypeError("a change of time zone needs the moment it is made (now)")
-    week = iso_week(before.local(now).date())
-    floor = max(week, current.flags_from_week) if current.flags_from_week else week
+    # the floor only rises: the week a flag sent now counts in becomes the first one open
+    floor = flag_week(iso_week(before.local(now).date()), current.flags_from_week)
     return updated.model_copy(update={"flags_from_week": floor})
 
 
